@@ -1,0 +1,121 @@
+// Activation functions, each forward beside its backward. Forward: out = f(z). Backward: dz = dout ⊙ f'(z),
+// written in terms of the forward output where that is cheaper and stable. Softmax is row-wise; the rest elementwise.
+import type { FloatArray } from './tensor.js';
+
+export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
+export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'softmax', 'linear'];
+
+/** σ(z) = 1 / (1 + e^−z), computed without overflow for large |z|. */
+export function sigmoidForward(out: FloatArray, z: FloatArray, n = z.length): void {
+  for (let i = 0; i < n; i++) {
+    const x = z[i]!;
+    if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
+    else {
+      const e = Math.exp(x);
+      out[i] = e / (1 + e);
+    }
+  }
+}
+/** σ'(z) = σ(z)(1 − σ(z)) = out(1 − out). */
+export function sigmoidBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, n = out.length): void {
+  for (let i = 0; i < n; i++) {
+    const s = out[i]!;
+    dz[i] = dout[i]! * s * (1 - s);
+  }
+}
+
+export function tanhForward(out: FloatArray, z: FloatArray, n = z.length): void {
+  for (let i = 0; i < n; i++) out[i] = Math.tanh(z[i]!);
+}
+/** tanh'(z) = 1 − tanh²(z). */
+export function tanhBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, n = out.length): void {
+  for (let i = 0; i < n; i++) {
+    const t = out[i]!;
+    dz[i] = dout[i]! * (1 - t * t);
+  }
+}
+
+export function reluForward(out: FloatArray, z: FloatArray, n = z.length): void {
+  for (let i = 0; i < n; i++) {
+    const x = z[i]!;
+    out[i] = x > 0 ? x : 0;
+  }
+}
+/** relu'(z) = 1 where z > 0 (equivalently out > 0), else 0. */
+export function reluBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, n = out.length): void {
+  for (let i = 0; i < n; i++) dz[i] = out[i]! > 0 ? dout[i]! : 0;
+}
+
+export function linearForward(out: FloatArray, z: FloatArray, n = z.length): void {
+  if (out !== z) for (let i = 0; i < n; i++) out[i] = z[i]!;
+}
+export function linearBackward(dz: FloatArray, dout: FloatArray, _out: FloatArray, n = dout.length): void {
+  if (dz !== dout) for (let i = 0; i < n; i++) dz[i] = dout[i]!;
+}
+
+/** Row-wise softmax over (rows, cols), max-subtracted so large logits never overflow. */
+export function softmaxForward(out: FloatArray, z: FloatArray, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) if (z[o + j]! > m) m = z[o + j]!;
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(z[o + j]! - m);
+      out[o + j] = e;
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let j = 0; j < cols; j++) out[o + j]! *= inv;
+  }
+}
+/** Softmax Jacobian-vector product: dz_j = y_j (dout_j − Σ_k dout_k y_k), per row. */
+export function softmaxBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let dot = 0;
+    for (let j = 0; j < cols; j++) dot += dout[o + j]! * out[o + j]!;
+    for (let j = 0; j < cols; j++) dz[o + j] = out[o + j]! * (dout[o + j]! - dot);
+  }
+}
+
+/** Apply activation `name` to a (rows, cols) buffer. */
+export function activationForward(name: ActivationName, out: FloatArray, z: FloatArray, rows: number, cols: number): void {
+  const n = rows * cols;
+  switch (name) {
+    case 'sigmoid':
+      return sigmoidForward(out, z, n);
+    case 'tanh':
+      return tanhForward(out, z, n);
+    case 'relu':
+      return reluForward(out, z, n);
+    case 'softmax':
+      return softmaxForward(out, z, rows, cols);
+    case 'linear':
+      return linearForward(out, z, n);
+  }
+}
+
+/** dz = dout ⊙ f'(z), given the forward output `out`. `dz` may be `dout`. */
+export function activationBackward(
+  name: ActivationName,
+  dz: FloatArray,
+  dout: FloatArray,
+  out: FloatArray,
+  rows: number,
+  cols: number,
+): void {
+  const n = rows * cols;
+  switch (name) {
+    case 'sigmoid':
+      return sigmoidBackward(dz, dout, out, n);
+    case 'tanh':
+      return tanhBackward(dz, dout, out, n);
+    case 'relu':
+      return reluBackward(dz, dout, out, n);
+    case 'softmax':
+      return softmaxBackward(dz, dout, out, rows, cols);
+    case 'linear':
+      return linearBackward(dz, dout, out, n);
+  }
+}

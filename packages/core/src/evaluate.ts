@@ -1,0 +1,52 @@
+// Inference over a whole Dataset in batches: mean loss, accuracy, predicted classes and (optionally) the outputs.
+// Gathers and scales one batch at a time, like training; never builds a float copy of the dataset.
+import { type Dataset, checkDataset, gatherInputs, gatherTargets } from './data.js';
+import type { MLP } from './mlp.js';
+import { argmaxRows } from './ops.js';
+
+export interface Evaluation {
+  count: number;
+  /** Mean loss, by the model's own loss function. */
+  loss: number;
+  accuracy: number;
+  /** Predicted class per example. */
+  predictions: Int32Array;
+  /** (count, outputSize) model outputs, when asked for with keepOutputs. */
+  outputs?: Float32Array;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  keepOutputs?: boolean;
+}
+
+export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {}): Evaluation {
+  checkDataset(data);
+  if (data.inputSize !== model.inputSize) {
+    throw new RangeError(`evaluate: data has ${data.inputSize} features, the model expects ${model.inputSize}`);
+  }
+  const B = Math.max(1, Math.min(options.batchSize ?? 500, data.count));
+  const F = model.inputSize;
+  const K = model.outputSize;
+  const make = (n: number) => (model.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+  const x = make(B * F);
+  const y = make(B * K);
+  const index = new Uint32Array(data.count);
+  for (let i = 0; i < data.count; i++) index[i] = i;
+  const predictions = new Int32Array(data.count);
+  const outputs = options.keepOutputs ? new Float32Array(data.count * K) : undefined;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < data.count; start += B) {
+    const n = Math.min(B, data.count - start);
+    gatherInputs(data, index, start, n, x);
+    gatherTargets(data, index, start, n, K, y);
+    const out = model.forward(x, n);
+    lossSum += model.loss(y, n) * n;
+    const pred = predictions.subarray(start, start + n);
+    argmaxRows(pred, out, n, K);
+    if (outputs) outputs.set(out.subarray(0, n * K), start * K);
+    for (let r = 0; r < n; r++) if (pred[r] === data.labels[start + r]) correct++;
+  }
+  return { count: data.count, loss: lossSum / data.count, accuracy: correct / data.count, predictions, ...(outputs ? { outputs } : {}) };
+}

@@ -1,0 +1,68 @@
+// @mlp/core public API: everything a user imports comes from here. Runs in Node, browsers and Web Workers.
+export { type FloatArray, type Tensor, tensor, fromArray, sizeOf, dims2 } from './tensor.js';
+export { type Gemm, type MatmulOptions, matmul, matmulNaive, gemmJs, gemmNaive } from './matmul.js';
+export { addBias, colSums, rowSums, argmaxRows, axpy, map, allFinite } from './ops.js';
+export {
+  type ActivationName,
+  ACTIVATIONS,
+  activationForward,
+  activationBackward,
+  sigmoidForward,
+  sigmoidBackward,
+  tanhForward,
+  tanhBackward,
+  reluForward,
+  reluBackward,
+  linearForward,
+  linearBackward,
+  softmaxForward,
+  softmaxBackward,
+} from './activations.js';
+export {
+  type LossName,
+  LOSSES,
+  mseLoss,
+  mseBackward,
+  softmaxCrossEntropyLoss,
+  softmaxCrossEntropyBackward,
+  sigmoidCrossEntropyLoss,
+  sigmoidCrossEntropyBackward,
+} from './losses.js';
+export { denseForward, denseBackward } from './dense.js';
+export { type InitName, INITS, initStd, fillNormal } from './init.js';
+export { Rng, type RngState } from './rng.js';
+export { type MLPConfig, type FullConfig, type MLPOptions, type Param, MLP, resolveConfig } from './mlp.js';
+export { type SGDOptions, SGD } from './sgd.js';
+export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
+export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
+export {
+  type TrainOptions,
+  type BatchReport,
+  type EpochReport,
+  type RunOptions,
+  type RunStatus,
+  type TrainerSnapshot,
+  Trainer,
+  DivergenceError,
+  yieldToEventLoop,
+} from './train.js';
+export {
+  type ConfusionMatrix,
+  type ClassReport,
+  type ConfusedPair,
+  accuracy,
+  confusionMatrix,
+  perClass,
+  mostConfused,
+} from './metrics.js';
+export {
+  type ModelMeta,
+  MAGIC,
+  FORMAT_VERSION,
+  ModelFormatError,
+  crc32,
+  saveModel,
+  loadModel,
+  saveCheckpoint,
+  loadCheckpoint,
+} from './format.js';

@@ -1,0 +1,24 @@
+// Weight initialisation: N(0, σ) with a fixed σ (the seed's 0.1), Xavier/Glorot or He; biases are zero.
+// Draws come from the seeded Rng in a fixed order (layer by layer, row-major), so a seed fixes every weight.
+import type { Rng } from './rng.js';
+import type { FloatArray } from './tensor.js';
+
+export type InitName = 'normal' | 'xavier' | 'he';
+export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
+
+/** Standard deviation used for a (fanOut, fanIn) weight matrix. */
+export function initStd(init: InitName, fanIn: number, fanOut: number, sigma = 0.1): number {
+  switch (init) {
+    case 'normal':
+      return sigma;
+    case 'xavier':
+      return Math.sqrt(2 / (fanIn + fanOut));
+    case 'he':
+      return Math.sqrt(2 / fanIn);
+  }
+}
+
+/** Fill W with N(0, std) draws. */
+export function fillNormal(W: FloatArray, std: number, rng: Rng): void {
+  for (let i = 0; i < W.length; i++) W[i] = rng.normal() * std;
+}

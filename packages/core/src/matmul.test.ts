@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { gemmJs, gemmNaive, matmul, matmulNaive } from './matmul.js';
+import { Rng } from './rng.js';
+import { TOL, expectClose } from './testing/expect-close.js';
+import { tensor } from './tensor.js';
+
+const rng = new Rng(42);
+function rand(shape: [number, number]) {
+  const t = tensor(shape);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal();
+  return t;
+}
+
+describe('matmul', () => {
+  it('naive kernel matches a hand-computed product', () => {
+    const a = tensor([2, 3], Float32Array.from([1, 2, 3, 4, 5, 6]));
+    const b = tensor([3, 2], Float32Array.from([7, 8, 9, 10, 11, 12]));
+    const out = tensor([2, 2]);
+    matmulNaive(out, a, b);
+    expect(Array.from(out.data)).toEqual([58, 64, 139, 154]);
+  });
+
+  const flags = [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const;
+  for (const [tA, tB] of flags) {
+    it(`fast = naive on random odd shapes (transA=${tA}, transB=${tB})`, () => {
+      for (let trial = 0; trial < 25; trial++) {
+        const M = 1 + rng.int(37);
+        const N = 1 + rng.int(41);
+        const K = 1 + rng.int(53);
+        const a = rand(tA ? [K, M] : [M, K]);
+        const b = rand(tB ? [N, K] : [K, N]);
+        const ref = tensor([M, N]);
+        const out = tensor([M, N]);
+        out.data.fill(Number.NaN); // the fast kernel must overwrite, not accumulate into, out
+        matmulNaive(ref, a, b, { transA: tA, transB: tB });
+        matmul(out, a, b, { transA: tA, transB: tB });
+        expectClose(out.data, ref.data, TOL.f32, `${M}x${N}x${K}`);
+      }
+    });
+  }
+
+  it('handles out aliasing an input (square, in place)', () => {
+    for (const [tA, tB] of flags) {
+      const a = rand([9, 9]);
+      const b = rand([9, 9]);
+      const ref = tensor([9, 9]);
+      matmulNaive(ref, a, b, { transA: tA, transB: tB });
+      const a2 = tensor([9, 9], Float32Array.from(a.data));
+      matmul(a2, a2, b, { transA: tA, transB: tB });
+      expectClose(a2.data, ref.data, TOL.f32, 'out = a');
+      const b2 = tensor([9, 9], Float32Array.from(b.data));
+      matmul(b2, a, b2, { transA: tA, transB: tB });
+      expectClose(b2.data, ref.data, TOL.f32, 'out = b');
+    }
+  });
+
+  it('handles out overlapping a sub-view of the same buffer', () => {
+    const buf = new Float32Array(4 * 4 + 4 * 4);
+    for (let i = 0; i < buf.length; i++) buf[i] = rng.normal();
+    const a = { data: buf.subarray(0, 16), shape: [4, 4] };
+    const b = tensor([4, 4], Float32Array.from(buf.subarray(16)));
+    const ref = tensor([4, 4]);
+    matmulNaive(ref, { data: Float32Array.from(a.data), shape: [4, 4] }, b);
+    const out = { data: buf.subarray(8, 24), shape: [4, 4] }; // overlaps the second half of a
+    matmul(out, a, b);
+    expectClose(out.data, ref.data, TOL.f32);
+  });
+
+  it('rejects mismatched shapes with a clear message', () => {
+    expect(() => matmul(tensor([2, 2]), tensor([2, 3]), tensor([2, 2]))).toThrow(/inner dimensions/);
+    expect(() => matmul(tensor([3, 2]), tensor([2, 3]), tensor([3, 2]))).toThrow(/out is 3x2, result is 2x2/);
+    expect(() => matmul(tensor([2]), tensor([2, 3]), tensor([3, 2]))).toThrow(/2-D/);
+  });
+
+  it('raw gemm kernels agree on float64 buffers too', () => {
+    const a = Float64Array.from({ length: 15 }, () => rng.normal());
+    const b = Float64Array.from({ length: 20 }, () => rng.normal());
+    const o1 = new Float64Array(12);
+    const o2 = new Float64Array(12);
+    gemmNaive(o1, a, b, 3, 4, 5, false, true);
+    gemmJs(o2, a, b, 3, 4, 5, false, true);
+    expectClose(o2, o1, TOL.f64);
+  });
+});

@@ -1,0 +1,12 @@
+// Build @mlp/core for publishing: ESM + CJS + type declarations, platform-neutral.
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  platform: 'neutral',
+});
