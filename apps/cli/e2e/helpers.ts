@@ -1,0 +1,89 @@
+// End-to-end helpers: a small generated MNIST-layout dataset (IDX gz files), and running the built `mlp` binary.
+// The dataset is synthetic and easy (a bright block whose place encodes the class), so a few epochs learn it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { Rng } from '@mlp/core';
+import { writeIdx } from '@mlp/mnist';
+
+export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+
+const temps: string[] = [];
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'mlp-cli-'));
+  temps.push(d);
+  return d;
+}
+export function cleanup(): void {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** A 28×28 image of class c: a 6×6 bright block at a class-specific place, jittered, on noisy background. */
+export function synthImage(c: number, rng: Rng): Uint8Array {
+  const img = new Uint8Array(784);
+  for (let i = 0; i < 784; i++) img[i] = rng.float() < 0.1 ? rng.int(60) : 0;
+  const r0 = 3 + Math.floor(c / 5) * 12 + rng.int(3) - 1;
+  const c0 = 1 + (c % 5) * 5 + rng.int(2);
+  for (let r = r0; r < r0 + 6; r++) for (let k = c0; k < c0 + 6; k++) img[r * 28 + k] = 200 + rng.int(56);
+  return img;
+}
+
+/** Write train/test IDX gz files (MNIST's names) with `train` and `test` examples into a new folder. */
+export function makeDataset(train = 1200, test = 300, seed = 1): string {
+  const dir = tempDir();
+  const rng = new Rng(seed);
+  const write = (count: number, imagesName: string, labelsName: string) => {
+    const images = new Uint8Array(count * 784);
+    const labels = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      labels[i] = i % 10;
+      images.set(synthImage(i % 10, rng), i * 784);
+    }
+    writeFileSync(join(dir, imagesName), gzipSync(writeIdx({ dims: [count, 28, 28], data: images })));
+    writeFileSync(join(dir, labelsName), gzipSync(writeIdx({ dims: [count], data: labels })));
+  };
+  write(train, 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz');
+  write(test, 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz');
+  return dir;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `mlp args…` to completion (CI set, so no progress bars). */
+export function mlp(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
+  return finish(start(args, options));
+}
+
+export function start(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): ChildProcess & { out: () => string; err: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env: { ...process.env, CI: 'true', MLP_CACHE_DIR: tempDir(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  return Object.assign(child, { out: () => out, err: () => err });
+}
+
+export function finish(child: ReturnType<typeof start>): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code) => res({ code, stdout: child.out(), stderr: child.err() }));
+  });
+}
+
+/** Flags for a quick training run on the synthetic dataset. */
+export const QUICK = ['--layers', '784,32,10', '--lr', '0.5', '--batch', '20', '--epochs', '3', '--valid', '200', '--seed', '7'];

@@ -1,0 +1,132 @@
+// The `mlp` command: argument parsing (commander), dispatch to commands/, and the mapping of failures to exit codes:
+// 0 ok, 1 a problem with files/data/network (one sentence, stack with --verbose), 2 usage, 130 interrupted.
+import { Command, CommanderError, Option } from 'commander';
+import { downloadCommand } from './commands/download.js';
+import { evalCommand } from './commands/eval.js';
+import { infoCommand } from './commands/info.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+import { CliError } from './errors.js';
+import { Output } from './output.js';
+import * as v from './values.js';
+
+const VERSION = '0.1.0';
+
+function program(run: (p: Promise<number>) => void): Command {
+  const cmd = new Command('mlp')
+    .description('Train, evaluate and use multilayer perceptrons on MNIST, from scratch in TypeScript.')
+    .version(VERSION)
+    .option('--verbose', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const dataset = () => new Option('--dataset <name>', 'mnist, fashion-mnist, or a JSON dataset descriptor file').argParser(v.datasetName);
+
+  cmd
+    .command('download')
+    .description('download a dataset into the verified cache (or import it from a folder)')
+    .addOption(dataset())
+    .option('--mirror <url>', 'try this mirror first (repeatable)', v.collect)
+    .option('--from <dir>', 'import the four files from a folder instead of downloading')
+    .option('--cache <dir>', 'cache folder (default: $MLP_CACHE_DIR or the platform cache)')
+    .action((o) => run(downloadCommand(o, new Output(false))));
+
+  cmd
+    .command('train')
+    .description('train a network; prints one line per epoch and the test accuracy, saves the model')
+    .addOption(new Option('--preset <name>', 'seed (the article) or best; flags override single settings').argParser(v.presetName))
+    .option('--data <dir>', 'folder with the four IDX .gz files (default: the cache, downloading if needed)')
+    .option('--cache <dir>', 'cache folder')
+    .addOption(dataset())
+    .option('--offline', 'never download: use --data or the cache only')
+    .option('--layers <list>', 'widths from input to output, e.g. 784,50,10', v.layers)
+    .addOption(new Option('--hidden <fn>', 'hidden activation: sigmoid, relu, tanh, linear').argParser(v.hiddenActivation))
+    .addOption(new Option('--output <fn>', 'output activation: sigmoid, softmax, linear').argParser(v.outputActivation))
+    .addOption(new Option('--loss <name>', 'mse or ce').argParser(v.loss))
+    .addOption(new Option('--init <name>', 'normal, xavier or he').argParser(v.init))
+    .option('--init-std <σ>', 'σ of the normal initialisation', v.positiveNumber)
+    .option('--lr <rate>', 'learning rate', v.positiveNumber)
+    .option('--momentum <μ>', 'momentum in [0, 1)', v.momentum)
+    .option('--l2 <λ>', 'L2 weight decay', v.nonNegativeNumber)
+    .option('--lr-decay <f>', 'multiply the learning rate by f each epoch', v.fraction)
+    .option('--batch <n>', 'minibatch size', v.positiveInt)
+    .option('--epochs <n>', 'epochs', v.positiveInt)
+    .option('--seed <n>', 'seed for initialisation, split and shuffling', v.integer)
+    .addOption(new Option('--scale <mode>', 'pixel scaling: -1,1 | 0,1 | standard').argParser(v.scale))
+    .option('--valid <n>', 'training images held out for validation', v.nonNegativeInt)
+    .option('--out <file>', 'where to save the model (default: model.mlp)')
+    .option('--checkpoint <file>', 'where Ctrl-C writes a resumable checkpoint (default: <out>.ckpt)')
+    .option('--resume <file>', 'continue from a checkpoint')
+    .option('--json', 'print one JSON object per epoch and a final one')
+    .action((o) => {
+      const { json, ...flags } = o;
+      run(trainCommand(flags, new Output(Boolean(json))));
+    });
+
+  cmd
+    .command('eval')
+    .description('test accuracy, confusion matrix, per-class precision/recall, most-confused pairs')
+    .argument('<model>', 'model file')
+    .option('--data <dir>', 'folder with the IDX files (default: the cache)')
+    .option('--cache <dir>', 'cache folder')
+    .addOption(dataset())
+    .option('--offline', 'never download: use --data or the cache only')
+    .option('--misclassified <png>', 'write a labelled grid of misclassified test images (true>predicted)')
+    .option('--limit <n>', 'at most this many images in the grid', v.positiveInt, 100)
+    .option('--json', 'print the results as one JSON object')
+    .action((file, o) => {
+      const { json, ...flags } = o;
+      run(evalCommand(file, flags, new Output(Boolean(json))));
+    });
+
+  cmd
+    .command('predict')
+    .description('classify PNG images (any size, centred like MNIST) or IDX image files')
+    .argument('<model>', 'model file')
+    .argument('<images...>', 'PNG or IDX files')
+    .option('--json', 'one JSON object per image')
+    .action((file, images, o) => run(predictCommand(file, images, new Output(Boolean(o.json)))));
+
+  cmd
+    .command('info')
+    .description('architecture, training settings and metrics stored in a model file')
+    .argument('<model>', 'model file')
+    .option('--json', 'print as JSON')
+    .action((file, o) => run(infoCommand(file, new Output(Boolean(o.json)))));
+
+  return cmd;
+}
+
+/** Runs the CLI with `argv` (user arguments only) and resolves with the exit code. Never calls process.exit. */
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | null = null;
+  const cmd = program((p) => {
+    pending = p;
+  });
+  const verbose = argv.includes('--verbose');
+  try {
+    await cmd.parseAsync(argv, { from: 'user' });
+    if (!pending) {
+      cmd.outputHelp();
+      return 2;
+    }
+    return await pending;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`mlp: ${e.message}\n`);
+      if (verbose) process.stderr.write(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`mlp: ${(e as Error).message ?? String(e)}\n`);
+    process.stderr.write(verbose ? `${(e as Error).stack}\n` : '(run with --verbose for details)\n');
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,98 @@
+// `mlp eval`: a saved model on the official test set: accuracy, confusion matrix, per-class precision/recall,
+// the most-confused pairs, and optionally a PNG of misclassified digits (true → predicted).
+import { resolve } from 'node:path';
+import { type MLP, type ModelMeta, confusionMatrix, evaluate, mostConfused, perClass } from '@mlp/core';
+import { toDataset } from '@mlp/mnist';
+import { type DatasetName, loadData } from '../data.js';
+import { CliError } from '../errors.js';
+import { writeAtomic, readModelFile } from '../files.js';
+import { gridPng } from '../images.js';
+import type { Output } from '../output.js';
+import { pct } from '../output.js';
+
+export interface EvalFlags {
+  data?: string;
+  cache?: string;
+  dataset?: DatasetName;
+  misclassified?: string;
+  limit?: number;
+  offline?: boolean;
+}
+
+/** The input scaling a model was trained with (stored by mlp train), else the seed's [-1, 1] with a note. */
+export function modelScaling(meta: ModelMeta, out: Output, path: string): { mul: number; add: number } {
+  const s = meta.scaling as { mul?: unknown; add?: unknown } | undefined;
+  if (s && typeof s.mul === 'number' && typeof s.add === 'number') return { mul: s.mul, add: s.add };
+  out.note(`note: ${path} does not say how its inputs were scaled; assuming [-1, 1] pixels.`);
+  return { mul: 2 / 255, add: -1 };
+}
+
+export async function evalCommand(file: string, flags: EvalFlags, out: Output): Promise<number> {
+  const { model, meta } = await readModelFile(file);
+  const mnist = await loadData({
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
+    dataset: flags.dataset ?? (meta.dataset as DatasetName | undefined) ?? 'mnist',
+    ...(flags.offline ? { offline: true } : {}),
+  });
+  checkInput(model, mnist.test.rows * mnist.test.cols, file);
+  const sc = modelScaling(meta, out, file);
+  const test = evaluate(model, toDataset(mnist.test, sc), { keepOutputs: true });
+  const k = model.outputSize;
+  const cm = confusionMatrix(test.predictions, mnist.test.labels, k);
+  const classes = perClass(cm);
+  const pairs = mostConfused(cm, 10);
+
+  out.result(`${file}: test accuracy ${pct(test.accuracy)} (${Math.round(test.accuracy * test.count)}/${test.count}), loss ${test.loss.toFixed(4)}`);
+  out.result('');
+  out.result('confusion matrix (rows: true digit, columns: predicted)');
+  out.result(`      ${Array.from({ length: k }, (_, j) => String(j).padStart(5)).join('')}`);
+  for (let t = 0; t < k; t++) {
+    out.result(`  ${String(t).padStart(2)}  ${Array.from(cm.counts.subarray(t * k, t * k + k), (c) => String(c).padStart(5)).join('')}`);
+  }
+  out.result('');
+  out.result('class  precision  recall     f1  support');
+  for (const c of classes) {
+    out.result(`  ${String(c.cls).padStart(3)}  ${pct(c.precision).padStart(9)}  ${pct(c.recall).padStart(7)}  ${pct(c.f1).padStart(6)}  ${String(c.support).padStart(7)}`);
+  }
+  out.result('');
+  out.result(`most confused: ${pairs.map((p) => `${p.actual}→${p.predicted} ×${p.count}`).join(', ')}`);
+
+  let written: string | null = null;
+  if (flags.misclassified) {
+    const wrong: { i: number; conf: number }[] = [];
+    for (let i = 0; i < test.count; i++) {
+      const p = test.predictions[i]!;
+      if (p !== mnist.test.labels[i]) wrong.push({ i, conf: test.outputs![i * k + p]! });
+    }
+    wrong.sort((a, b) => b.conf - a.conf); // most confidently wrong first
+    const shown = wrong.slice(0, flags.limit ?? 100);
+    const px = mnist.test.rows * mnist.test.cols;
+    const tiles = shown.map(({ i }) => ({
+      pixels: mnist.test.images.subarray(i * px, (i + 1) * px),
+      label: `${mnist.test.labels[i]}>${test.predictions[i]}`,
+    }));
+    written = resolve(flags.misclassified);
+    await writeAtomic(written, gridPng(tiles, { rows: mnist.test.rows, cols: mnist.test.cols }));
+    out.note(`wrote ${shown.length} of ${wrong.length} misclassified test images (true>predicted, most confident first) to ${written}`);
+  }
+
+  out.record({
+    type: 'eval',
+    model: resolve(file),
+    test_acc: test.accuracy,
+    test_loss: test.loss,
+    count: test.count,
+    confusion: Array.from({ length: k }, (_, t) => Array.from(cm.counts.subarray(t * k, t * k + k))),
+    per_class: classes.map((c) => ({ class: c.cls, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
+    most_confused: pairs,
+    misclassified_png: written,
+  });
+  return 0;
+}
+
+export function checkInput(model: MLP, pixels: number, file: string): void {
+  if (model.inputSize !== pixels) {
+    throw new CliError(`${file} expects ${model.inputSize} inputs, but these images have ${pixels} pixels.`);
+  }
+}

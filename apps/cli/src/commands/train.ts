@@ -1,0 +1,246 @@
+// `mlp train`: the seed or best preset (or any flags) on MNIST, one line per epoch, test accuracy at the end.
+// Ctrl-C writes a resumable checkpoint; every file is written atomically. The learning itself is @mlp/core's.
+import { resolve } from 'node:path';
+import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel } from '@mlp/core';
+import { type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
+import { type DatasetName, loadData } from '../data.js';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { readCheckpointFile, writeAtomic } from '../files.js';
+import { type Output, median, pct } from '../output.js';
+import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
+
+export interface TrainFlags extends Partial<TrainSettings> {
+  preset?: PresetName;
+  data?: string;
+  cache?: string;
+  dataset?: DatasetName;
+  out?: string;
+  checkpoint?: string;
+  resume?: string;
+  offline?: boolean;
+}
+
+/** Meta stored in model and checkpoint files: enough to evaluate, predict and resume the same way. */
+export interface RunMeta {
+  [key: string]: unknown;
+  tool: 'mlp-cli';
+  preset: PresetName | 'custom';
+  dataset: DatasetName;
+  dataDir: string | null;
+  settings: TrainSettings;
+  scaling: { mode: ScaleMode; mul: number; add: number };
+  out: string;
+}
+
+const SETTING_KEYS = Object.keys(PRESETS.seed) as (keyof TrainSettings)[];
+
+/** Preset values, overridden by each flag the user gave. */
+export function resolveSettings(flags: TrainFlags): { settings: TrainSettings; preset: PresetName | 'custom' } {
+  const base = PRESETS[flags.preset ?? 'seed'];
+  const settings = { ...base, layers: [...base.layers] };
+  let custom = false;
+  for (const k of SETTING_KEYS) {
+    if (flags[k] !== undefined) {
+      (settings as Record<string, unknown>)[k] = flags[k];
+      custom ||= k !== 'seed' && JSON.stringify(flags[k]) !== JSON.stringify(base[k]);
+    }
+  }
+  return { settings, preset: custom ? 'custom' : (flags.preset ?? 'seed') };
+}
+
+export async function trainCommand(flags: TrainFlags, out: Output): Promise<number> {
+  let meta: RunMeta;
+  let trainer: Trainer | undefined;
+  let checkpoint = null as Awaited<ReturnType<typeof readCheckpointFile>> | null;
+
+  if (flags.resume !== undefined) {
+    const given = SETTING_KEYS.filter((k) => flags[k] !== undefined).concat(flags.preset ? ['preset' as never] : []);
+    if (given.length) throw new UsageError(`--resume continues with the checkpoint's own settings; drop ${given.map((k) => `--${k}`).join(', ')}.`);
+    checkpoint = await readCheckpointFile(flags.resume);
+    meta = checkpoint.meta as RunMeta;
+    if (meta.tool !== 'mlp-cli' || !meta.settings || !meta.scaling) {
+      throw new CliError(`Checkpoint ${flags.resume} was not written by mlp train; it lacks the dataset and scaling settings needed to resume.`);
+    }
+    if (flags.out) meta.out = resolve(flags.out);
+    if (flags.data) meta.dataDir = resolve(flags.data);
+  } else {
+    const { settings, preset } = resolveSettings(flags);
+    meta = {
+      tool: 'mlp-cli',
+      preset,
+      dataset: flags.dataset?.endsWith('.json') ? resolve(flags.dataset) : (flags.dataset ?? 'mnist'),
+      dataDir: flags.data ? resolve(flags.data) : null,
+      settings,
+      scaling: { mode: settings.scale, mul: 0, add: 0 },
+      out: resolve(flags.out ?? 'model.mlp'),
+    };
+  }
+  const s = meta.settings;
+  const ckptPath = resolve(flags.checkpoint ?? flags.resume ?? `${meta.out}.ckpt`);
+
+  // Data: folder or cache (downloading with a bar per file when needed).
+  const downloadBar = out.bar('{file} [{bar}] {percentage}% · {done}');
+  let current = '';
+  const mnist = await loadData({
+    ...(meta.dataDir ? { data: meta.dataDir } : {}),
+    ...(flags.cache ? { cache: flags.cache } : {}),
+    dataset: meta.dataset,
+    ...(flags.offline ? { offline: true } : {}),
+    onProgress: (p) => {
+      if (p.source === 'cache') return;
+      if (p.file !== current) {
+        downloadBar.stop();
+        current = p.file;
+        if (!out.interactive) out.note(`downloading ${p.file} from ${p.source}`);
+        downloadBar.start(p.bytesTotal ?? 0, { file: p.file, done: '' });
+      }
+      downloadBar.update(p.bytesDone, { file: p.file, done: `${(p.bytesDone / 1e6).toFixed(1)} MB` });
+    },
+  });
+  downloadBar.stop();
+
+  const inputSize = mnist.train.rows * mnist.train.cols;
+  if (s.layers[0] !== inputSize) {
+    throw new UsageError(`--layers starts with ${s.layers[0]} inputs, but ${meta.dataset} images have ${inputSize} pixels; start the list with ${inputSize}.`);
+  }
+  if (s.valid >= mnist.train.count) throw new UsageError(`--valid ${s.valid} leaves no training data (the training set has ${mnist.train.count} images).`);
+  const { train, validation } = splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed });
+  if (!checkpoint) {
+    const sc = scaling(s.scale, train);
+    meta.scaling = { mode: s.scale, mul: sc.mul as number, add: sc.add as number };
+  }
+  const sc = { mul: meta.scaling.mul, add: meta.scaling.add };
+  const trainData = toDataset(train, sc);
+  const validData = validation.count > 0 ? toDataset(validation, sc) : undefined;
+
+  try {
+    if (checkpoint) {
+      trainer = Trainer.restore(checkpoint.snapshot, trainData, validData);
+      out.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}, batch ${trainer.batch + 1}`);
+    } else {
+      const model = new MLP(
+        { layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd },
+        { seed: s.seed },
+      );
+      trainer = new Trainer(
+        model,
+        trainData,
+        { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed },
+        validData,
+      );
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const t = trainer;
+
+  out.note(
+    `training ${s.layers.join('-')} ${s.hidden}/${s.output}/${s.loss} on ${train.count} ${meta.dataset} images ` +
+      `(validation ${validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs`,
+  );
+
+  // Ctrl-C: stop after the current batch, then checkpoint. A second Ctrl-C quits at once.
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    out.note('\nstopping after this batch (Ctrl-C again to quit without a checkpoint)…');
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const bar = out.bar('epoch {epoch} [{bar}] {value}/{total} · loss {loss} · {rate} ex/s');
+  let barEpoch = -1;
+  let rateStart = performance.now();
+  let rateCount = 0;
+  const started = performance.now();
+  let status: string;
+  try {
+    const r = await t.run({
+      signal: stop.signal,
+      onBatch: (b) => {
+        if (barEpoch !== b.epoch) {
+          bar.stop();
+          bar.start(b.batches, { epoch: `${b.epoch}/${s.epochs}`, loss: '-', rate: '-' });
+          barEpoch = b.epoch;
+          rateStart = performance.now();
+          rateCount = 0;
+        }
+        rateCount += b.size;
+        const rate = Math.round((rateCount * 1000) / Math.max(1, performance.now() - rateStart));
+        bar.update(b.batch, { loss: b.loss.toFixed(4), rate });
+      },
+      onEpoch: (e) => {
+        bar.stop();
+        barEpoch = -1;
+        printEpoch(out, e, s.epochs);
+      },
+    });
+    status = r.status;
+  } catch (e) {
+    bar.stop();
+    if (e instanceof DivergenceError) throw new CliError(`${e.message} Nothing was saved.`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  if (status === 'stopped') {
+    await writeAtomic(ckptPath, saveCheckpoint(t.snapshot(), meta));
+    out.note(`Stopped after batch ${t.batch} of epoch ${t.epoch + 1}. Checkpoint written to ${ckptPath}.`);
+    out.note(`Resume with: mlp train --resume ${ckptPath}`);
+    out.record({ type: 'interrupted', epoch: t.epoch + 1, batch: t.batch, checkpoint: ckptPath });
+    return EXIT_INTERRUPTED;
+  }
+
+  const test = evaluate(t.model, toDataset(mnist.test, sc));
+  const history = t.history;
+  const secPerEpoch = median(history.map((h) => h.seconds));
+  const totalSec = (performance.now() - started) / 1000;
+  const last = history.at(-1);
+  const finalMeta = {
+    ...meta,
+    history,
+    validationAccuracy: last?.validationAccuracy ?? null,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    secPerEpoch,
+    trainedAt: new Date().toISOString(),
+  };
+  await writeAtomic(meta.out, saveModel(t.model, finalMeta));
+  out.result(
+    `test accuracy ${pct(test.accuracy)} (${Math.round(test.accuracy * test.count)}/${test.count}) · ` +
+      `${history.length} epochs, median ${secPerEpoch.toFixed(2)} s/epoch, ${totalSec.toFixed(1)} s in all · saved ${meta.out}`,
+  );
+  out.record({
+    type: 'final',
+    test_acc: test.accuracy,
+    test_loss: test.loss,
+    val_acc: last?.validationAccuracy ?? null,
+    epochs: history.length,
+    sec_per_epoch: secPerEpoch,
+    total_sec: totalSec,
+    model: meta.out,
+    preset: meta.preset,
+  });
+  return 0;
+}
+
+function printEpoch(out: Output, e: EpochReport, epochs: number): void {
+  const w = String(epochs).length;
+  out.result(
+    `epoch ${String(e.epoch).padStart(w)}/${epochs}  loss ${e.loss.toFixed(4)}  train ${pct(e.trainAccuracy)}  ` +
+      `valid ${pct(e.validationAccuracy)}  ${e.seconds.toFixed(2)} s`,
+  );
+  out.record({
+    type: 'epoch',
+    epoch: e.epoch,
+    loss: e.loss,
+    train_acc: e.trainAccuracy,
+    val_acc: e.validationAccuracy ?? null,
+    val_loss: e.validationLoss ?? null,
+    lr: e.lr,
+    sec: e.seconds,
+  });
+}

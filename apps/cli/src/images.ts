@@ -1,0 +1,77 @@
+// Image files for the CLI: decode PNGs into 28×28 MNIST-like pixels, and draw a labelled grid of digits into a PNG.
+// PNG encoding and decoding is pngjs's; the MNIST-style centring of an arbitrary drawing is @mlp/mnist's.
+import { readFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
+import { drawText, GLYPH_H, textWidth } from './font.js';
+import { CliError } from './errors.js';
+
+/** Grayscale of a decoded RGBA PNG, alpha composited over the background the image implies. Row-major Uint8. */
+export function toGray(png: { width: number; height: number; data: Uint8Array }): Uint8Array {
+  const n = png.width * png.height;
+  const g = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = png.data[4 * i]!;
+    const gr = png.data[4 * i + 1]!;
+    const b = png.data[4 * i + 2]!;
+    const a = png.data[4 * i + 3]! / 255;
+    const lum = 0.299 * r + 0.587 * gr + 0.114 * b;
+    g[i] = Math.round(lum * a + 255 * (1 - a)); // transparent areas count as white paper
+  }
+  return g;
+}
+
+export async function readPng(path: string): Promise<{ width: number; height: number; gray: Uint8Array }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    throw new CliError(`Cannot read image ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+  }
+  let png: PNG;
+  try {
+    png = PNG.sync.read(buf);
+  } catch (e) {
+    throw new CliError(`Image ${path} is not a readable PNG (${(e as Error).message}); give a PNG or an IDX image file.`);
+  }
+  return { width: png.width, height: png.height, gray: toGray(png) };
+}
+
+export interface Tile {
+  /** 28×28 (or rows×cols) Uint8 pixels, white ink on black like MNIST. */
+  pixels: Uint8Array;
+  label: string;
+}
+
+/** A grid of digit tiles, each scaled up with its label printed underneath, as PNG bytes. */
+export function gridPng(tiles: Tile[], options: { rows?: number; cols?: number; columns?: number; scale?: number } = {}): Buffer {
+  const rows = options.rows ?? 28;
+  const cols = options.cols ?? 28;
+  const k = options.scale ?? 3;
+  const columns = Math.max(1, Math.min(options.columns ?? 10, tiles.length));
+  const gridRows = Math.max(1, Math.ceil(tiles.length / columns));
+  const pad = 4;
+  const labelH = GLYPH_H * 2 + 4;
+  const cellW = cols * k + pad * 2;
+  const cellH = rows * k + labelH + pad * 2;
+  const png = new PNG({ width: cellW * columns, height: cellH * gridRows });
+  png.data.fill(255);
+  const put = (x: number, y: number, v: number, rgb?: [number, number, number]) => {
+    const o = (y * png.width + x) * 4;
+    png.data[o] = rgb ? rgb[0] : v;
+    png.data[o + 1] = rgb ? rgb[1] : v;
+    png.data[o + 2] = rgb ? rgb[2] : v;
+    png.data[o + 3] = 255;
+  };
+  tiles.forEach((t, i) => {
+    const x0 = (i % columns) * cellW + pad;
+    const y0 = Math.floor(i / columns) * cellH + pad;
+    for (let y = 0; y < rows * k; y++) {
+      for (let x = 0; x < cols * k; x++) put(x0 + x, y0 + y, t.pixels[Math.floor(y / k) * cols + Math.floor(x / k)]!);
+    }
+    const tx = x0 + Math.max(0, Math.floor((cols * k - textWidth(t.label, 2)) / 2));
+    drawText(t.label, tx, y0 + rows * k + 3, 2, (x, y) => {
+      if (x < png.width && y < png.height) put(x, y, 0, [200, 30, 30]);
+    });
+  });
+  return PNG.sync.write(png);
+}

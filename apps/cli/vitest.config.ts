@@ -1,0 +1,14 @@
+// Vitest for the CLI: unit tests beside the code, end-to-end tests of the built binary under e2e/.
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@mlp/source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['@mlp/source', ...defaultServerConditions] } },
+  test: {
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,161 @@
+// The on-disk dataset cache: where it lives, how a cached file is verified (size + checksum, with a verified-marker),
+// atomic placement (unique temp file + rename) and a cross-process lock file. Node-only; no networking here.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { posix, win32 } from 'node:path';
+import type { DatasetDescriptor, FileSpec } from './descriptors.js';
+
+/**
+ * The cache root: `option`, else $MLP_CACHE_DIR, else the platform cache folder + '/mlp'
+ * ($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows).
+ */
+export function defaultCacheDir(option?: string, env: Record<string, string | undefined> = process.env, platform: string = process.platform, home: string = homedir()): string {
+  if (option) return option;
+  if (env.MLP_CACHE_DIR) return env.MLP_CACHE_DIR;
+  if (platform === 'win32') return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), 'mlp');
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Caches', 'mlp');
+  const xdg = env.XDG_CACHE_HOME;
+  // The XDG spec says to ignore a relative XDG_CACHE_HOME.
+  return posix.join(xdg?.startsWith('/') ? xdg : posix.join(home, '.cache'), 'mlp');
+}
+
+/** `<cacheDir>/datasets/<descriptor.id>`: the folder holding one dataset's files. */
+export function datasetDir(cacheDir: string, d: DatasetDescriptor): string {
+  return posix.join(cacheDir, 'datasets', d.id);
+}
+
+type Algo = 'sha256' | 'md5';
+
+/** The checksum a file is verified against: SHA-256 when published, else MD5, else none. */
+export function expectedDigest(spec: FileSpec): { algo: Algo; hex: string } | null {
+  if (spec.sha256) return { algo: 'sha256', hex: spec.sha256 };
+  if (spec.md5) return { algo: 'md5', hex: spec.md5 };
+  return null;
+}
+
+export async function hashFile(path: string, algo: Algo): Promise<string> {
+  const h = createHash(algo);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Why `path` is not exactly the published file, or null when its size and checksum match. */
+export async function verifyFile(path: string, spec: FileSpec): Promise<string | null> {
+  const st = await stat(path);
+  if (spec.size !== undefined && st.size !== spec.size) return `size is ${st.size} bytes, expected ${spec.size}`;
+  const want = expectedDigest(spec);
+  if (!want) return null;
+  const got = await hashFile(path, want.algo);
+  return got === want.hex ? null : `${want.algo} is ${got}, expected ${want.hex}`;
+}
+
+/** What the `<file>.verified` marker records: the file's identity when it was last hashed, and the digest it had. */
+interface Marker {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  digest: string;
+}
+
+const markerPath = (path: string): string => `${path}.verified`;
+
+/**
+ * True when `path` is the published file. A marker written after the last successful hash lets an unchanged
+ * file (same size, mtime and inode) skip re-hashing; any change forces a full check. With `repair`, a file that
+ * fails the check is deleted (only do that while holding the file's lock).
+ */
+export async function cacheHit(path: string, spec: FileSpec, repair = false): Promise<boolean> {
+  const st = await stat(path).catch(() => null);
+  if (!st?.isFile()) return false;
+  const want = expectedDigest(spec);
+  const sizeOk = spec.size === undefined || st.size === spec.size;
+  if (sizeOk && want) {
+    const m = (await readFile(markerPath(path), 'utf8').then(JSON.parse, () => null)) as Marker | null;
+    if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino && m.digest === want.hex) return true;
+  }
+  const reason = sizeOk ? await verifyFile(path, spec) : 'wrong size';
+  if (reason === null) {
+    await writeMarker(path, spec);
+    return true;
+  }
+  if (repair) await Promise.all([rm(path, { force: true }), rm(markerPath(path), { force: true })]);
+  return false;
+}
+
+/** Record that `path` (just verified) has the published digest; written atomically, best effort. */
+export async function writeMarker(path: string, spec: FileSpec): Promise<void> {
+  const want = expectedDigest(spec);
+  if (!want) return;
+  const st = await stat(path);
+  const m: Marker = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, digest: want.hex };
+  const tmp = uniqueTemp(markerPath(path));
+  try {
+    await writeFile(tmp, JSON.stringify(m));
+    await rename(tmp, markerPath(path));
+  } catch {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** A sibling of `path` no other process or call will pick: `<path>.<pid>.<random>.tmp`. */
+export function uniqueTemp(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+export interface LockOptions {
+  /** A lock whose file has not been touched for this long is presumed abandoned by a crashed process. */
+  staleMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run `fn` while holding `lockPath` (created exclusively; other holders, in this process or another, wait).
+ * The holder touches the file every staleMs/4 so a live lock never looks stale. Released on success and failure.
+ */
+export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const { staleMs = 60_000, pollMs = 50, signal } = options;
+  const token = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      const fh = await open(lockPath, 'wx');
+      try {
+        await fh.writeFile(token);
+      } finally {
+        await fh.close();
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    await breakIfStale(lockPath, staleMs);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  const beat = setInterval(() => {
+    const now = new Date();
+    utimes(lockPath, now, now).catch(() => {});
+  }, Math.max(10, staleMs / 4));
+  beat.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(beat);
+    // Only remove the lock if it is still ours (it may have been broken as stale by someone else).
+    if ((await readFile(lockPath, 'utf8').catch(() => null)) === token) await unlink(lockPath).catch(() => {});
+  }
+}
+
+async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
+  const st = await stat(lockPath).catch(() => null);
+  if (!st || Date.now() - st.mtimeMs < staleMs) return;
+  const owner = await readFile(lockPath, 'utf8').catch(() => null);
+  // Re-read just before removing, so a lock re-created in between is left alone.
+  const again = await stat(lockPath).catch(() => null);
+  if (owner !== null && again && again.mtimeMs === st.mtimeMs && (await readFile(lockPath, 'utf8').catch(() => null)) === owner) {
+    await unlink(lockPath).catch(() => {});
+  }
+}

@@ -1,0 +1,279 @@
+// Downloader tests against a real HTTP server on 127.0.0.1 whose mirrors misbehave on purpose (see testing/fixtures.ts).
+// Serves the real MNIST files when ../shared/data/mnist has them, else generated ones with their own descriptor.
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetDir } from './cache.js';
+import { type DatasetDescriptor, type MnistRole, ROLES } from './descriptors.js';
+import { DatasetError, type DownloadOptions, type Progress, download, mirrorList } from './download.js';
+import { type Mode, type ServedDataset, type TestServer, rejectsWith, servedDataset, startServer, tempDir } from './testing/fixtures.js';
+
+let data: ServedDataset;
+let server: TestServer;
+let desc: DatasetDescriptor;
+
+beforeAll(async () => {
+  data = servedDataset();
+  // No built-in mirrors: tests must never reach the internet.
+  desc = { ...data.descriptor, mirrors: [] };
+  server = await startServer(data.files);
+});
+afterAll(() => server.close());
+
+/** Options isolated from the developer's environment (MNIST_MIRROR, MLP_CACHE_DIR). */
+const opts = (mirrors: (Mode | string)[], extra: DownloadOptions = {}): DownloadOptions => ({
+  mirrors: mirrors.map((m) => (m.includes('://') ? m : server.mirror(m as Mode))),
+  cacheDir: tempDir(),
+  timeoutMs: 5000,
+  retries: 0,
+  backoffMs: 10,
+  env: {},
+  ...extra,
+});
+const name = (role: MnistRole) => desc.files[role].name;
+const hitsFor = (mode: string, role?: MnistRole) => server.hits.filter((h) => h.mode === mode && (role === undefined || h.file === name(role)));
+
+/** A local port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** The dataset folder holds exactly the four files (each byte-identical to the served one) and their markers. */
+function expectCleanCache(cacheDir: string): void {
+  const dir = datasetDir(cacheDir, desc);
+  const expected = ROLES.flatMap((r) => [name(r), `${name(r)}.verified`]).sort();
+  expect(readdirSync(dir).sort()).toEqual(expected);
+  for (const r of ROLES) expect(readFileSync(join(dir, name(r))).equals(data.files.get(name(r))!)).toBe(true);
+}
+
+describe('download', () => {
+  it('downloads all four files, reports progress, then serves a verified cache hit without the network', async () => {
+    const events: Progress[] = [];
+    const o = opts(['ok'], { onProgress: (p) => events.push({ ...p }) });
+    const before = hitsFor('ok').length;
+    const paths = await download(desc, o);
+    expect(hitsFor('ok').length - before).toBe(4);
+    expect(paths.trainImages).toBe(join(datasetDir(o.cacheDir!, desc), name('trainImages')));
+    expectCleanCache(o.cacheDir!);
+    for (const r of ROLES) {
+      const mine = events.filter((e) => e.file === name(r));
+      const size = data.files.get(name(r))!.length;
+      expect(mine.every((e, i) => i === 0 || e.bytesDone >= mine[i - 1]!.bytesDone)).toBe(true);
+      expect(mine.at(-1)).toMatchObject({ bytesDone: size, bytesTotal: size, source: `${server.mirror('ok')}${name(r)}` });
+    }
+
+    events.length = 0;
+    expect(await download(desc, o)).toEqual(paths);
+    expect(hitsFor('ok').length - before).toBe(4);
+    expect(events.map((e) => e.source)).toEqual(['cache', 'cache', 'cache', 'cache']);
+  });
+
+  for (const bad of ['404', '500', 'reset', 'stall', 'wrong'] as const) {
+    it(`falls through to mirror 2 when mirror 1 gives ${bad}, leaving nothing corrupt`, async () => {
+      const before = hitsFor(bad).length;
+      const o = opts([bad, 'ok'], { timeoutMs: bad === 'stall' ? 300 : 5000 });
+      await download(desc, o);
+      expect(hitsFor(bad).length - before).toBe(4);
+      expectCleanCache(o.cacheDir!);
+    });
+  }
+
+  it('re-verifies a cache hit: a changed or truncated cached file is fetched again', async () => {
+    const o = opts(['ok']);
+    const paths = await download(desc, o);
+    const labels = readFileSync(paths.trainLabels);
+    labels[labels.length >> 1]! ^= 1;
+    writeFileSync(paths.trainLabels, labels);
+    writeFileSync(paths.testLabels, labels.subarray(0, 10));
+    const before = hitsFor('ok').length;
+    await download(desc, o);
+    expect(hitsFor('ok').slice(before).map((h) => h.file)).toEqual([name('trainLabels'), name('testLabels')]);
+    expectCleanCache(o.cacheDir!);
+  });
+
+  it('when every mirror fails, throws one error listing each mirror and why', async () => {
+    const closed = `http://127.0.0.1:${await closedPort()}/nothing/`;
+    const o = opts(['404', '500', closed], { retries: 1 });
+    const e = await rejectsWith(download(desc, o), DatasetError);
+    expect(e.code).toBe('ALL_MIRRORS_FAILED');
+    expect(e.file).toBe(name('trainImages'));
+    expect(e.failures.map((f) => [f.url, f.attempts])).toEqual([
+      [`${server.mirror('404')}${name('trainImages')}`, 1],
+      [`${server.mirror('500')}${name('trainImages')}`, 2],
+      [`${closed}${name('trainImages')}`, 2],
+    ]);
+    expect(e.message).toContain(`Could not download ${name('trainImages')}`);
+    expect(e.message).toContain('HTTP 404');
+    expect(e.message).toContain('HTTP 500 Internal Server Error (2 attempts)');
+    expect(e.failures[2]!.reason).toMatch(/network error.*ECONNREFUSED/);
+    expect(readdirSync(datasetDir(o.cacheDir!, desc))).toEqual([]);
+  });
+
+  it('retries a transient failure after a backoff', async () => {
+    const o = opts(['flaky'], { retries: 1 });
+    await download(desc, o);
+    expect(hitsFor('flaky', 'trainImages').map((h) => h.status)).toEqual([503, 200]);
+    expectCleanCache(o.cacheDir!);
+  });
+
+  describe('resume', () => {
+    const withPartial = async (o: DownloadOptions, bytes: Uint8Array) => {
+      const dir = datasetDir(o.cacheDir!, desc);
+      await mkdir(dir, { recursive: true });
+      writeFileSync(join(dir, `${name('trainImages')}.part`), bytes);
+    };
+    const full = () => data.files.get(name('trainImages'))!;
+
+    it('continues a partial file with a Range request', async () => {
+      const o = opts(['ok']);
+      const have = Math.floor(full().length * 0.4);
+      await withPartial(o, full().subarray(0, have));
+      const before = hitsFor('ok', 'trainImages').length;
+      await download(desc, o);
+      const [hit] = hitsFor('ok', 'trainImages').slice(before);
+      expect(hit).toMatchObject({ range: `bytes=${have}-`, status: 206, bytes: full().length - have });
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('starts over when the server ignores Range', async () => {
+      const o = opts(['norange']);
+      await withPartial(o, full().subarray(0, 1000));
+      await download(desc, o);
+      expect(hitsFor('norange', 'trainImages').at(-1)).toMatchObject({ range: 'bytes=1000-', status: 200, bytes: full().length });
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('starts over once when a resumed file fails its checksum', async () => {
+      const o = opts(['ok']);
+      await withPartial(o, new Uint8Array(5000).fill(7));
+      const before = hitsFor('ok', 'trainImages').length;
+      await download(desc, o);
+      expect(hitsFor('ok', 'trainImages').slice(before).map((h) => h.range)).toEqual(['bytes=5000-', undefined]);
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('a mirror that resets mid-body leaves a partial that the next mirror resumes', async () => {
+      const o = opts(['reset', 'ok']);
+      const before = hitsFor('ok', 'trainImages').length;
+      await download(desc, o);
+      const [hit] = hitsFor('ok', 'trainImages').slice(before);
+      // How much of the half body arrived before the reset depends on the kernel; any prefix is resumed from.
+      expect(hit!.status === 206 || hit!.range === undefined).toBe(true);
+      expect(hit!.bytes).toBeLessThanOrEqual(full().length);
+      expectCleanCache(o.cacheDir!);
+    });
+  });
+
+  describe('concurrency and locks', () => {
+    /** Play another process that holds the lock on train-images. */
+    const lockTrainImages = async (o: DownloadOptions, owner: string) => {
+      const dir = datasetDir(o.cacheDir!, desc);
+      await mkdir(dir, { recursive: true });
+      const lock = join(dir, `${name('trainImages')}.lock`);
+      writeFileSync(lock, owner);
+      return lock;
+    };
+
+    it('two concurrent downloads of the same files fetch each file once and agree', async () => {
+      const o = opts(['slow']);
+      const before = hitsFor('slow').length;
+      const [a, b] = await Promise.all([download(desc, o), download(desc, { ...o })]);
+      expect(a).toEqual(b);
+      expect(hitsFor('slow').length - before).toBe(4);
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('breaks a stale lock left by a crashed process', async () => {
+      const o = opts(['ok']);
+      const lock = await lockTrainImages(o, 'otherhost:1:dead');
+      const hourAgo = new Date(Date.now() - 3600_000);
+      utimesSync(lock, hourAgo, hourAgo);
+      await download(desc, o);
+      expect(existsSync(lock)).toBe(false);
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('waits for a live lock, then uses what the other process placed in the cache', async () => {
+      const o = opts(['ok']);
+      const dir = datasetDir(o.cacheDir!, desc);
+      const lock = await lockTrainImages(o, 'otherhost:1:alive');
+      const before = hitsFor('ok', 'trainImages').length;
+      let settled = false;
+      const pending = download(desc, o).finally(() => {
+        settled = true;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      // The "other process" finishes: file renamed into place, lock removed.
+      copyFileSync(join(data.dir, name('trainImages')), join(dir, 'other.tmp'));
+      renameSync(join(dir, 'other.tmp'), join(dir, name('trainImages')));
+      rmSync(lock);
+      await pending;
+      expect(hitsFor('ok', 'trainImages').length).toBe(before);
+      expectCleanCache(o.cacheDir!);
+    });
+  });
+
+  describe('redirects, cancellation and configuration', () => {
+    it('follows an http redirect', async () => {
+      const o = opts(['redirect']);
+      await download(desc, o);
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('never follows a redirect from https to http', async () => {
+      const seen: string[] = [];
+      const fakeFetch = (async (url: string | URL | Request) => {
+        seen.push(String(url));
+        return new Response(null, { status: 302, headers: { location: `${server.mirror('ok')}${name('trainImages')}` } });
+      }) as typeof fetch;
+      const err = await rejectsWith(download(desc, opts(['https://mirror.invalid/mnist/'], { fetch: fakeFetch })), DatasetError);
+      expect(err.code).toBe('ALL_MIRRORS_FAILED');
+      expect(err.failures[0]!.reason).toContain('refused a redirect from https to http');
+      expect(seen).toEqual([`https://mirror.invalid/mnist/${name('trainImages')}`]);
+    });
+
+    it('stops at once when the caller aborts', async () => {
+      const ctl = new AbortController();
+      const t0 = Date.now();
+      setTimeout(() => ctl.abort(), 100);
+      const err = await rejectsWith(download(desc, opts(['stall', 'ok'], { timeoutMs: 10_000, signal: ctl.signal })), Error);
+      expect(err.name).toBe('AbortError');
+      expect(Date.now() - t0).toBeLessThan(5000);
+    });
+
+    it('takes mirrors from the descriptor variable and the cache folder from MLP_CACHE_DIR', async () => {
+      const cacheDir = tempDir();
+      const o = opts([], { cacheDir: undefined, env: { [desc.mirrorEnv!]: ` ${server.mirror('ok')} `, MLP_CACHE_DIR: cacheDir } });
+      await download(desc, o);
+      expectCleanCache(cacheDir);
+      expect(statSync(datasetDir(cacheDir, desc)).isDirectory()).toBe(true);
+    });
+  });
+});
+
+describe('mirrorList', () => {
+  const d: DatasetDescriptor = { id: 'x', title: 'X', classes: 10, files: {} as DatasetDescriptor['files'], mirrors: ['https://c.example/x/', 'http://d.example/x'], mirrorEnv: 'X_MIRROR' };
+
+  it('puts option mirrors first, then the environment variable, then the built-in list, without duplicates', () => {
+    expect(mirrorList(d, { mirrors: ['https://a.example/m'], env: { X_MIRROR: 'https://b.example/m/, https://c.example/x/' } })).toEqual([
+      'https://a.example/m/',
+      'https://b.example/m/',
+      'https://c.example/x/',
+      'http://d.example/x/',
+    ]);
+  });
+
+  it('rejects mirrors that are not http(s) URLs, and an empty list', () => {
+    expect(() => mirrorList(d, { mirrors: ['not a url'], env: {} })).toThrow(/is not a URL/);
+    expect(() => mirrorList(d, { mirrors: ['ftp://a.example/'], env: {} })).toThrow(/only http/);
+    expect(() => mirrorList({ ...d, mirrors: [] }, { env: {} })).toThrow(/no mirrors for X/);
+  });
+});

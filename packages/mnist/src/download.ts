@@ -1,0 +1,322 @@
+// The downloader: each file from the first mirror that delivers the published bytes, into the cache, atomically.
+// Node-only (fetch, fs, crypto). Falls through mirrors on HTTP errors, resets, stalls and bad bytes; resumes with Range.
+// Does not parse anything: a verified .gz file in the cache is its whole output.
+
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheHit, datasetDir, defaultCacheDir, verifyFile, withLock, writeMarker } from './cache.js';
+import { type DatasetDescriptor, type FileSpec, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
+
+/** Where a file's bytes are: `source` is the URL being downloaded, 'cache' for a verified hit, or 'import'. */
+export interface Progress {
+  file: string;
+  bytesDone: number;
+  /** Undefined only when neither the descriptor nor the server says how big the file is. */
+  bytesTotal: number | undefined;
+  source: string;
+}
+
+export type MnistPaths = Record<MnistRole, string>;
+
+export type DatasetErrorCode = 'ALL_MIRRORS_FAILED' | 'NOT_CACHED' | 'MISSING_FILE' | 'CHECKSUM';
+
+/** Why one mirror could not deliver a file (its last attempt, when it was retried). */
+export interface MirrorFailure {
+  url: string;
+  reason: string;
+  attempts: number;
+}
+
+/** A dataset file could not be obtained. `failures` lists every mirror tried (ALL_MIRRORS_FAILED). */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+  constructor(
+    readonly code: DatasetErrorCode,
+    message: string,
+    readonly file: string,
+    readonly failures: MirrorFailure[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadOptions {
+  /** Cache root (see defaultCacheDir). Files go to `<cacheDir>/datasets/<descriptor.id>/`. */
+  cacheDir?: string;
+  /** Extra mirrors tried first (before the descriptor's mirrorEnv variable, then its own list). */
+  mirrors?: string[];
+  /** Give up on a request that delivers no bytes for this long. Default 30,000 ms. */
+  timeoutMs?: number;
+  /** Extra rounds over mirrors that failed transiently (network, timeout, 5xx, 429). Default 2. */
+  retries?: number;
+  /** Pause before the first extra round; doubles each round. Default 1,000 ms. */
+  backoffMs?: number;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  /** Replaces globalThis.fetch (tests, proxies). Redirects are followed by the downloader, not by fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Replaces process.env for MLP_CACHE_DIR and the mirror variable. */
+  env?: Record<string, string | undefined>;
+  /** A lock file untouched this long is taken as left by a crashed process. Default 60,000 ms. */
+  lockStaleMs?: number;
+}
+
+/** The mirrors a download tries, in order: options.mirrors, then $<mirrorEnv> (comma-separated), then the descriptor's. */
+export function mirrorList(d: DatasetDescriptor, options: Pick<DownloadOptions, 'mirrors' | 'env'> = {}): string[] {
+  const env = options.env ?? process.env;
+  const fromEnv = d.mirrorEnv ? (env[d.mirrorEnv] ?? '').split(',') : [];
+  const out: string[] = [];
+  for (const raw of [...(options.mirrors ?? []), ...fromEnv, ...d.mirrors]) {
+    const m = raw.trim();
+    if (!m) continue;
+    let u: URL;
+    try {
+      u = new URL(m);
+    } catch {
+      throw new TypeError(`mirror ${JSON.stringify(m)} is not a URL; give a base URL such as https://example.org/mnist/`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`mirror ${m}: only http: and https: mirrors are supported`);
+    const base = u.href.endsWith('/') ? u.href : `${u.href}/`;
+    if (!out.includes(base)) out.push(base);
+  }
+  if (out.length === 0) throw new TypeError(`no mirrors for ${d.title}: give options.mirrors${d.mirrorEnv ? ` or set ${d.mirrorEnv}` : ''}`);
+  return out;
+}
+
+/**
+ * Make sure the dataset's four files are in the cache, verified, and return their paths.
+ * Verified cache hits cost no network; everything else goes through the mirrors (see README, "Downloader").
+ */
+export async function download(d: DatasetDescriptor, options: DownloadOptions = {}): Promise<MnistPaths> {
+  checkDescriptor(d);
+  const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
+  const mirrors = mirrorList(d, options);
+  await mkdir(dir, { recursive: true });
+  const paths = {} as MnistPaths;
+  for (const role of ROLES) paths[role] = await fetchFile(d, d.files[role], dir, mirrors, options);
+  return paths;
+}
+
+type Report = (bytesDone: number, source: string, total?: number) => void;
+
+/** A failed attempt at one URL. `transient` failures are retried in a later round; `restart` means drop the partial file. */
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly restart = false,
+  ) {
+    super(message);
+  }
+}
+
+async function fetchFile(d: DatasetDescriptor, spec: FileSpec, dir: string, mirrors: string[], o: DownloadOptions): Promise<string> {
+  const target = join(dir, spec.name);
+  const report: Report = (bytesDone, source, total = spec.size) => o.onProgress?.({ file: spec.name, bytesDone, bytesTotal: total, source });
+  const hit = async (repair: boolean) => {
+    if (!(await cacheHit(target, spec, repair))) return false;
+    const { size } = await stat(target);
+    report(size, 'cache', size);
+    return true;
+  };
+  // Read-only check first; only the lock holder may delete a bad file (another process may be renaming a good one in).
+  if (await hit(false)) return target;
+  return withLock(
+    `${target}.lock`,
+    async () => {
+      if (await hit(true)) return target;
+      const part = `${target}.part`;
+      const failures = new Map<string, MirrorFailure>();
+      let pending = mirrors;
+      const retries = o.retries ?? 2;
+      for (let round = 0; round <= retries && pending.length > 0; round++) {
+        if (round > 0) await sleep((o.backoffMs ?? 1000) * 2 ** (round - 1), o.signal);
+        const again: string[] = [];
+        for (const base of pending) {
+          const url = base + spec.name;
+          try {
+            await fromMirror(url, part, spec, o, report);
+            await rename(part, target);
+            await writeMarker(target, spec);
+            return target;
+          } catch (e) {
+            if (o.signal?.aborted) throw o.signal.reason;
+            const err = e instanceof AttemptError ? e : new AttemptError(describe(e), true);
+            failures.set(url, { url, reason: err.message, attempts: (failures.get(url)?.attempts ?? 0) + 1 });
+            if (err.transient) again.push(base);
+          }
+        }
+        pending = again;
+      }
+      throw allFailed(d, spec, [...failures.values()]);
+    },
+    { staleMs: o.lockStaleMs, signal: o.signal },
+  );
+}
+
+function allFailed(d: DatasetDescriptor, spec: FileSpec, failures: MirrorFailure[]): DatasetError {
+  const lines = failures.map((f) => `  - ${f.url}: ${f.reason}${f.attempts > 1 ? ` (${f.attempts} attempts)` : ''}`);
+  const env = d.mirrorEnv ? `set ${d.mirrorEnv} to a working mirror, ` : '';
+  return new DatasetError(
+    'ALL_MIRRORS_FAILED',
+    `Could not download ${spec.name} (${d.title}) from any of ${failures.length} mirrors; check the network, ${env}or get the files another way and use importFrom(dir):\n${lines.join('\n')}`,
+    spec.name,
+    failures,
+  );
+}
+
+/** Get `url` into `part` and verify it; resumes an existing partial, and starts over once if a resumed file is bad. */
+async function fromMirror(url: string, part: string, spec: FileSpec, o: DownloadOptions, report: Report): Promise<void> {
+  for (let fresh = false; ; fresh = true) {
+    if (fresh) await rm(part, { force: true });
+    const start = fresh ? 0 : await resumableBytes(part, spec);
+    // A partial that is already complete (an earlier attempt lost the race to verify) needs no request.
+    if (spec.size === undefined || start < spec.size) {
+      try {
+        await fetchInto(url, part, start, spec, o, report);
+      } catch (e) {
+        if (e instanceof AttemptError && e.restart && start > 0) continue;
+        throw e;
+      }
+    }
+    const bad = await verifyFile(part, spec);
+    if (bad === null) return;
+    await rm(part, { force: true });
+    if (start === 0) throw new AttemptError(`wrong bytes: ${bad}`, false);
+  }
+}
+
+/** Bytes of `part` worth resuming from (0 when absent, or when longer than the published size). */
+async function resumableBytes(part: string, spec: FileSpec): Promise<number> {
+  const st = await stat(part).catch(() => null);
+  if (!st) return 0;
+  if (spec.size !== undefined && st.size > spec.size) {
+    await rm(part, { force: true });
+    return 0;
+  }
+  return st.size;
+}
+
+const TIMEOUT = Symbol('timeout');
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** One request (following redirects by hand), its body appended to `part` from byte `start`. */
+async function fetchInto(url: string, part: string, start: number, spec: FileSpec, o: DownloadOptions, report: Report): Promise<void> {
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => ctl.abort(TIMEOUT), timeoutMs);
+  };
+  arm();
+  try {
+    const res = await request(url, start, ctl.signal, o.fetch ?? globalThis.fetch);
+    arm();
+    if (res.status === 416 && start > 0) {
+      await res.body?.cancel();
+      throw new AttemptError('the server refused to resume (HTTP 416)', true, true);
+    }
+    if (res.status !== 200 && res.status !== 206) {
+      await res.body?.cancel();
+      const s = res.status;
+      throw new AttemptError(`HTTP ${s}${res.statusText ? ` ${res.statusText}` : ''}`, s === 408 || s === 425 || s === 429 || s >= 500);
+    }
+    let offset = 0;
+    if (res.status === 206) {
+      const range = res.headers.get('content-range') ?? '';
+      if (Number(/^bytes (\d+)-/.exec(range)?.[1]) !== start) {
+        await res.body?.cancel();
+        throw new AttemptError(`the server resumed at the wrong place (Content-Range ${JSON.stringify(range)})`, true, true);
+      }
+      offset = start;
+    }
+    const length = res.headers.get('content-length');
+    const announced = length === null ? undefined : offset + Number(length);
+    if (spec.size !== undefined && announced !== undefined && announced !== spec.size) {
+      await res.body?.cancel();
+      throw new AttemptError(`the server announces ${announced} bytes, expected ${spec.size}`, false);
+    }
+    const total = spec.size ?? announced;
+    if (!res.body) throw new AttemptError('the response has no body', true);
+    let received = offset;
+    const fh = await open(part, offset > 0 ? 'a' : 'w');
+    const reader = res.body.getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        arm();
+        if (total !== undefined && received + value.length > total) throw new AttemptError(`the server sent more than ${total} bytes`, false, true);
+        await fh.write(value);
+        received += value.length;
+        report(received, url, total);
+      }
+      finished = true;
+      await fh.sync();
+    } finally {
+      // On any failure, cancel the body so the connection is dropped rather than drained.
+      if (!finished) await reader.cancel().catch(() => {});
+      await fh.close();
+    }
+    if (total !== undefined && received < total) throw new AttemptError(`the connection closed after ${received} of ${total} bytes`, true);
+  } catch (e) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    if (e instanceof AttemptError) {
+      if (e.restart && start === 0) await rm(part, { force: true });
+      throw e;
+    }
+    if (ctl.signal.reason === TIMEOUT) throw new AttemptError(`no data for ${timeoutMs} ms (timed out)`, true);
+    throw new AttemptError(describe(e), true);
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** fetch with redirects followed by hand, refusing any hop from https to http. */
+async function request(url: string, start: number, signal: AbortSignal, fetchImpl: typeof globalThis.fetch): Promise<Response> {
+  let current = url;
+  for (let hop = 0; hop <= 5; hop++) {
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (start > 0) headers.range = `bytes=${start}-`;
+    const res = await fetchImpl(current, { headers, redirect: 'manual', signal });
+    if (!REDIRECTS.has(res.status)) return res;
+    await res.body?.cancel();
+    const location = res.headers.get('location');
+    if (!location) throw new AttemptError(`HTTP ${res.status} redirect without a Location header`, false);
+    const next = new URL(location, current);
+    if (new URL(current).protocol === 'https:' && next.protocol !== 'https:') {
+      throw new AttemptError(`refused a redirect from https to ${next.protocol.replace(':', '')} (${next.href})`, false);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new AttemptError(`refused a redirect to ${next.href}`, false);
+    current = next.href;
+  }
+  throw new AttemptError('more than 5 redirects', false);
+}
+
+/** A network error as one phrase: undici hides the useful part (ECONNRESET, "other side closed") in `cause`. */
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  const detail = cause ? [cause.code, cause.message].filter(Boolean).join(' ') : '';
+  return `network error: ${e.message}${detail ? ` (${detail})` : ''}`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,221 @@
+// The IDX file format (LeCun's MNIST container): bytes in, typed arrays out, and back; gzip detected and inflated.
+// Isomorphic: no Node imports. Knows nothing about MNIST's meaning (see mnist.ts) or about files and networks (see node.ts).
+
+/** Why an IDX (or MNIST) input was rejected. Stable strings: match on `code`, not on the message. */
+export type IdxErrorCode =
+  | 'BAD_MAGIC' // first two bytes are not zero, or zero dimensions declared
+  | 'BAD_TYPE' // unknown element type code (third byte)
+  | 'SHORT_HEADER' // fewer bytes than the header needs
+  | 'SHORT_PAYLOAD' // fewer payload bytes than the dimensions say
+  | 'LONG_PAYLOAD' // more payload bytes than the dimensions say
+  | 'GZIP' // gzip input that could not be inflated (truncated or corrupt), or gzip given to the sync parser
+  | 'BAD_SHAPE' // a valid IDX file, but not the shape the caller needs (e.g. labels with 2 dimensions)
+  | 'COUNT_MISMATCH' // image and label files hold different numbers of examples
+  | 'LABEL_RANGE'; // a label outside 0..classes-1
+
+export class IdxError extends Error {
+  override name = 'IdxError';
+  constructor(
+    readonly code: IdxErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Element types, by their IDX type code (byte 3 of the magic number). */
+export const IDX_TYPES = {
+  ubyte: { code: 0x08, bytes: 1 },
+  byte: { code: 0x09, bytes: 1 },
+  short: { code: 0x0b, bytes: 2 },
+  int: { code: 0x0c, bytes: 4 },
+  float: { code: 0x0d, bytes: 4 },
+  double: { code: 0x0e, bytes: 8 },
+} as const;
+
+export type IdxType = keyof typeof IDX_TYPES;
+
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+/** A parsed IDX file: `data` is row-major with shape `dims` (first dimension = number of items). */
+export interface IdxArray {
+  type: IdxType;
+  dims: number[];
+  data: IdxData;
+}
+
+export interface ParseIdxOptions {
+  /** Named in error messages, e.g. the file name. */
+  name?: string;
+  /**
+   * Inflates gzip bytes. Default: the platform's `DecompressionStream('gzip')`.
+   * `@mlp/mnist/node` passes Node's zlib here (faster, and sized from the gzip trailer).
+   */
+  gunzip?: (gz: Uint8Array, name?: string) => Uint8Array | Promise<Uint8Array>;
+}
+
+const TYPE_BY_CODE = new Map<number, IdxType>(Object.entries(IDX_TYPES).map(([k, v]) => [v.code, k as IdxType]));
+
+const label = (name: string | undefined): string => name ?? 'IDX data';
+
+/** True when `bytes` starts with the gzip magic number 1f 8b. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Inflate gzip bytes with the web-standard DecompressionStream (browsers, Deno, Bun, Node >= 18). */
+export async function gunzipWeb(gz: Uint8Array, name?: string): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') {
+    throw new IdxError('GZIP', `${label(name)}: is gzip-compressed and this runtime has no DecompressionStream; inflate it first or pass options.gunzip.`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const stream = new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+    }
+  } catch (e) {
+    throw gzipError(e, name);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Wrap an inflater's failure into an IdxError that says what to do. */
+export function gzipError(e: unknown, name?: string): IdxError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new IdxError('GZIP', `${label(name)}: the gzip data could not be inflated (${why}); the file is truncated or corrupt, so delete it and download it again.`);
+}
+
+/** Parse IDX bytes, inflating them first when they are gzip-compressed. */
+export async function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): Promise<IdxArray> {
+  if (!isGzip(bytes)) return parseIdxRaw(bytes, options);
+  let raw: Uint8Array;
+  if (options.gunzip) {
+    try {
+      raw = await options.gunzip(bytes, options.name);
+    } catch (e) {
+      throw e instanceof IdxError ? e : gzipError(e, options.name);
+    }
+  } else {
+    raw = await gunzipWeb(bytes, options.name);
+  }
+  return parseIdxRaw(raw, options);
+}
+
+/**
+ * Parse uncompressed IDX bytes synchronously. Byte-typed payloads are views into `bytes` (no copy);
+ * multi-byte types are converted from big-endian into a new array.
+ */
+export function parseIdxRaw(bytes: Uint8Array, options: Pick<ParseIdxOptions, 'name'> = {}): IdxArray {
+  const what = label(options.name);
+  if (isGzip(bytes)) {
+    throw new IdxError('GZIP', `${what}: is gzip-compressed; use parseIdx (async), which inflates it, instead of parseIdxRaw.`);
+  }
+  if (bytes.length < 4) {
+    throw new IdxError('SHORT_HEADER', `${what}: ${bytes.length} bytes is too short for an IDX header (4-byte magic number); the file is truncated.`);
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new IdxError('BAD_MAGIC', `${what}: magic number ${hex} is not IDX (it must start 00 00); this is not an IDX file.`);
+  }
+  const type = TYPE_BY_CODE.get(bytes[2]!);
+  if (type === undefined) {
+    throw new IdxError('BAD_TYPE', `${what}: unknown IDX element type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (known: 08 ubyte, 09 byte, 0b short, 0c int, 0d float, 0e double).`);
+  }
+  const ndims = bytes[3]!;
+  if (ndims === 0) throw new IdxError('BAD_MAGIC', `${what}: the header declares 0 dimensions; an IDX file needs at least one.`);
+  const headerBytes = 4 + 4 * ndims;
+  if (bytes.length < headerBytes) {
+    throw new IdxError('SHORT_HEADER', `${what}: ${bytes.length} bytes is too short for a header with ${ndims} dimensions (${headerBytes} bytes); the file is truncated.`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  let count = 1;
+  for (let i = 0; i < ndims; i++) {
+    const d = view.getUint32(4 + 4 * i, false);
+    dims.push(d);
+    count *= d;
+  }
+  const elemBytes = IDX_TYPES[type].bytes;
+  const need = count * elemBytes;
+  const have = bytes.length - headerBytes;
+  if (have !== need) {
+    const code = have < need ? 'SHORT_PAYLOAD' : 'LONG_PAYLOAD';
+    const advice = have < need ? 'the file is truncated' : 'the file has trailing data or a wrong header';
+    throw new IdxError(code, `${what}: payload is ${have} bytes but dimensions ${dims.join('x')} of ${type} need ${need}; ${advice}.`);
+  }
+  return { type, dims, data: readPayload(type, bytes, view, headerBytes, count) };
+}
+
+/** Big-endian (DataView's default byte order) access for the multi-byte types; byte types are plain views. */
+const WIDE = {
+  short: { make: (n: number) => new Int16Array(n), get: (v: DataView, o: number) => v.getInt16(o), set: (v: DataView, o: number, x: number) => v.setInt16(o, x) },
+  int: { make: (n: number) => new Int32Array(n), get: (v: DataView, o: number) => v.getInt32(o), set: (v: DataView, o: number, x: number) => v.setInt32(o, x) },
+  float: { make: (n: number) => new Float32Array(n), get: (v: DataView, o: number) => v.getFloat32(o), set: (v: DataView, o: number, x: number) => v.setFloat32(o, x) },
+  double: { make: (n: number) => new Float64Array(n), get: (v: DataView, o: number) => v.getFloat64(o), set: (v: DataView, o: number, x: number) => v.setFloat64(o, x) },
+} as const;
+
+function readPayload(type: IdxType, bytes: Uint8Array, view: DataView, at: number, n: number): IdxData {
+  if (type === 'ubyte') return new Uint8Array(bytes.buffer, bytes.byteOffset + at, n);
+  if (type === 'byte') return new Int8Array(bytes.buffer, bytes.byteOffset + at, n);
+  const { make, get } = WIDE[type];
+  const step = IDX_TYPES[type].bytes;
+  const out = make(n);
+  for (let i = 0; i < n; i++) out[i] = get(view, at + step * i);
+  return out;
+}
+
+/** The IDX element type that stores a typed array's values without loss. */
+export function idxTypeOf(data: IdxData): IdxType {
+  if (data instanceof Uint8Array) return 'ubyte';
+  if (data instanceof Int8Array) return 'byte';
+  if (data instanceof Int16Array) return 'short';
+  if (data instanceof Int32Array) return 'int';
+  if (data instanceof Float32Array) return 'float';
+  if (data instanceof Float64Array) return 'double';
+  throw new TypeError('writeIdx: data must be a Uint8Array, Int8Array, Int16Array, Int32Array, Float32Array or Float64Array');
+}
+
+/**
+ * Serialise to uncompressed IDX (big-endian header and payload). `type` defaults to the one matching `data`;
+ * values are converted to it (so pass a matching array to avoid rounding). Gzip it yourself if wanted.
+ */
+export function writeIdx(arr: { dims: readonly number[]; data: IdxData | ArrayLike<number>; type?: IdxType }): Uint8Array {
+  const { dims, data } = arr;
+  const type = arr.type ?? idxTypeOf(data as IdxData);
+  const info = IDX_TYPES[type];
+  if (info === undefined) throw new TypeError(`writeIdx: unknown type ${String(type)}`);
+  if (dims.length < 1 || dims.length > 255) throw new RangeError(`writeIdx: IDX needs 1 to 255 dimensions, got ${dims.length}`);
+  let count = 1;
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) throw new RangeError(`writeIdx: dimension ${d} is not an integer in 0..2^32-1`);
+    count *= d;
+  }
+  if (data.length !== count) throw new RangeError(`writeIdx: dimensions ${dims.join('x')} hold ${count} values, data has ${data.length}`);
+  const header = 4 + 4 * dims.length;
+  const out = new Uint8Array(header + count * info.bytes);
+  const view = new DataView(out.buffer);
+  out[2] = info.code;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  if (type === 'ubyte' || type === 'byte') {
+    // TypedArray#set converts modulo 256, so an Int8 -1 is stored as the byte 0xff, as IDX `byte` wants.
+    out.set(data, header);
+  } else {
+    const { set } = WIDE[type];
+    for (let i = 0; i < count; i++) set(view, header + info.bytes * i, data[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+// @mlp/mnist, isomorphic entry: IDX read/write, MNIST-layout splits, the train/validation split, scaling and batches.
+// Nothing reachable from here imports node:*; the downloader and file cache live in '@mlp/mnist/node'.
+
+export {
+  IDX_TYPES,
+  IdxError,
+  gunzipWeb,
+  idxTypeOf,
+  isGzip,
+  parseIdx,
+  parseIdxRaw,
+  writeIdx,
+  type IdxArray,
+  type IdxData,
+  type IdxErrorCode,
+  type IdxType,
+  type ParseIdxOptions,
+} from './idx.js';
+export { loadMnistFromBytes, splitFromIdx, type LoadOptions, type Mnist, type MnistBytes, type Split } from './mnist.js';
+export { splitTrainValidation, type SplitOptions } from './split.js';
+export { SCALE_MODES, oneHot, pixelStats, scaling, toDataset, type ScaleMode } from './normalize.js';
+export { batches, type Batch, type BatchOptions } from './batches.js';
+export { centerDigit, isInkOnPaper, type CenterOptions } from './digit.js';

@@ -1,0 +1,147 @@
+// @mlp/mnist/node, the Node-only entry: descriptors, the downloader and cache, offline import, and loadMnist().
+// Browsers import '@mlp/mnist' instead; nothing there reaches this file or any node: module.
+
+import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { cacheHit, datasetDir, defaultCacheDir, uniqueTemp, verifyFile, writeMarker } from './cache.js';
+import { type DatasetDescriptor, MNIST, ROLES, checkDescriptor } from './descriptors.js';
+import { DatasetError, type DownloadOptions, type MnistPaths, download } from './download.js';
+import { gzipError, isGzip } from './idx.js';
+import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
+
+export * from './index.js';
+export { MNIST, FASHION_MNIST, ROLES, checkDescriptor, type DatasetDescriptor, type FileSpec, type MnistRole } from './descriptors.js';
+export { defaultCacheDir, datasetDir, verifyFile, hashFile } from './cache.js';
+export {
+  download,
+  mirrorList,
+  DatasetError,
+  type DatasetErrorCode,
+  type DownloadOptions,
+  type MirrorFailure,
+  type MnistPaths,
+  type Progress,
+} from './download.js';
+
+/**
+ * Inflate gzip with Node's zlib into one buffer sized from the gzip trailer (ISIZE), so a 47 MB file
+ * costs 47 MB, not the chunks plus their concatenation. Non-gzip input is returned as is.
+ */
+export function gunzipNode(gz: Uint8Array, name?: string): Uint8Array {
+  if (!isGzip(gz)) return gz;
+  const isize = gz.length >= 18 ? new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true) : 0;
+  try {
+    // One spare byte so zlib never fills the output exactly (which would make it allocate a second chunk).
+    return gunzipSync(gz, { chunkSize: Math.min(Math.max(isize + 1, 64 * 1024), 1 << 30) });
+  } catch (e) {
+    throw gzipError(e, name);
+  }
+}
+
+export interface ImportOptions {
+  cacheDir?: string;
+  env?: Record<string, string | undefined>;
+  onProgress?: DownloadOptions['onProgress'];
+}
+
+/**
+ * Offline import: copy the descriptor's four files from `dir` into the cache, each verified (size + checksum)
+ * before it is atomically renamed into place. Files already cached and verified are not copied again.
+ */
+export async function importFrom(dir: string, d: DatasetDescriptor = MNIST, options: ImportOptions = {}): Promise<MnistPaths> {
+  checkDescriptor(d);
+  const dest = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
+  await mkdir(dest, { recursive: true });
+  const paths = {} as MnistPaths;
+  for (const role of ROLES) {
+    const spec = d.files[role];
+    const src = join(dir, spec.name);
+    const target = join(dest, spec.name);
+    const st = await stat(src).catch(() => null);
+    if (!st?.isFile()) throw new DatasetError('MISSING_FILE', `${spec.name} is not in ${dir}; put all four ${d.title} files there, or download instead.`, spec.name);
+    if (!(await cacheHit(target, spec))) {
+      const tmp = uniqueTemp(target);
+      try {
+        await copyFile(src, tmp);
+        const bad = await verifyFile(tmp, spec);
+        if (bad) throw new DatasetError('CHECKSUM', `${join(dir, spec.name)} is not the published ${d.title} file (${bad}); it is corrupt or a different file, so replace it.`, spec.name);
+        await rename(tmp, target);
+        await writeMarker(target, spec);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    }
+    options.onProgress?.({ file: spec.name, bytesDone: st.size, bytesTotal: st.size, source: 'import' });
+    paths[role] = target;
+  }
+  return paths;
+}
+
+/** The cached files' paths when all four are present and verified, else null. Never touches the network. */
+export async function cachedFiles(d: DatasetDescriptor = MNIST, options: Pick<DownloadOptions, 'cacheDir' | 'env'> = {}): Promise<MnistPaths | null> {
+  checkDescriptor(d);
+  const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
+  const paths = {} as MnistPaths;
+  for (const role of ROLES) {
+    paths[role] = join(dir, d.files[role].name);
+    if (!(await cacheHit(paths[role], d.files[role]))) return null;
+  }
+  return paths;
+}
+
+export interface LoadMnistOptions extends DownloadOptions {
+  /** Read the four files from this folder (gzip or already inflated, names with or without .gz); no cache, no network. */
+  dir?: string;
+  /** Default MNIST. */
+  descriptor?: DatasetDescriptor;
+  /** Allow downloading when the cache lacks the files. Default true. */
+  download?: boolean;
+}
+
+/**
+ * Load the train and test splits, pixels as Uint8Array (MNIST: about 55 MB). From `dir` when given, else from the
+ * cache, downloading first unless `download: false`.
+ */
+export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
+  const d = options.descriptor ?? MNIST;
+  checkDescriptor(d);
+  let paths: MnistPaths;
+  if (options.dir !== undefined) {
+    paths = await findInDir(options.dir, d);
+  } else if (options.download === false) {
+    const cached = await cachedFiles(d, options);
+    if (!cached) {
+      const where = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
+      throw new DatasetError('NOT_CACHED', `${d.title} is not in the cache (${where}); download it, or import it with importFrom(dir).`, d.files.trainImages.name);
+    }
+    paths = cached;
+  } else {
+    paths = await download(d, options);
+  }
+  const files = {} as MnistBytes;
+  const names: Partial<Record<keyof MnistBytes, string>> = {};
+  for (const role of ROLES) {
+    files[role] = await readFile(paths[role]);
+    names[role] = paths[role];
+  }
+  return loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode });
+}
+
+async function findInDir(dir: string, d: DatasetDescriptor): Promise<MnistPaths> {
+  const paths = {} as MnistPaths;
+  for (const role of ROLES) {
+    const name = d.files[role].name;
+    const candidates = [name, name.replace(/\.gz$/, '')];
+    let found: string | undefined;
+    for (const c of candidates) {
+      if ((await stat(join(dir, c)).catch(() => null))?.isFile()) {
+        found = join(dir, c);
+        break;
+      }
+    }
+    if (!found) throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}; put the four ${d.title} files there (gzip or not), or omit dir to use the cache.`, name);
+    paths[role] = found;
+  }
+  return paths;
+}
