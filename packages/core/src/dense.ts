@@ -1,14 +1,24 @@
 // The fully connected layer: forward out = x·Wᵀ + b beside its backward (dW, db, dx). Activation is separate.
-import { gemmJs } from './matmul.js';
+import { type Gemm, gemmJs } from './matmul.js';
 import { addBias, colSums } from './ops.js';
 import type { FloatArray } from './tensor.js';
 
 /**
  * out (n, outF) = x (n, inF) · Wᵀ + b, with W (outF, inF) row-major and b (outF).
- * Buffers may be longer than needed (a preallocated max batch); only the first n rows are touched.
+ * Buffers may be longer than needed (a preallocated max batch); only the first n rows are touched. `gemm` picks the
+ * matrix kernel (default the fast JS one).
  */
-export function denseForward(out: FloatArray, x: FloatArray, W: FloatArray, b: FloatArray, n: number, inF: number, outF: number): void {
-  gemmJs(out, x, W, n, outF, inF, false, true);
+export function denseForward(
+  out: FloatArray,
+  x: FloatArray,
+  W: FloatArray,
+  b: FloatArray,
+  n: number,
+  inF: number,
+  outF: number,
+  gemm: Gemm = gemmJs,
+): void {
+  gemm(out, x, W, n, outF, inF, false, true);
   addBias(out, out, b, n, outF);
 }
 
@@ -26,8 +36,9 @@ export function denseBackward(
   n: number,
   inF: number,
   outF: number,
+  gemm: Gemm = gemmJs,
 ): void {
-  gemmJs(dW, dout, x, outF, inF, n, true, false);
+  gemm(dW, dout, x, outF, inF, n, true, false);
   colSums(db, dout, n, outF);
-  if (dx) gemmJs(dx, dout, W, n, inF, outF, false, false);
+  if (dx) gemm(dx, dout, W, n, inF, outF, false, false);
 }

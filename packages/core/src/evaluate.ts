@@ -1,8 +1,9 @@
 // Inference over a whole Dataset in batches: mean loss, accuracy, predicted classes and (optionally) the outputs.
 // Gathers and scales one batch at a time, like training; never builds a float copy of the dataset.
-import { type Dataset, checkDataset, gatherInputs, gatherTargets } from './data.js';
+import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import type { MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
+import type { FloatArray } from './tensor.js';
 
 export interface Evaluation {
   count: number;
@@ -29,7 +30,8 @@ export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {
   const F = model.inputSize;
   const K = model.outputSize;
   const make = (n: number) => (model.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
-  const x = make(B * F);
+  const bytes = byteScaling(data);
+  const x = make(bytes ? 0 : B * F);
   const y = make(B * K);
   const index = new Uint32Array(data.count);
   for (let i = 0; i < data.count; i++) index[i] = i;
@@ -39,9 +41,13 @@ export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {
   let correct = 0;
   for (let start = 0; start < data.count; start += B) {
     const n = Math.min(B, data.count - start);
-    gatherInputs(data, index, start, n, x);
     gatherTargets(data, index, start, n, K, y);
-    const out = model.forward(x, n);
+    let out: FloatArray;
+    if (bytes) out = model.forwardBytes((data.inputs as Uint8Array).subarray(start * F, (start + n) * F), n, bytes.mul, bytes.add);
+    else {
+      gatherInputs(data, index, start, n, x);
+      out = model.forward(x, n);
+    }
     lossSum += model.loss(y, n) * n;
     const pred = predictions.subarray(start, start + n);
     argmaxRows(pred, out, n, K);

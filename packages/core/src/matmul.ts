@@ -1,5 +1,7 @@
 // Matrix multiply out = op(a) · op(b), op = optional transpose: the naive reference kernel and a faster JS kernel.
-// Both allocate nothing unless `out` aliases an input (then one scratch buffer). WebAssembly kernels live elsewhere.
+// Both allocate nothing unless `out` aliases an input (then one scratch buffer). The WebAssembly SIMD kernels live in
+// kernels/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
+import { makeGemmWasm } from './kernels/wasm.js';
 import { dims2, type FloatArray, type Tensor } from './tensor.js';
 
 export interface MatmulOptions {
@@ -132,6 +134,12 @@ export const gemmJs: Gemm = (out, a, b, M, N, K, tA, tB) => {
     }
   }
 };
+
+/**
+ * The WebAssembly SIMD kernel as a raw Gemm on any buffers: copies operands into a scratch wasm memory and the result
+ * back (models keep theirs in wasm memory and skip the copies). Float64 buffers, or no SIMD, use gemmJs.
+ */
+export const gemmWasm: Gemm = makeGemmWasm(gemmJs);
 
 /** Reference matmul: out = op(a)·op(b). Slow and obviously correct. */
 export function matmulNaive(out: Tensor<FloatArray>, a: Tensor<FloatArray>, b: Tensor<FloatArray>, o: MatmulOptions = {}): void {

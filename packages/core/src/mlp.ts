@@ -1,8 +1,12 @@
 // The multilayer perceptron: a stack of dense layers with activations, its forward pass and backpropagation.
-// It owns parameters, gradients and per-batch buffers (reused between batches); optimisers and loops live elsewhere.
+// It owns parameters, gradients and per-batch buffers (reused between batches, in WebAssembly memory with the wasm
+// backend); optimisers and loops live elsewhere.
 import { ACTIVATIONS, type ActivationName, activationBackward, activationForward } from './activations.js';
+import { type BackendName, resolveBackend } from './backend.js';
 import { denseBackward, denseForward } from './dense.js';
 import { INITS, type InitName, fillNormal, initStd } from './init.js';
+import { SparseFirstLayer } from './kernels/sparse-layer.js';
+import { WasmArena } from './kernels/wasm.js';
 import {
   LOSSES,
   type LossName,
@@ -13,6 +17,8 @@ import {
   softmaxCrossEntropyBackward,
   softmaxCrossEntropyLoss,
 } from './losses.js';
+import { type Gemm, gemmJs, gemmNaive } from './matmul.js';
+import { colSums } from './ops.js';
 import { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
@@ -72,7 +78,13 @@ export interface MLPOptions {
   rng?: Rng;
   /** Float64 storage, for gradient checks against float64 finite differences. Default 'float32'. */
   dtype?: 'float32' | 'float64';
+  /** Kernels: 'wasm' (SIMD), 'js' or 'naive'. Default: getBackend() (wasm where available; js for float64). */
+  backend?: BackendName;
 }
+
+/** Rows of per-batch buffers a wasm model reserves up front (so its views rarely move), within WASM_RESERVE_BYTES. */
+const WASM_ROWS = 512;
+const WASM_RESERVE_BYTES = 32 << 20;
 
 export interface Param {
   name: string;
@@ -86,6 +98,12 @@ export interface Param {
 export class MLP {
   readonly config: FullConfig;
   readonly dtype: 'float32' | 'float64';
+  /**
+   * The kernels in use. With 'wasm', W, b, dW, db and the activations are views into the model's WebAssembly memory:
+   * read them as model.W[l] when needed rather than keeping the arrays, since a reserve() that grows the batch
+   * capacity beyond 512 rows replaces them.
+   */
+  readonly backend: BackendName;
   /** W[l]: (layers[l+1], layers[l]) row-major. */
   readonly W: FloatArray[] = [];
   /** b[l]: (layers[l+1]). */
@@ -98,12 +116,36 @@ export class MLP {
   private z: FloatArray[] = [];
   private a: FloatArray[] = [];
   private delta: FloatArray[] = [];
+  // The last forward's input: a float buffer, or the bytes loaded into `sparse` (then `input` is null).
   private input: FloatArray | null = null;
+  private sparseAdd: number | null = null;
+  // Input staging for the byte path: floats (capacity, inputSize), and bytes for the js backends.
+  private xbuf: FloatArray | null = null;
+  private bytesBuf: Uint8Array | null = null;
+
+  // wasm backend only: the memory everything lives in, its generation when views were last made, the first layer's
+  // sparse scratch, and momentum buffers for SGD.
+  private readonly arena: WasmArena | null;
+  private generation = 0;
+  private sparse: SparseFirstLayer | null = null;
+  private slots: FloatArray[] | null = null;
+  private readonly gemm: Gemm;
 
   constructor(config: MLPConfig, options: MLPOptions = {}) {
     this.config = resolveConfig(config);
     this.dtype = options.dtype ?? 'float32';
+    this.backend = resolveBackend(options.backend, this.dtype);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
+    if (this.backend === 'wasm') {
+      const arena = new WasmArena(this.wasmPlanBytes());
+      this.arena = arena;
+      this.gemm = (out, a, b, M, N, K, tA, tB) => {
+        if (!arena.gemm(out, a, b, M, N, K, tA, tB)) gemmJs(out, a, b, M, N, K, tA, tB);
+      };
+    } else {
+      this.arena = null;
+      this.gemm = this.backend === 'naive' ? gemmNaive : gemmJs;
+    }
     const L = this.config.layers;
     for (let l = 0; l + 1 < L.length; l++) {
       const fanIn = L[l]!;
@@ -114,6 +156,10 @@ export class MLP {
       this.b.push(this.alloc(fanOut));
       this.dW.push(this.alloc(fanOut * fanIn));
       this.db.push(this.alloc(fanOut));
+    }
+    if (this.arena) {
+      this.slots = this.params().map((p) => this.alloc(p.data.length));
+      this.reserve(this.wasmRows());
     }
   }
 
@@ -158,22 +204,76 @@ export class MLP {
       this.a.push(this.alloc(n * w));
       this.delta.push(this.alloc(n * w));
     }
+    this.xbuf = null;
+    this.bytesBuf = null;
+    if (this.arena) {
+      this.xbuf = this.alloc(n * this.inputSize);
+      this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n);
+      this.refreshViews();
+    }
     this.capacity = n;
   }
 
   /**
    * Forward pass of n rows of x (n, inputSize). Returns the output activations buffer: rows 0..n-1 are valid,
-   * and it is overwritten by the next call. Keeps a reference to x for backward.
+   * and it is overwritten by the next call. Keeps a reference to x for backward (wasm: a copy in its memory).
    */
   forward(x: FloatArray, n: number): FloatArray {
     if (x.length < n * this.inputSize) throw new RangeError(`forward: x has ${x.length} values, need ${n}x${this.inputSize}`);
     this.reserve(n);
+    if (this.arena && (this.arena.ptr(x) < 0 || !(x instanceof Float32Array))) {
+      this.xbuf!.set(x.subarray(0, n * this.inputSize));
+      x = this.xbuf!;
+    }
     this.input = x;
+    this.sparseAdd = null;
+    return this.forwardFrom(0, x, n);
+  }
+
+  /**
+   * A byte buffer of at least n rows (n, inputSize) that forwardBytes reads without copying (in the model's memory
+   * with the wasm backend). Valid until the next reserve() that grows; ask again each batch.
+   */
+  bytesInput(n: number): Uint8Array {
+    this.reserve(n);
+    if (this.sparse) return this.sparse.bytes();
+    if (!this.bytesBuf) this.bytesBuf = new Uint8Array(this.capacity * this.inputSize);
+    return this.bytesBuf;
+  }
+
+  /**
+   * Forward pass of n rows of bytes, x = raw·mul + add (raw (n, inputSize) row-major, e.g. MNIST pixels): the same
+   * result as forward() on the scaled floats. The wasm backend touches only the nonzero bytes in the first layer
+   * (exact algebra: x·Wᵀ = mul·(u·Wᵀ) + add·(1·Wᵀ)) when at most half of them are nonzero.
+   */
+  forwardBytes(raw: Uint8Array, n: number, mul = 1, add = 0): FloatArray {
+    const F = this.inputSize;
+    if (raw.length < n * F) throw new RangeError(`forwardBytes: raw has ${raw.length} bytes, need ${n}x${F}`);
+    this.reserve(n);
+    const sparse = this.sparse;
+    if (!sparse) {
+      const x = this.xbuf ?? (this.xbuf = this.alloc(this.capacity * F));
+      for (let i = 0; i < n * F; i++) x[i] = raw[i]! * mul + add;
+      return this.forward(x, n);
+    }
+    const x = this.xbuf as Float32Array;
+    if (!sparse.load(raw, n, mul)) {
+      sparse.expand(x, n, mul, add);
+      return this.forward(x, n);
+    }
+    this.input = null;
+    this.sparseAdd = add;
+    sparse.forward(this.z[0] as Float32Array, this.W[0] as Float32Array, this.b[0] as Float32Array, add);
+    activationForward(this.depth === 1 ? this.config.output : this.config.hidden, this.a[0]!, this.z[0]!, n, this.config.layers[1]!);
+    return this.forwardFrom(1, this.a[0]!, n);
+  }
+
+  /** Layers l0.. of the forward pass on `inp`, the input of layer l0. */
+  private forwardFrom(l0: number, inp: FloatArray, n: number): FloatArray {
     const L = this.config.layers;
-    let inp = x;
-    for (let l = 0; l < this.depth; l++) {
+    for (let l = l0; l < this.depth; l++) {
       const last = l === this.depth - 1;
-      denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!);
+      denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
       activationForward(last ? this.config.output : this.config.hidden, this.a[l]!, this.z[l]!, n, L[l + 1]!);
       inp = this.a[l]!;
     }
@@ -196,7 +296,8 @@ export class MLP {
    */
   backward(y: FloatArray, n: number): void {
     const x = this.input;
-    if (!x) throw new Error('backward: call forward first');
+    const sparseAdd = this.sparseAdd;
+    if (!x && sparseAdd === null) throw new Error('backward: call forward first');
     const L = this.config.layers;
     const last = this.depth - 1;
     const out = this.outputSize;
@@ -210,9 +311,14 @@ export class MLP {
       sigmoidCrossEntropyBackward(d, this.a[last]!, y, n, out);
     }
     for (let l = last; l >= 0; l--) {
-      const inp = l === 0 ? x : this.a[l - 1]!;
+      if (l === 0 && sparseAdd !== null) {
+        colSums(this.db[0]!, this.delta[0]!, n, L[1]!);
+        this.sparse!.backward(this.dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
+        break;
+      }
+      const inp = l === 0 ? x! : this.a[l - 1]!;
       const dx = l === 0 ? null : this.delta[l - 1]!;
-      denseBackward(dx, this.dW[l]!, this.db[l]!, this.delta[l]!, inp, this.W[l]!, n, L[l]!, L[l + 1]!);
+      denseBackward(dx, this.dW[l]!, this.db[l]!, this.delta[l]!, inp, this.W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
       if (dx) activationBackward(this.config.hidden, dx, dx, this.a[l - 1]!, n, L[l]!);
     }
   }
@@ -239,9 +345,9 @@ export class MLP {
     return Float32Array.from(out.subarray(0, n * this.outputSize));
   }
 
-  /** An independent copy (same config, weights copied, fresh buffers). */
+  /** An independent copy (same config, backend, weights copied, fresh buffers). */
   clone(): MLP {
-    const m = new MLP(this.config, { dtype: this.dtype });
+    const m = new MLP(this.config, { dtype: this.dtype, backend: this.backend });
     m.copyWeightsFrom(this);
     return m;
   }
@@ -257,7 +363,64 @@ export class MLP {
     }
   }
 
+  /**
+   * Momentum buffers for an optimiser, one per params() entry, zeroed at first; they live in the model's memory with
+   * the wasm backend (null with the others: the optimiser allocates its own). The same array every call.
+   */
+  momentumBuffers(): FloatArray[] | null {
+    return this.slots;
+  }
+
+  /**
+   * The SGD update of one parameter with the wasm kernel: v = μv + g + λw; w −= lr·v (v null: w −= lr·(g + λw)).
+   * Returns false, changing nothing, unless every buffer lives in this model's wasm memory.
+   */
+  sgdUpdate(w: FloatArray, g: FloatArray, v: FloatArray | null, lr: number, mu: number, l2: number): boolean {
+    const arena = this.arena;
+    if (!arena || w.length !== g.length) return false;
+    const pw = arena.ptr(w);
+    const pg = arena.ptr(g);
+    const pv = v ? arena.ptr(v) : 0;
+    if (pw < 0 || pg < 0 || pv < 0 || (v && v.length !== w.length)) return false;
+    if (v) arena.fn.sgd_momentum(pw, pg, pv, w.length, lr, mu, l2);
+    else arena.fn.sgd_plain(pw, pg, w.length, lr, l2);
+    return true;
+  }
+
   private alloc(n: number): FloatArray {
+    if (this.arena) return this.arena.floats(n);
     return this.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  /** Bytes a wasm model needs before its first batch: parameters, gradients, momentum, and WASM_ROWS rows of buffers. */
+  private wasmPlanBytes(): number {
+    const L = this.config.layers;
+    let params = 0;
+    for (let l = 0; l + 1 < L.length; l++) params += (L[l]! + 1) * L[l + 1]!;
+    const P = Math.ceil(L[1]! / 4) * 4;
+    return 4 * (3 * params + 2 * L[0]! * P) + this.wasmRows() * this.wasmRowBytes() + 64 * 1024;
+  }
+
+  /** Bytes per batch row with the wasm backend: z, a, δ per layer, input floats and bytes, sparse index room. */
+  private wasmRowBytes(): number {
+    const L = this.config.layers;
+    let widths = 0;
+    for (let l = 1; l < L.length; l++) widths += L[l]!;
+    return 12 * widths + 5 * L[0]! + 16 * Math.ceil(L[0]! / 2) + 64;
+  }
+
+  private wasmRows(): number {
+    return Math.max(1, Math.min(WASM_ROWS, Math.floor(WASM_RESERVE_BYTES / this.wasmRowBytes())));
+  }
+
+  /** After the wasm memory grew: view every buffer on the new memory, in place in the same arrays. */
+  private refreshViews(): void {
+    const arena = this.arena!;
+    if (arena.generation === this.generation) return;
+    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.delta, this.slots ?? []]) {
+      for (let i = 0; i < list.length; i++) list[i] = arena.refresh(list[i] as Float32Array);
+    }
+    if (this.xbuf) this.xbuf = arena.refresh(this.xbuf as Float32Array);
+    this.generation = arena.generation;
   }
 }

@@ -36,22 +36,31 @@ export class SGD {
     this.l2 = o.l2;
   }
 
-  /** One update of every parameter from its gradient. */
+  /** One update of every parameter from its gradient (with the model's wasm kernel when it has one). */
   step(model: MLP): void {
     const params = model.params();
-    if (this.momentum > 0 && !this.velocity) {
-      this.velocity = params.map((p) => (p.data instanceof Float64Array ? new Float64Array(p.data.length) : new Float32Array(p.data.length)));
+    const mu = this.momentum;
+    if (mu > 0) {
+      // A wasm model keeps momentum in its own memory: adopt those buffers, carrying over any velocity we had.
+      const slots = model.momentumBuffers();
+      if (slots && this.velocity !== slots) {
+        const prev = this.velocity;
+        slots.forEach((s, k) => (prev ? s.set(prev[k]!) : s.fill(0)));
+        this.velocity = slots;
+      } else if (!this.velocity) {
+        this.velocity = params.map((p) => (p.data instanceof Float64Array ? new Float64Array(p.data.length) : new Float32Array(p.data.length)));
+      }
     }
     const lr = this.lr;
-    const mu = this.momentum;
     for (let k = 0; k < params.length; k++) {
       const p = params[k]!;
       const w = p.data;
       const g = p.grad;
       const l2 = p.decay ? this.l2 : 0;
+      const v = mu > 0 ? this.velocity![k]! : null;
+      if (model.sgdUpdate(w, g, v, lr, mu, l2)) continue;
       const n = w.length;
-      if (mu > 0) {
-        const v = this.velocity![k]!;
+      if (v) {
         for (let i = 0; i < n; i++) {
           const vi = mu * v[i]! + g[i]! + l2 * w[i]!;
           v[i] = vi;

@@ -1,6 +1,6 @@
 // The training loop: seeded shuffling, minibatch SGD, per-batch and per-epoch reports, stop/pause and exact resume.
 // It schedules work and keeps state; the maths lives in mlp.ts and sgd.ts, persistence in format.ts.
-import { type Dataset, checkDataset, gatherInputs, gatherTargets } from './data.js';
+import { type Dataset, byteScaling, checkDataset, gatherBytes, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
@@ -156,7 +156,7 @@ export class Trainer {
     this.optimizer = new SGD(this.options);
     const B = Math.min(this.options.batchSize, train.count);
     const make = (n: number) => (model.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
-    this.x = make(B * model.inputSize);
+    this.x = make(byteScaling(train) ? 0 : B * model.inputSize);
     this.y = make(B * model.outputSize);
     this.pred = new Int32Array(B);
     this.rng = new Rng(this.options.seed);
@@ -216,9 +216,19 @@ export class Trainer {
     const m = this.model;
     const start = this.batch * B;
     const n = Math.min(B, this.train.count - start);
-    gatherInputs(this.train, this.perm, start, n, this.x);
     gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
-    const loss = m.gradient(this.x, this.y, n);
+    const bytes = byteScaling(this.train);
+    if (bytes) {
+      // Raw pixels straight into the model's input buffer; it scales them (sparse kernels with the wasm backend).
+      const raw = m.bytesInput(n);
+      gatherBytes(this.train, this.perm, start, n, raw);
+      m.forwardBytes(raw, n, bytes.mul, bytes.add);
+    } else {
+      gatherInputs(this.train, this.perm, start, n, this.x);
+      m.forward(this.x, n);
+    }
+    const loss = m.loss(this.y, n);
+    if (Number.isFinite(loss)) m.backward(this.y, n);
     const lr = this.currentLr;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
     argmaxRows(this.pred, m.activations(m.depth - 1), n, m.outputSize);

@@ -1,0 +1,40 @@
+// Argument checks for every IPC channel: untrusted values in, typed arguments out, or a TypeError saying what is wrong.
+// One validator per channel, keyed by the contract, so a new channel cannot be registered without one.
+import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES } from '../shared/api.js';
+import { checkAppSettings } from '../shared/settings.js';
+
+export type Validators = { [K in Channel]: (args: unknown[]) => IpcContract[K]['args'] };
+
+function arity(channel: Channel, args: unknown[], n: number): void {
+  if (args.length !== n) throw new TypeError(`${channel} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
+}
+
+/** A file name for the save dialog: no folders, no control characters, at most 120 characters, ending in .mlp. */
+export function safeModelName(name: unknown): string {
+  if (typeof name !== 'string') throw new TypeError(`model:save: the suggested name must be a string, got ${typeof name}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  let clean = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
+  if (clean === '') clean = 'model';
+  return clean.endsWith('.mlp') ? clean : `${clean}.mlp`;
+}
+
+export const validators: Validators = {
+  'dataset:load': (a) => (arity('dataset:load', a, 0), []),
+  'dataset:import': (a) => (arity('dataset:import', a, 0), []),
+  'model:open': (a) => (arity('model:open', a, 0), []),
+  'settings:load': (a) => (arity('settings:load', a, 0), []),
+  'model:save': (a) => {
+    arity('model:save', a, 2);
+    const bytes = a[0];
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('model:save: the model must be a Uint8Array of model-file bytes');
+    if (bytes.length === 0 || bytes.length > MAX_MODEL_BYTES) throw new TypeError(`model:save: a model file must hold 1 to ${MAX_MODEL_BYTES} bytes, got ${bytes.length}`);
+    return [bytes, safeModelName(a[1])];
+  },
+  'settings:save': (a) => {
+    arity('settings:save', a, 1);
+    return [checkAppSettings(a[0])];
+  },
+};
+
+// Compile-time and load-time proof that CHANNELS and the validators agree.
+for (const c of CHANNELS) if (typeof validators[c] !== 'function') throw new Error(`no validator for ${c}`);

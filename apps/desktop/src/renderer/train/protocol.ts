@@ -1,0 +1,61 @@
+// Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
+import type { EpochReport } from '@mlp/core';
+import type { DatasetFiles } from '../../shared/api.js';
+import type { AppSettings, TrainSettings } from '../../shared/settings.js';
+
+export type RunState = 'idle' | 'ready' | 'running' | 'paused' | 'stopped' | 'done';
+
+export type ToWorker =
+  | { type: 'dataset'; files: Omit<DatasetFiles, 'origin'> }
+  | { type: 'start'; settings: AppSettings }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'step'; settings: AppSettings }
+  | { type: 'set-lr'; lr: number }
+  /** The UI drew the last weights message; the worker may send the next. */
+  | { type: 'weights-ack' }
+  | { type: 'export'; id: number }
+  | { type: 'load-model'; bytes: Uint8Array; name: string };
+
+/** Per-batch training points since the previous message: x is the fractional epoch (epoch − 1 + batch / batches). */
+export interface BatchPoints {
+  x: Float64Array;
+  loss: Float64Array;
+  accuracy: Float64Array;
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  examplesPerSecond: number;
+  lr: number;
+}
+
+export interface Evaluation {
+  validationAccuracy: number | null;
+  validationLoss: number | null;
+  testAccuracy: number;
+  testLoss: number;
+  /** CRC-32 of the test-set predictions: equal fingerprints mean the same predictions on all 10,000 images. */
+  fingerprint: string;
+}
+
+export interface Weights {
+  layers: number[];
+  /** W[l]: (layers[l+1], layers[l]) row-major, copies owned by the receiver. */
+  W: Float32Array[];
+}
+
+export type FromWorker =
+  | { type: 'dataset-ready'; train: number; test: number; rows: number; cols: number }
+  | { type: 'state'; state: RunState; settings: TrainSettings | null; progress: Progress | null }
+  | { type: 'batches'; points: BatchPoints; progress: Progress }
+  | { type: 'epoch'; report: EpochReport }
+  | { type: 'weights'; weights: Weights }
+  | { type: 'evaluation'; evaluation: Evaluation }
+  | { type: 'model-loaded'; name: string; settings: TrainSettings | null; history: EpochReport[]; preset: string | null }
+  | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
+  | { type: 'error'; message: string; id?: number };

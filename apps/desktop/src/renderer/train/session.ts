@@ -1,0 +1,325 @@
+// The training session that runs inside the Web Worker: owns the dataset, the model and core's Trainer, and turns
+// their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
+// No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
+import { type Dataset, DivergenceError, type EpochReport, MLP, type ModelMeta, Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { type Mnist, type Split, loadMnistFromBytes, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
+import { type AppSettings, type TrainSettings, checkTrainSettings } from '../../shared/settings.js';
+import type { BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
+
+export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+/** Minimum milliseconds between two batch-point messages and between two weight messages. */
+export const MESSAGE_INTERVAL_MS = 100;
+
+interface Scaling {
+  mode: string;
+  mul: number;
+  add: number;
+}
+
+interface Prepared {
+  train: Dataset;
+  validation: Dataset | undefined;
+  test: Dataset;
+  scaling: Scaling;
+}
+
+export class TrainingSession {
+  private mnist: Mnist | null = null;
+  private splitCache: { key: string; train: Split; validation: Split } | null = null;
+  private model: MLP | null = null;
+  private trainer: Trainer | null = null;
+  private settings: AppSettings | null = null;
+  private scale: Scaling | null = null;
+  private history: EpochReport[] = [];
+  private state: RunState = 'idle';
+  private abort: AbortController | null = null;
+  private evaluated = false;
+  private modelName = 'model';
+
+  // Throttling state.
+  private weightsInFlight = false;
+  private lastWeightsAt = Number.NEGATIVE_INFINITY;
+  private lastPointsAt = 0;
+  private points: { x: number[]; loss: number[]; accuracy: number[] } = { x: [], loss: [], accuracy: [] };
+  private examplesSince = 0;
+  private rate = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async handle(m: ToWorker): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'dataset':
+          return await this.loadDataset(m.files);
+        case 'start':
+          return await this.start(m.settings);
+        case 'resume':
+          return await this.resume();
+        case 'pause':
+          this.trainer?.pause();
+          return;
+        case 'stop':
+          return this.stop();
+        case 'step':
+          return this.step(m.settings);
+        case 'set-lr':
+          if (Number.isFinite(m.lr) && m.lr > 0) this.trainer?.setLearningRate(m.lr);
+          if (this.settings) this.settings.train.lr = m.lr;
+          if (this.state !== 'running') this.postState();
+          return;
+        case 'weights-ack':
+          this.weightsInFlight = false;
+          return;
+        case 'export':
+          return this.exportModel(m.id);
+        case 'load-model':
+          return this.loadModelBytes(m.bytes, m.name);
+      }
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message, ...('id' in m ? { id: m.id } : {}) });
+    }
+  }
+
+  private async loadDataset(files: Extract<ToWorker, { type: 'dataset' }>['files']): Promise<void> {
+    this.mnist = await loadMnistFromBytes(files);
+    this.splitCache = null;
+    const { train, test } = this.mnist;
+    this.post({ type: 'dataset-ready', train: train.count, test: test.count, rows: train.rows, cols: train.cols });
+    if (this.state === 'idle') this.setState('ready');
+    if (this.model && !this.evaluated) this.evaluateModel();
+  }
+
+  private needData(): Mnist {
+    if (!this.mnist) throw new Error('Load the dataset first.');
+    return this.mnist;
+  }
+
+  /** Train/validation/test datasets for these settings; `fixed` reuses a loaded model's stored scaling. */
+  private prepare(s: TrainSettings, fixed?: Scaling): Prepared {
+    const mnist = this.needData();
+    const inputs = mnist.train.rows * mnist.train.cols;
+    if (s.layers[0] !== inputs) throw new Error(`The input layer must have ${inputs} units (one per pixel), not ${s.layers[0]}.`);
+    if (s.valid >= mnist.train.count) throw new Error(`A validation set of ${s.valid} leaves no training data.`);
+    const key = `${s.valid}/${s.seed}`;
+    if (this.splitCache?.key !== key) this.splitCache = { key, ...splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed }) };
+    const { train, validation } = this.splitCache;
+    const sc = fixed ?? { mode: s.scale, ...(scaling(s.scale, train) as { mul: number; add: number }) };
+    const affine = { mul: sc.mul, add: sc.add };
+    return {
+      train: toDataset(train, affine),
+      validation: validation.count > 0 ? toDataset(validation, affine) : undefined,
+      test: toDataset(mnist.test, affine),
+      scaling: sc,
+    };
+  }
+
+  private newTrainer(settings: AppSettings): Trainer {
+    const s = checkTrainSettings(settings.train);
+    const d = this.prepare(s);
+    const model = new MLP({ layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd }, { seed: s.seed });
+    const t = new Trainer(
+      model,
+      d.train,
+      { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed },
+      d.validation,
+    );
+    this.settings = { preset: settings.preset, train: s };
+    this.scale = d.scaling;
+    this.model = model;
+    this.trainer = t;
+    this.history = t.history;
+    this.evaluated = false;
+    this.modelName = `mnist-${s.layers.join('-')}-${settings.preset}`;
+    this.points = { x: [], loss: [], accuracy: [] };
+    this.sendWeights(true);
+    return t;
+  }
+
+  private async start(settings: AppSettings): Promise<void> {
+    if (this.state === 'running') throw new Error('Training is already running; stop it first.');
+    this.newTrainer(settings);
+    await this.run();
+  }
+
+  private async resume(): Promise<void> {
+    if (this.state !== 'paused' || !this.trainer) throw new Error('Nothing is paused.');
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
+    const t = this.trainer!;
+    this.abort = new AbortController();
+    this.lastPointsAt = this.now();
+    this.examplesSince = 0;
+    this.setState('running');
+    let status: 'done' | 'paused' | 'stopped';
+    try {
+      ({ status } = await t.run({
+        signal: this.abort.signal,
+        onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
+        onEpoch: (r) => this.post({ type: 'epoch', report: r }),
+        yieldMs: 16,
+      }));
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      this.post({ type: 'error', message: e.message });
+      status = 'stopped';
+    }
+    this.abort = null;
+    this.flushPoints();
+    this.sendWeights(true);
+    this.finish(status);
+  }
+
+  private stop(): void {
+    if (this.state === 'running') this.abort?.abort();
+    else if (this.state === 'paused') this.finish('stopped');
+  }
+
+  private step(settings: AppSettings): void {
+    if (this.state === 'running') throw new Error('Pause before stepping.');
+    if (this.state !== 'paused' || !this.trainer) this.newTrainer(settings);
+    const t = this.trainer!;
+    const r = t.step();
+    this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
+    this.flushPoints();
+    if (r.epoch) this.post({ type: 'epoch', report: r.epoch });
+    this.sendWeights(true);
+    this.finish(t.done ? 'done' : 'paused');
+  }
+
+  private finish(status: 'done' | 'paused' | 'stopped'): void {
+    this.setState(status);
+    if (status !== 'paused') this.evaluateModel();
+  }
+
+  private onBatch(epoch: number, batch: number, batches: number, size: number, loss: number, acc: number): void {
+    this.points.x.push(epoch - 1 + batch / batches);
+    this.points.loss.push(loss);
+    this.points.accuracy.push(acc);
+    this.examplesSince += size;
+    const t = this.now();
+    if (t - this.lastPointsAt >= MESSAGE_INTERVAL_MS) this.flushPoints();
+    this.sendWeights(false);
+  }
+
+  private progress(): Progress | null {
+    const t = this.trainer;
+    if (!t) return null;
+    const done = t.done;
+    return {
+      epoch: done ? t.options.epochs : t.epoch + 1,
+      epochs: t.options.epochs,
+      batch: done ? t.batchesPerEpoch : t.batch,
+      batches: t.batchesPerEpoch,
+      examplesPerSecond: this.rate,
+      lr: t.currentLr,
+    };
+  }
+
+  private flushPoints(): void {
+    const t = this.now();
+    const dt = t - this.lastPointsAt;
+    if (dt > 0 && this.examplesSince > 0) {
+      const r = (this.examplesSince * 1000) / dt;
+      this.rate = this.rate === 0 ? r : 0.7 * this.rate + 0.3 * r;
+    }
+    this.lastPointsAt = t;
+    this.examplesSince = 0;
+    if (this.points.x.length === 0) return;
+    const points: BatchPoints = {
+      x: Float64Array.from(this.points.x),
+      loss: Float64Array.from(this.points.loss),
+      accuracy: Float64Array.from(this.points.accuracy),
+    };
+    this.points = { x: [], loss: [], accuracy: [] };
+    this.post({ type: 'batches', points, progress: this.progress()! }, [points.x.buffer, points.loss.buffer, points.accuracy.buffer]);
+  }
+
+  /** Post copies of the weights: `force` for state changes; otherwise at most every 100 ms and only after the UI's ack. */
+  private sendWeights(force: boolean): void {
+    const m = this.model;
+    if (!m) return;
+    const t = this.now();
+    if (!force && (this.weightsInFlight || t - this.lastWeightsAt < MESSAGE_INTERVAL_MS)) return;
+    this.lastWeightsAt = t;
+    this.weightsInFlight = true;
+    const W = m.W.map((w) => Float32Array.from(w));
+    this.post({ type: 'weights', weights: { layers: [...m.config.layers], W } }, W.map((w) => w.buffer));
+  }
+
+  private setState(state: RunState): void {
+    this.state = state;
+    this.postState();
+  }
+
+  private postState(): void {
+    this.post({ type: 'state', state: this.state, settings: this.settings?.train ?? null, progress: this.progress() });
+  }
+
+  /** Validation and test accuracy of the current model, and its test-prediction fingerprint (needs the dataset). */
+  private evaluateModel(): void {
+    const m = this.model;
+    if (!m || !this.mnist) return;
+    const s = this.settings?.train;
+    const d = s ? this.prepare(s, this.scale ?? undefined) : null;
+    const sc = this.scale ?? { mode: '-1,1', mul: 2 / 255, add: -1 };
+    const test = evaluate(m, d?.test ?? toDataset(this.mnist.test, sc));
+    const valid = d?.validation ? evaluate(m, d.validation) : null;
+    const evaluation: Evaluation = {
+      validationAccuracy: valid?.accuracy ?? null,
+      validationLoss: valid?.loss ?? null,
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      fingerprint: crc32(new Uint8Array(test.predictions.buffer, test.predictions.byteOffset, test.predictions.byteLength)).toString(16).padStart(8, '0'),
+    };
+    this.evaluated = true;
+    this.post({ type: 'evaluation', evaluation });
+  }
+
+  private exportModel(id: number): void {
+    const m = this.model;
+    if (!m) throw new Error('There is no model to save yet: train or load one first.');
+    const meta: ModelMeta = {
+      tool: 'mlp-desktop',
+      preset: this.settings?.preset ?? 'custom',
+      dataset: 'mnist',
+      dataDir: null,
+      settings: this.settings?.train ?? null,
+      scaling: this.scale,
+      history: this.history,
+      validationAccuracy: this.history.at(-1)?.validationAccuracy ?? null,
+      trainedAt: new Date().toISOString(),
+    };
+    const bytes = saveModel(m, meta);
+    this.post({ type: 'exported', id, bytes, name: `${this.modelName}.mlp` }, [bytes.buffer]);
+  }
+
+  private loadModelBytes(bytes: Uint8Array, name: string): void {
+    if (this.state === 'running') throw new Error('Stop training before loading a model.');
+    const { model, meta } = loadModel(bytes);
+    let settings: TrainSettings | null = null;
+    try {
+      settings = checkTrainSettings(meta.settings);
+    } catch {
+      settings = null;
+    }
+    const sc = meta.scaling as Partial<Scaling> | undefined;
+    this.scale = sc && typeof sc.mul === 'number' && typeof sc.add === 'number' ? { mode: String(sc.mode ?? 'custom'), mul: sc.mul, add: sc.add } : null;
+    const preset = typeof meta.preset === 'string' ? meta.preset : null;
+    this.settings = settings ? { preset: preset === 'seed' || preset === 'best' ? preset : 'custom', train: settings } : null;
+    this.model = model;
+    this.trainer = null;
+    this.history = Array.isArray(meta.history) ? (meta.history as EpochReport[]) : [];
+    this.evaluated = false;
+    this.modelName = name.replace(/\.(mlp|ckpt)$/i, '');
+    this.post({ type: 'model-loaded', name, settings, history: this.history, preset });
+    this.sendWeights(true);
+    this.setState(this.mnist ? 'stopped' : 'idle');
+    this.evaluateModel();
+  }
+}

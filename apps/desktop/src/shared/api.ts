@@ -1,0 +1,79 @@
+// The one typed contract between the renderer and whatever serves it: Electron's main process (through the
+// preload) or the browser build's implementation. Types and channel names only; no behaviour lives here.
+import type { AppSettings } from './settings.js';
+
+/** Where one dataset file stands while it is fetched: `source` is a URL, 'cache' or 'import'. */
+export interface DatasetProgress {
+  file: string;
+  bytesDone: number;
+  /** null when nobody says how big the file is. */
+  bytesTotal: number | null;
+  source: string;
+}
+
+/** The four MNIST files as stored (gzip), parsed by the renderer's worker with @mlp/mnist. */
+export interface DatasetFiles {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+  /** Where they came from, for the status line (a folder, a URL). */
+  origin: string;
+}
+
+/** A model file's bytes (the @mlp/core format) and its file name. */
+export interface ModelFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface SavedModel {
+  /** Where it went: a path in the desktop app, the download name in a browser. */
+  location: string;
+}
+
+/**
+ * What the renderer can ask for. Electron: `window.desktop`, exposed by the preload (one function per action).
+ * Browser: createBrowserApi(). Every method rejects with an Error whose message is one sentence for the user.
+ */
+export interface DesktopApi {
+  readonly kind: 'electron' | 'browser';
+  /** MNIST from the app's data folder (Electron, downloading it first when missing) or over HTTP (browser). */
+  loadDataset(onProgress?: (p: DatasetProgress) => void): Promise<DatasetFiles>;
+  /** The four files from a folder the user picks; null when the user cancels. */
+  importDataset(onProgress?: (p: DatasetProgress) => void): Promise<DatasetFiles | null>;
+  /** Save a model through a save dialog (atomically) or as a download; null when the user cancels. */
+  saveModel(bytes: Uint8Array, suggestedName: string): Promise<SavedModel | null>;
+  /** Pick a model file to open; null when the user cancels. */
+  openModel(): Promise<ModelFile | null>;
+  loadSettings(): Promise<AppSettings | null>;
+  saveSettings(settings: AppSettings): Promise<void>;
+}
+
+/** IPC channels: arguments as sent by the preload, and the result main answers with. */
+export interface IpcContract {
+  'dataset:load': { args: []; result: DatasetFiles };
+  'dataset:import': { args: []; result: DatasetFiles | null };
+  'model:save': { args: [bytes: Uint8Array, suggestedName: string]; result: SavedModel | null };
+  'model:open': { args: []; result: ModelFile | null };
+  'settings:load': { args: []; result: AppSettings | null };
+  'settings:save': { args: [settings: AppSettings]; result: null };
+}
+
+export type Channel = keyof IpcContract;
+
+export const CHANNELS = ['dataset:load', 'dataset:import', 'model:save', 'model:open', 'settings:load', 'settings:save'] as const satisfies readonly Channel[];
+
+/** Events main sends to the renderer. */
+export interface IpcEvents {
+  'dataset:progress': DatasetProgress;
+}
+
+/** Every reply: main never throws across IPC, so the renderer gets the plain message (not Electron's wrapper). */
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Name of the object the preload puts on window. */
+export const API_GLOBAL = 'desktop';
+
+/** Largest model file the app reads or writes (a 784-4096-4096-10 network is about 80 MB). */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;

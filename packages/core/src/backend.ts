@@ -1,0 +1,45 @@
+// Kernel backends: which implementation new MLPs use for their matrix products and training step, and the default.
+// 'wasm' = WebAssembly SIMD kernels (float32), 'js' = the fast JS loops, 'naive' = the reference loops. No kernels here.
+import { wasmModule } from './kernels/wasm.js';
+
+export type BackendName = 'wasm' | 'js' | 'naive';
+export const BACKENDS: readonly BackendName[] = ['wasm', 'js', 'naive'];
+
+let preferred: BackendName | 'auto' = 'auto';
+
+/** Whether a backend can run here: 'wasm' needs WebAssembly SIMD and a compiled module (see initWasm). */
+export function backendAvailable(name: BackendName): boolean {
+  return name === 'wasm' ? wasmModule() !== null : BACKENDS.includes(name);
+}
+
+/**
+ * Choose the backend of MLPs created from now on (an MLP's own `backend` option wins). 'auto', the default, is
+ * 'wasm' where available and 'js' otherwise. Throws when the named backend cannot run here.
+ */
+export function setBackend(name: BackendName | 'auto'): void {
+  if (name !== 'auto' && !BACKENDS.includes(name)) throw new RangeError(`unknown backend ${JSON.stringify(name)}; use one of auto, ${BACKENDS.join(', ')}`);
+  if (name !== 'auto' && !backendAvailable(name)) throw new Error(unavailable(name));
+  preferred = name;
+}
+
+/** The backend a new float32 MLP gets: the one set with setBackend, or under 'auto' wasm when available, else js. */
+export function getBackend(): BackendName {
+  if (preferred !== 'auto') return preferred;
+  return backendAvailable('wasm') ? 'wasm' : 'js';
+}
+
+/** The backend of a new MLP: an explicit request (checked), else the default; float64 models never use wasm. */
+export function resolveBackend(requested: BackendName | undefined, dtype: 'float32' | 'float64'): BackendName {
+  if (requested === undefined) {
+    const name = getBackend();
+    return name === 'wasm' && dtype === 'float64' ? 'js' : name;
+  }
+  if (!BACKENDS.includes(requested)) throw new RangeError(`unknown backend ${JSON.stringify(requested)}; use one of ${BACKENDS.join(', ')}`);
+  if (requested === 'wasm' && dtype === 'float64') throw new RangeError("the wasm backend computes in float32; use backend 'js' for float64 models");
+  if (!backendAvailable(requested)) throw new Error(unavailable(requested));
+  return requested;
+}
+
+function unavailable(name: BackendName): string {
+  return `the ${name} backend is unavailable here: it needs WebAssembly SIMD, and on a browser's main thread call await initWasm() first`;
+}

@@ -1,0 +1,192 @@
+// The WebAssembly SIMD kernels at run time: feature detection, compiling the embedded bytes, and WasmArena, one
+// memory per user (a model) with a bump allocator. The kernels themselves live in wasm/kernels.ts; no threads here.
+import type { Gemm } from '../matmul.js';
+import type { FloatArray } from '../tensor.js';
+import { WASM_KERNELS_BASE64 } from './wasm-binary.js';
+
+/** The exports of wasm/kernels.ts. Pointers are byte offsets into the arena's memory. */
+export interface WasmKernels {
+  gemm_nt(out: number, a: number, b: number, M: number, N: number, K: number): void;
+  gemm_axpy(out: number, a: number, b: number, M: number, N: number, K: number, si: number, sk: number): void;
+  gemm_tt(out: number, a: number, b: number, M: number, N: number, K: number): void;
+  csr_build(raw: number, n: number, F: number, mul: number, maxNnz: number, rowptr: number, idx: number, val: number): number;
+  csc_build(n: number, F: number, rowptr: number, idx: number, val: number, colptr: number, cidx: number, cval: number): void;
+  wt_from_w(Wt: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number): void;
+  sparse_forward(z: number, n: number, outF: number, rowptr: number, idx: number, val: number, Wt: number, P: number, bias2: number): void;
+  sparse_dwt(dWt: number, P: number, F: number, outF: number, colptr: number, cidx: number, cval: number, delta: number): void;
+  dw_from_dwt(dW: number, dWt: number, outF: number, F: number, P: number, db: number, add: number): void;
+  bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
+  sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
+  sgd_plain(w: number, g: number, n: number, lr: number, l2: number): void;
+}
+
+// (module (func (result v128) v128.const i32x4 0 0 0 0)): valid only where WebAssembly SIMD is.
+const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array<number>(16).fill(0), 11);
+
+let simd: boolean | undefined;
+/** True when this engine runs WebAssembly with fixed-width SIMD (Node ≥ 16.4, current browsers). */
+export function wasmSimdSupported(): boolean {
+  if (simd === undefined) {
+    try {
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+let compiled: WebAssembly.Module | null = null;
+let syncFailed = false;
+
+/**
+ * The compiled kernels, or null without SIMD. Compiles synchronously on first use; a browser's main thread refuses
+ * that for modules over 4 KB, so there call `await initWasm()` once first (workers and Node need nothing).
+ */
+export function wasmModule(): WebAssembly.Module | null {
+  if (compiled || syncFailed || !wasmSimdSupported()) return compiled;
+  try {
+    compiled = new WebAssembly.Module(decodeBase64(WASM_KERNELS_BASE64));
+  } catch {
+    syncFailed = true;
+  }
+  return compiled;
+}
+
+/** Compile the kernels asynchronously (allowed everywhere). Resolves true when the wasm backend is available. */
+export async function initWasm(): Promise<boolean> {
+  if (!compiled && wasmSimdSupported()) compiled = await WebAssembly.compile(decodeBase64(WASM_KERNELS_BASE64));
+  return compiled !== null;
+}
+
+const PAGE = 65536;
+const ALIGN = 16;
+/** Bytes left free after every allocation: kernels may read (never write) up to 3 floats past a row. */
+const SLACK = 16;
+
+/**
+ * One WebAssembly memory with the kernels instantiated on it, and a bump allocator that never frees: owners allocate
+ * once and reuse. Growing the memory detaches every earlier view; `generation` counts growths and `refresh(view)`
+ * returns the same allocation viewed on the current memory.
+ */
+export class WasmArena {
+  readonly fn: WasmKernels;
+  private readonly memory: WebAssembly.Memory;
+  private top = 1024; // the first KiB stays unused, so pointer 0 is never a buffer
+  private gen = 0;
+  private readonly where = new WeakMap<ArrayBufferView, [number, number]>();
+
+  constructor(initialBytes = 0) {
+    const module = wasmModule();
+    if (!module) throw new Error('WebAssembly SIMD kernels are unavailable here (no SIMD support, or call await initWasm() first)');
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.top + initialBytes) / PAGE) + 1 });
+    this.fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as WasmKernels;
+  }
+
+  /** Increments whenever the memory grew (and earlier views were detached). */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** Reserve `bytes` (zeroed, 16-byte aligned, with slack after). Returns the byte offset. May grow the memory. */
+  alloc(bytes: number): number {
+    const ptr = Math.ceil(this.top / ALIGN) * ALIGN;
+    this.top = ptr + bytes + SLACK;
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) {
+      this.memory.grow(Math.ceil((Math.max(this.top, have * 1.5) - have) / PAGE));
+      this.gen++;
+    }
+    return ptr;
+  }
+
+  /** A Float32Array of n floats at ptr. */
+  f32(ptr: number, n: number): Float32Array {
+    const v = new Float32Array(this.memory.buffer, ptr, n);
+    this.where.set(v, [ptr, n]);
+    return v;
+  }
+
+  /** A Uint8Array of n bytes at ptr. */
+  u8(ptr: number, n: number): Uint8Array {
+    const v = new Uint8Array(this.memory.buffer, ptr, n);
+    this.where.set(v, [ptr, n]);
+    return v;
+  }
+
+  /** Allocate and view n zeroed floats. */
+  floats(n: number): Float32Array {
+    return this.f32(this.alloc(n * 4), n);
+  }
+
+  /** The byte offset of a view into this memory (as it is now), or -1 for any other buffer. */
+  ptr(view: ArrayBufferView): number {
+    return view.buffer === this.memory.buffer ? view.byteOffset : -1;
+  }
+
+  /** The allocation behind a view made by f32/u8/floats, viewed on the current memory (a no-op when nothing grew). */
+  refresh<T extends Float32Array | Uint8Array>(view: T): T {
+    if (view.buffer === this.memory.buffer) return view;
+    const at = this.where.get(view);
+    if (!at) throw new Error('WasmArena.refresh: not a view made by this arena');
+    return (view instanceof Uint8Array ? this.u8(at[0], at[1]) : this.f32(at[0], at[1])) as T;
+  }
+
+  /**
+   * out = op(a)·op(b) for buffers in this memory (the raw Gemm contract). Returns false, doing nothing, when a
+   * buffer lives elsewhere or is not float32.
+   */
+  gemm(out: FloatArray, a: FloatArray, b: FloatArray, M: number, N: number, K: number, tA: boolean, tB: boolean): boolean {
+    if (!(out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array)) return false;
+    const po = this.ptr(out);
+    const pa = this.ptr(a);
+    const pb = this.ptr(b);
+    if (po < 0 || pa < 0 || pb < 0) return false;
+    if (M === 0 || N === 0) return true;
+    if (!tA && tB) this.fn.gemm_nt(po, pa, pb, M, N, K);
+    else if (!tA) this.fn.gemm_axpy(po, pa, pb, M, N, K, K, 1);
+    else if (!tB) this.fn.gemm_axpy(po, pa, pb, M, N, K, 1, M);
+    else this.fn.gemm_tt(po, pa, pb, M, N, K);
+    return true;
+  }
+}
+
+let scratch: { arena: WasmArena; ptr: number; bytes: number } | null = null;
+
+/**
+ * The wasm SIMD kernel under the raw Gemm signature, for buffers anywhere: operands are copied into a shared scratch
+ * memory and the result copied out. Float64 buffers, or no SIMD, fall back to `fallback`. Models avoid the copies by
+ * keeping their buffers in their own arena.
+ */
+export function makeGemmWasm(fallback: Gemm): Gemm {
+  return (out, a, b, M, N, K, tA, tB) => {
+    const module = wasmModule();
+    if (!module || !(out instanceof Float32Array) || !(a instanceof Float32Array) || !(b instanceof Float32Array)) {
+      fallback(out, a, b, M, N, K, tA, tB);
+      return;
+    }
+    const na = M * K;
+    const nb = K * N;
+    const no = M * N;
+    const bytes = (na + nb + no) * 4 + 64;
+    if (!scratch || scratch.bytes < bytes) {
+      const arena = scratch?.arena ?? new WasmArena(bytes);
+      scratch = { arena, ptr: arena.alloc(bytes), bytes };
+    }
+    const { arena, ptr } = scratch;
+    const va = arena.f32(ptr, na);
+    const vb = arena.f32(ptr + ((na * 4 + 31) & ~15), nb);
+    const vo = arena.f32(vb.byteOffset + ((nb * 4 + 31) & ~15), no);
+    va.set(a.subarray(0, na));
+    vb.set(b.subarray(0, nb));
+    arena.gemm(vo, va, vb, M, N, K, tA, tB);
+    out.set(vo);
+  };
+}
