@@ -1,5 +1,5 @@
-// The app:// scheme that serves the built renderer, and the rules for what the window may load or open.
-// Pure functions of URLs and paths (no Electron), so the security rules are unit-tested.
+// The app:// scheme that serves the built renderer, the window's web preferences, and the rules for what the
+// window may load or open. Pure data and functions of URLs and paths (no Electron), so the security rules are unit-tested.
 import { extname, join, normalize, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
@@ -76,4 +76,20 @@ export function isExternalLink(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The window's web preferences: isolated, sandboxed, no Node anywhere in the page or its workers. */
+export function secureWebPreferences(preload: string) {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  } as const;
 }

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MNIST, download, importFrom } from '@mlp/mnist/node';
 import { BrowserWindow, app, dialog, ipcMain, protocol, shell } from 'electron';
-import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath } from './app-protocol.js';
+import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
 import { writeAtomic } from './atomic.js';
 import { createDatasetHandlers } from './dataset.js';
 import { registerHandlers } from './ipc.js';
@@ -93,16 +93,7 @@ function createWindow(): void {
     title: 'MLP workbench',
     backgroundColor: '#f6f7f9',
     show: false,
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(PRELOAD),
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.setWindowOpenHandler(({ url }) => {

@@ -18,11 +18,19 @@ export function safeModelName(name: unknown): string {
   return clean.endsWith('.mlp') ? clean : `${clean}.mlp`;
 }
 
+/** A validator for a channel that takes no arguments. */
+const none =
+  (channel: Channel) =>
+  (args: unknown[]): [] => {
+    arity(channel, args, 0);
+    return [];
+  };
+
 export const validators: Validators = {
-  'dataset:load': (a) => (arity('dataset:load', a, 0), []),
-  'dataset:import': (a) => (arity('dataset:import', a, 0), []),
-  'model:open': (a) => (arity('model:open', a, 0), []),
-  'settings:load': (a) => (arity('settings:load', a, 0), []),
+  'dataset:load': none('dataset:load'),
+  'dataset:import': none('dataset:import'),
+  'model:open': none('model:open'),
+  'settings:load': none('settings:load'),
   'model:save': (a) => {
     arity('model:save', a, 2);
     const bytes = a[0];

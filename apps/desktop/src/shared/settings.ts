@@ -45,25 +45,32 @@ export const PRESETS: Record<PresetName, TrainSettings> = {
     scale: '-1,1',
     valid: 5000,
   },
-  // The CLI's `best`: wider ReLU layer, softmax + cross-entropy, He init, momentum, per-epoch decay and a little L2.
+  // The CLI's `best`: two ReLU layers (LeCun's 300-100), softmax + cross-entropy, He init, momentum, per-epoch decay, a little L2.
   best: {
-    layers: [784, 256, 10],
+    layers: [784, 300, 100, 10],
     hidden: 'relu',
     output: 'softmax',
     loss: 'ce',
     init: 'he',
     initStd: 0.1,
-    lr: 0.05,
+    lr: 0.1,
     momentum: 0.9,
     l2: 1e-4,
-    lrDecay: 0.85,
+    lrDecay: 0.9,
     batch: 100,
-    epochs: 15,
+    epochs: 20,
     seed: 123,
     scale: '0,1',
     valid: 5000,
   },
 };
+
+/** A one-line description of a preset for menus: "784-50-10 sigmoid, MSE". */
+export function describePreset(name: PresetName): string {
+  const p = PRESETS[name];
+  const head = p.hidden === p.output ? p.hidden : `${p.hidden}/${p.output}`;
+  return `${p.layers.join('-')} ${head}, ${p.loss === 'ce' ? 'cross-entropy' : 'MSE'}`;
+}
 
 /** What the app remembers between runs. */
 export interface AppSettings {

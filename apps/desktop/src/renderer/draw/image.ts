@@ -1,4 +1,5 @@
 // RGBA pixel buffers that drawing functions return and views put on a canvas (new ImageData(data, width, height)).
+import { DIVERGING_LUT, lutIndex } from './colormap.js';
 
 export interface Rgba {
   width: number;
@@ -18,14 +19,14 @@ export function rgba(width: number, height: number, fill: [number, number, numbe
 }
 
 /** Paint a w×h block of values (row-major, starting at `offset` in `values`) at (x, y) through the diverging LUT. */
-export function paintValues(img: Rgba, x: number, y: number, values: ArrayLike<number>, offset: number, w: number, h: number, scale: number, lut: Uint8Array, lutIndex: (v: number, s: number) => number): void {
+export function paintValues(img: Rgba, x: number, y: number, values: ArrayLike<number>, offset: number, w: number, h: number, scale: number): void {
   for (let r = 0; r < h; r++) {
     let p = ((y + r) * img.width + x) * 4;
     for (let c = 0; c < w; c++, p += 4) {
       const i = lutIndex(values[offset + r * w + c]!, scale) * 3;
-      img.data[p] = lut[i]!;
-      img.data[p + 1] = lut[i + 1]!;
-      img.data[p + 2] = lut[i + 2]!;
+      img.data[p] = DIVERGING_LUT[i]!;
+      img.data[p + 1] = DIVERGING_LUT[i + 1]!;
+      img.data[p + 2] = DIVERGING_LUT[i + 2]!;
     }
   }
 }

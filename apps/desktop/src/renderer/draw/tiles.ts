@@ -1,6 +1,5 @@
 // The hidden-unit grid: each unit's incoming weights (one row of W[0]) as a side×side image, in a grid with 1-pixel
 // gaps, all on one shared diverging scale. Pure: weights in, RGBA pixels out; the view scales it up on screen.
-import { DIVERGING_LUT, lutIndex } from './colormap.js';
 import { type Rgba, outline, paintValues, rgba } from './image.js';
 
 export const GAP_RGB: [number, number, number] = [214, 218, 224];
@@ -49,7 +48,7 @@ export function tileGrid(W: ArrayLike<number>, units: number, inputs: number, sc
   for (let u = 0; u < units; u++) {
     const x = 1 + (u % L.cols) * (L.tileW + 1);
     const y = 1 + Math.floor(u / L.cols) * (L.tileH + 1);
-    paintValues(img, x, y, W, u * inputs, L.tileW, L.tileH, scale, DIVERGING_LUT, lutIndex);
+    paintValues(img, x, y, W, u * inputs, L.tileW, L.tileH, scale);
   }
   if (selected >= 0 && selected < units) {
     outline(img, 1 + (selected % L.cols) * (L.tileW + 1), 1 + Math.floor(selected / L.cols) * (L.tileH + 1), L.tileW, L.tileH, SELECTED_RGB);
@@ -61,13 +60,21 @@ export function tileGrid(W: ArrayLike<number>, units: number, inputs: number, sc
 export function singleTile(W: ArrayLike<number>, unit: number, inputs: number, scale: number): Rgba {
   const [w, h] = tileShape(inputs);
   const img = rgba(w, h);
-  paintValues(img, 0, 0, W, unit * inputs, w, h, scale, DIVERGING_LUT, lutIndex);
+  paintValues(img, 0, 0, W, unit * inputs, w, h, scale);
   return img;
 }
 
 /** A (rows, cols) matrix as a heat map, one pixel per weight (e.g. hidden→output: rows = 10 digits, cols = hidden units). */
 export function heatmap(W: ArrayLike<number>, rows: number, cols: number, scale: number): Rgba {
   const img = rgba(cols, rows);
-  paintValues(img, 0, 0, W, 0, cols, rows, scale, DIVERGING_LUT, lutIndex);
+  paintValues(img, 0, 0, W, 0, cols, rows, scale);
   return img;
+}
+
+/** W − W0 (what training changed), or null when the shapes differ (another network). */
+export function weightChange(W: ArrayLike<number>, W0: ArrayLike<number> | undefined): Float32Array | null {
+  if (!W0 || W0.length !== W.length) return null;
+  const out = new Float32Array(W.length);
+  for (let i = 0; i < W.length; i++) out[i] = W[i]! - W0[i]!;
+  return out;
 }

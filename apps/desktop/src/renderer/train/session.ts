@@ -165,8 +165,8 @@ export class TrainingSession {
         yieldMs: 16,
       }));
     } catch (e) {
-      if (!(e instanceof DivergenceError)) throw e;
-      this.post({ type: 'error', message: e.message });
+      // Divergence (or any other failure) ends the run; the model stays as it was before the failing batch.
+      this.post({ type: 'error', message: e instanceof DivergenceError ? e.message : `Training failed: ${(e as Error).message}` });
       status = 'stopped';
     }
     this.abort = null;

@@ -1,0 +1,77 @@
+// End-to-end helpers: a static server for the built renderer plus MNIST on 127.0.0.1, and Debian's Chromium driven
+// by playwright-core (which never downloads a browser). Each helper returns a reason instead of failing when the
+// machine lacks what it needs, so the tests can skip with a printed reason.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const RENDERER_DIR = join(APP_DIR, 'dist', 'renderer');
+export const SCREENSHOTS = join(APP_DIR, 'test-results', 'screenshots');
+export const MNIST_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+
+/** The real MNIST files: $MNIST_DIR, else ../shared/data/mnist beside the repository root. */
+export function mnistDir(): { dir: string | null; reason: string } {
+  const dir = process.env.MNIST_DIR ?? resolve(APP_DIR, '..', '..', '..', 'shared', 'data', 'mnist');
+  const missing = MNIST_FILES.filter((f) => !existsSync(join(dir, f)));
+  return missing.length === 0 ? { dir, reason: '' } : { dir: null, reason: `MNIST is not in ${dir} (missing ${missing.join(', ')}); set MNIST_DIR` };
+}
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export function chromiumPath(): { path: string | null; reason: string } {
+  const list = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : CHROMIUM_CANDIDATES;
+  const path = list.find((p) => existsSync(p)) ?? null;
+  return path ? { path, reason: '' } : { path: null, reason: `no Chromium at ${list.join(', ')} (apt-get install chromium, or set CHROMIUM_PATH)` };
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.map': 'application/json',
+  '.gz': 'application/gzip',
+};
+
+/** Serve `root` at / and `dataDir` at /data/ on 127.0.0.1 (a random port), with Content-Length for progress. */
+export async function serve(root: string, dataDir: string): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const [base, rel] = path.startsWith('/data/') ? [dataDir, path.slice('/data/'.length)] : [root, path === '/' ? 'index.html' : path.slice(1)];
+    const file = normalize(join(base, rel));
+    if (!file.startsWith(normalize(base) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const body = readFileSync(file);
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-store' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, server, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Headless Chromium with a fresh profile that nothing outside the machine is contacted from. */
+export async function launchChromium(executablePath: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'mlp-desktop-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1360, height: 880 },
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
+
+const root = join('/opt', 'app', 'renderer');
+
+describe('the app:// scheme', () => {
+  it('maps app URLs to files under the renderer folder', () => {
+    expect(resolveAppPath(root, APP_ENTRY)).toBe(join(root, 'index.html'));
+    expect(resolveAppPath(root, 'app://desktop/')).toBe(join(root, 'index.html'));
+    expect(resolveAppPath(root, 'app://desktop/assets/index-1.js?x=1#y')).toBe(join(root, 'assets', 'index-1.js'));
+    expect(resolveAppPath(root, 'app://desktop/a%20b.png')).toBe(join(root, 'a b.png'));
+  });
+
+  it('refuses paths that escape the folder, other hosts, other schemes and malformed URLs', () => {
+    // The URL parser already folds literal dot segments, so these stay inside the folder:
+    expect(resolveAppPath(root, 'app://desktop/../../etc/passwd')).toBe(join(root, 'etc', 'passwd'));
+    expect(resolveAppPath(root, 'app://desktop/%2e%2e/%2e%2e/etc/passwd')).toBe(join(root, 'etc', 'passwd'));
+    // …and encoded separators, decoded after parsing, are caught by the folder check:
+    expect(resolveAppPath(root, 'app://desktop/..%2f..%2fsecret')).toBeNull();
+    expect(resolveAppPath(root, 'app://desktop/%00')).toBeNull();
+    expect(resolveAppPath(root, 'app://desktop/%E0%A4%A')).toBeNull();
+    expect(resolveAppPath(root, 'app://elsewhere/index.html')).toBeNull();
+    expect(resolveAppPath(root, 'file:///opt/app/renderer/index.html')).toBeNull();
+    expect(resolveAppPath(root, 'not a url')).toBeNull();
+  });
+
+  it('trusts only the app itself, and opens only http(s) links outside', () => {
+    expect(isAppUrl(APP_ENTRY)).toBe(true);
+    expect(isAppUrl('app://desktop.evil.com/index.html')).toBe(false);
+    expect(isAppUrl('https://desktop/index.html')).toBe(false);
+    expect(isAppUrl('')).toBe(false);
+    expect(isExternalLink('https://github.com/')).toBe(true);
+    expect(isExternalLink('file:///etc/passwd')).toBe(false);
+    expect(isExternalLink('javascript:alert(1)')).toBe(false);
+  });
+
+  it('serves known types and a CSP without inline scripts or remote code', () => {
+    expect(mimeType('a/index.html')).toMatch(/^text\/html/);
+    expect(mimeType('x.JS')).toMatch(/^text\/javascript/);
+    expect(mimeType('x.bin')).toBe('application/octet-stream');
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
+  });
+});
+
+describe('the window', () => {
+  it('is isolated and sandboxed, with Node nowhere in the page', () => {
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({
+      preload: '/p.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+  });
+});

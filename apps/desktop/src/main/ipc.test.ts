@@ -1,0 +1,103 @@
+import { saveModel, MLP } from '@mlp/core';
+import { describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../shared/api.js';
+import { PRESETS } from '../shared/settings.js';
+import { type Handlers, type InvokeEvent, dispatch, registerHandlers } from './ipc.js';
+import { safeModelName, validators } from './validate.js';
+
+const appEvent = (url = 'app://desktop/index.html'): InvokeEvent & { sent: unknown[][] } => {
+  const sent: unknown[][] = [];
+  return { senderFrame: { url }, sender: { send: (c, p) => sent.push([c, p]), isDestroyed: () => false }, sent };
+};
+const trusted = (url: string) => url.startsWith('app://desktop/');
+
+function fakeHandlers(): Handlers {
+  return {
+    'dataset:load': vi.fn(async (ctx) => {
+      ctx.emit('dataset:progress', { file: 'f', bytesDone: 1, bytesTotal: 2, source: 'cache' });
+      return { trainImages: new Uint8Array(1), trainLabels: new Uint8Array(1), testImages: new Uint8Array(1), testLabels: new Uint8Array(1), origin: 'x' };
+    }),
+    'dataset:import': vi.fn(async () => null),
+    'model:save': vi.fn(async (_ctx, _bytes, name) => ({ location: `/tmp/${name}` })),
+    'model:open': vi.fn(async () => null),
+    'settings:load': vi.fn(async () => null),
+    'settings:save': vi.fn(async () => {
+      throw new Error('disk full');
+    }),
+  };
+}
+
+const model = saveModel(new MLP({ layers: [4, 3, 2] }, { seed: 1 }));
+
+describe('IPC dispatch', () => {
+  it('answers a good call with { ok: true, value } and lets handlers send events to the caller', async () => {
+    const h = fakeHandlers();
+    const e = appEvent();
+    const r = await dispatch('dataset:load', e, [], h, validators, trusted);
+    expect(r.ok).toBe(true);
+    expect(e.sent).toEqual([['dataset:progress', { file: 'f', bytesDone: 1, bytesTotal: 2, source: 'cache' }]]);
+    expect(await dispatch('model:save', e, [model, 'my/../run'], h, validators, trusted)).toEqual({ ok: true, value: { location: '/tmp/my_.._run.mlp' } });
+  });
+
+  it('answers bad arguments with an error naming the problem, without calling the handler', async () => {
+    const h = fakeHandlers();
+    const e = appEvent();
+    const cases: [(typeof CHANNELS)[number], unknown[], RegExp][] = [
+      ['dataset:load', ['extra'], /takes 0 arguments, got 1/],
+      ['model:save', ['not bytes', 'a.mlp'], /must be a Uint8Array/],
+      ['model:save', [[1, 2, 3], 'a.mlp'], /must be a Uint8Array/],
+      ['model:save', [new Uint8Array(0), 'a.mlp'], /1 to \d+ bytes, got 0/],
+      ['model:save', [model, 42], /suggested name must be a string/],
+      ['model:save', [model], /takes 2 arguments/],
+      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, lr: -1 } }], /lr must be a number/],
+      ['settings:save', [{ preset: 'nope', train: PRESETS.seed }], /preset must be/],
+      ['settings:save', [null], /expected an object/],
+      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, layers: [784, 1e9, 10] } }], /layer widths/],
+    ];
+    for (const [channel, args, message] of cases) {
+      const r = await dispatch(channel, e, args, h, validators, trusted);
+      expect(r.ok, `${channel} ${JSON.stringify(args)}`).toBe(false);
+      expect(r.ok ? '' : r.error).toMatch(message);
+    }
+    expect(h['model:save']).not.toHaveBeenCalled();
+    expect(h['settings:save']).not.toHaveBeenCalled();
+  });
+
+  it('refuses calls from any other page', async () => {
+    const h = fakeHandlers();
+    for (const url of ['https://evil.example/', 'file:///tmp/x.html', '']) {
+      const r = await dispatch('settings:load', appEvent(url), [], h, validators, trusted);
+      expect(r).toEqual({ ok: false, error: expect.stringMatching(/refused a call/) });
+    }
+    const noFrame = { ...appEvent(), senderFrame: null };
+    expect((await dispatch('settings:load', noFrame, [], h, validators, trusted)).ok).toBe(false);
+    expect(h['settings:load']).not.toHaveBeenCalled();
+  });
+
+  it('turns a handler failure into an error reply instead of throwing', async () => {
+    const r = await dispatch('settings:save', appEvent(), [{ preset: 'seed', train: PRESETS.seed }], fakeHandlers(), validators, trusted);
+    expect(r).toEqual({ ok: false, error: 'disk full' });
+  });
+
+  it('does not send events to a window that has gone', async () => {
+    const e = appEvent();
+    e.sender.isDestroyed = () => true;
+    expect((await dispatch('dataset:load', e, [], fakeHandlers(), validators, trusted)).ok).toBe(true);
+    expect(e.sent).toEqual([]);
+  });
+
+  it('registers exactly the contract channels', () => {
+    const handle = vi.fn();
+    registerHandlers({ handle }, fakeHandlers(), validators, trusted);
+    expect(handle.mock.calls.map((c) => c[0]).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('makes safe file names for the save dialog', () => {
+    expect(safeModelName('run 1')).toBe('run 1.mlp');
+    expect(safeModelName('a.mlp')).toBe('a.mlp');
+    expect(safeModelName('../../etc/passwd')).toBe('_.._etc_passwd.mlp');
+    expect(safeModelName('..')).toBe('model.mlp');
+    expect(safeModelName('x'.repeat(500)).length).toBeLessThanOrEqual(124);
+    expect(safeModelName('a\u0000b\nc')).toBe('a_b_c.mlp');
+  });
+});

@@ -1,0 +1,188 @@
+import { loadModel } from '@mlp/core';
+import { describe, expect, it } from 'vitest';
+import { type AppSettings, PRESETS } from '../../shared/settings.js';
+import { syntheticMnist } from '../../testing/synthetic.js';
+import type { FromWorker } from './protocol.js';
+import { MESSAGE_INTERVAL_MS, TrainingSession } from './session.js';
+
+const files = syntheticMnist(1000, 200);
+const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
+  preset: 'custom',
+  // The seed preset's recipe learns the synthetic digits slowly; a small softmax network learns them in 3 epochs.
+  train: { ...PRESETS.best, layers: [784, 16, 10], epochs: 3, batch: 20, lr: 0.1, valid: 200, lrDecay: 1, ...over },
+});
+
+/** A session with a controllable clock, recording every message. */
+function harness() {
+  const messages: FromWorker[] = [];
+  let t = 0;
+  const clock = { advance: (ms: number) => (t += ms) };
+  const session = new TrainingSession((m) => messages.push(m), () => t);
+  const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+  const states = () => of('state').map((m) => m.state);
+  return { session, messages, clock, of, states };
+}
+
+async function withData() {
+  const h = harness();
+  await h.session.handle({ type: 'dataset', files: structuredClone(files) });
+  return h;
+}
+
+describe('TrainingSession', () => {
+  it('parses the dataset and reports its size', async () => {
+    const h = await withData();
+    expect(h.of('dataset-ready')).toEqual([{ type: 'dataset-ready', train: 1000, test: 200, rows: 28, cols: 28 }]);
+    expect(h.states()).toEqual(['ready']);
+  });
+
+  it('refuses to train without data, with a message for the user', async () => {
+    const h = harness();
+    await h.session.handle({ type: 'start', settings: settings() });
+    expect(h.of('error')[0]?.message).toBe('Load the dataset first.');
+  });
+
+  it('trains to the end: epoch reports with validation, weight copies, batch points, then test accuracy', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    expect(h.states()).toEqual(['ready', 'running', 'done']);
+    const epochs = h.of('epoch').map((m) => m.report);
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(epochs.at(-1)!.validationAccuracy).toBeGreaterThan(0.9);
+    const ev = h.of('evaluation');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]!.evaluation.testAccuracy).toBeGreaterThan(0.9);
+    expect(ev[0]!.evaluation.fingerprint).toMatch(/^[0-9a-f]{8}$/);
+    // Every batch is in the points, in order, as fractional epochs.
+    const xs = h.of('batches').flatMap((m) => [...m.points.x]);
+    expect(xs).toHaveLength(3 * 40);
+    expect(xs.at(-1)).toBe(3);
+    expect(xs.every((x, i) => i === 0 || x > xs[i - 1]!)).toBe(true);
+    // Weights: (16, 784) and (10, 16) copies.
+    const w = h.of('weights').at(-1)!.weights;
+    expect(w.layers).toEqual([784, 16, 10]);
+    expect(w.W.map((a) => a.length)).toEqual([16 * 784, 10 * 16]);
+  });
+
+  it('throttles: with a frozen clock only forced weight messages go out, and never more than one unacknowledged', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings({ epochs: 1 }) });
+    // Clock never advanced: the initial and the final (forced) copies only, and batch points only at the end.
+    expect(h.of('weights')).toHaveLength(2);
+    expect(h.of('batches')).toHaveLength(1);
+
+    const h2 = await withData();
+    const run = h2.session.handle({ type: 'start', settings: settings({ epochs: 1 }) });
+    // Time flies but the UI never acknowledges: no unforced copies.
+    for (let i = 0; i < 50; i++) h2.clock.advance(MESSAGE_INTERVAL_MS);
+    await run;
+    expect(h2.of('weights')).toHaveLength(2);
+  });
+
+  it('pauses after the current batch, stays put, resumes to the same result as an uninterrupted run', async () => {
+    // Long enough that the run yields (every 16 ms) before it ends, so the pause message gets in.
+    const long = settings({ epochs: 40 });
+    const straight = await withData();
+    await straight.session.handle({ type: 'start', settings: long });
+
+    const h = await withData();
+    const run = h.session.handle({ type: 'start', settings: long });
+    await h.session.handle({ type: 'pause' });
+    await run;
+    expect(h.states()).toEqual(['ready', 'running', 'paused']);
+    const pausedAt = h.of('state').at(-1)!.progress!;
+    expect(pausedAt.epoch).toBeLessThan(40);
+    expect(h.of('evaluation')).toHaveLength(0);
+    await h.session.handle({ type: 'resume' });
+    expect(h.states().slice(-2)).toEqual(['running', 'done']);
+    expect(h.of('evaluation')[0]!.evaluation).toEqual(straight.of('evaluation')[0]!.evaluation);
+  });
+
+  it('stops a running or paused run and evaluates what it has', async () => {
+    const h = await withData();
+    const run = h.session.handle({ type: 'start', settings: settings({ epochs: 40 }) });
+    await h.session.handle({ type: 'stop' });
+    await run;
+    expect(h.states().at(-1)).toBe('stopped');
+    expect(h.of('evaluation')).toHaveLength(1);
+
+    const p = await withData();
+    await p.session.handle({ type: 'step', settings: settings() });
+    await p.session.handle({ type: 'stop' });
+    expect(p.states()).toEqual(['ready', 'paused', 'stopped']);
+  });
+
+  it('steps one batch at a time, starting a run when none is paused', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'step', settings: settings() });
+    await h.session.handle({ type: 'step', settings: settings() });
+    expect(h.of('batches').flatMap((m) => [...m.points.x])).toEqual([1 / 40, 2 / 40]);
+    expect(h.of('state').at(-1)!.progress).toMatchObject({ epoch: 1, batch: 2, batches: 40 });
+    expect(h.of('weights')).toHaveLength(3);
+    // Resume continues from the stepped position.
+    await h.session.handle({ type: 'resume' });
+    expect(h.of('epoch')).toHaveLength(3);
+  });
+
+  it('changes the learning rate of a running trainer from the next batch', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'step', settings: settings() });
+    await h.session.handle({ type: 'set-lr', lr: 0.05 });
+    expect(h.of('state').at(-1)!.progress!.lr).toBe(0.05);
+    await h.session.handle({ type: 'step', settings: settings() });
+    expect(h.of('state').at(-1)!.settings!.lr).toBe(0.05);
+  });
+
+  it('reports divergence as an error and stops', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings({ hidden: 'relu', output: 'linear', loss: 'mse', init: 'normal', initStd: 5, lr: 50 }) });
+    expect(h.of('error')[0]?.message).toMatch(/diverged/);
+    expect(h.states().at(-1)).toBe('stopped');
+  });
+
+  it('exports a model file that, loaded again, shows the same weights, history and predictions', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    await h.session.handle({ type: 'export', id: 7 });
+    const file = h.of('exported')[0]!;
+    expect(file.id).toBe(7);
+    expect(file.name).toBe('mnist-784-16-10-custom.mlp');
+    const { meta } = loadModel(file.bytes);
+    expect(meta).toMatchObject({ tool: 'mlp-desktop', dataset: 'mnist', scaling: { mode: '0,1', mul: 1 / 255, add: 0 } });
+    expect((meta.history as unknown[]).length).toBe(3);
+
+    // A fresh session opens it before the data arrives: weights at once, accuracy once the data is there.
+    const g = harness();
+    await g.session.handle({ type: 'load-model', bytes: file.bytes.slice(), name: 'run.mlp' });
+    expect(g.of('model-loaded')[0]).toMatchObject({ name: 'run.mlp', settings: settings().train, preset: 'custom' });
+    expect(g.of('model-loaded')[0]!.history).toHaveLength(3);
+    expect(g.of('weights')[0]!.weights.W[1]).toEqual(h.of('weights').at(-1)!.weights.W[1]);
+    expect(g.of('evaluation')).toHaveLength(0);
+    await g.session.handle({ type: 'dataset', files: structuredClone(files) });
+    expect(g.of('evaluation')[0]!.evaluation).toEqual(h.of('evaluation')[0]!.evaluation);
+  });
+
+  it('reports a damaged model file and keeps the current model', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'step', settings: settings() });
+    await h.session.handle({ type: 'stop' });
+    await h.session.handle({ type: 'load-model', bytes: new TextEncoder().encode('MLPW but not really a model'), name: 'bad.mlp' });
+    expect(h.of('error').at(-1)!.message).toMatch(/version|model/);
+    await h.session.handle({ type: 'export', id: 1 });
+    expect(h.of('exported')).toHaveLength(1);
+  });
+
+  it('answers an export with no model with an error carrying the request id', async () => {
+    const h = harness();
+    await h.session.handle({ type: 'export', id: 3 });
+    expect(h.of('error')[0]).toMatchObject({ id: 3, message: expect.stringMatching(/no model/) });
+  });
+
+  it('rejects settings the dataset cannot satisfy', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings({ layers: [100, 10, 10] }) });
+    expect(h.of('error')[0]!.message).toMatch(/784 units/);
+    await h.session.handle({ type: 'start', settings: settings({ valid: 1000 }) });
+    expect(h.of('error')[1]!.message).toMatch(/leaves no training data/);
+  });
+});

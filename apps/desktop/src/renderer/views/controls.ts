@@ -1,0 +1,168 @@
+// The sidebar: dataset buttons, preset, architecture and training settings, run buttons, model save/open.
+// Reads the form into settings (validated by the shared checker) and enables only the buttons that make sense.
+import { type AppSettings, HIDDEN_ACTIVATIONS, INIT_NAMES, LOSS_NAMES, OUTPUT_ACTIVATIONS, type PresetName, SCALE_NAMES, checkTrainSettings, describePreset } from '../../shared/settings.js';
+import type { Controller } from '../controller.js';
+import { el } from '../dom.js';
+import type { AppState, Store } from '../store.js';
+
+type Field = HTMLInputElement | HTMLSelectElement;
+
+const select = (id: string, options: readonly string[], labels: Record<string, string> = {}) =>
+  el('select', { id }, ...options.map((o) => el('option', { value: o }, labels[o] ?? o)));
+const number = (id: string, step: string, min?: number) => el('input', { id, type: 'number', step, min, inputmode: 'decimal' });
+const row = (label: string, field: HTMLElement, hint?: string) => el('label', { class: 'field' }, el('span', {}, label), field, hint ? el('small', {}, hint) : null);
+
+export function mountControls(root: HTMLElement, store: Store, c: Controller, kind: 'electron' | 'browser'): void {
+  const f = {
+    preset: select('preset', ['seed', 'best', 'custom'], { seed: `Seed · ${describePreset('seed')}`, best: `Best · ${describePreset('best')}`, custom: 'Custom' }),
+    hiddenLayers: el('input', { id: 'hidden-layers', type: 'text', spellcheck: 'false', placeholder: '50 or 128,64' }),
+    hidden: select('hidden', HIDDEN_ACTIVATIONS),
+    output: select('output', OUTPUT_ACTIVATIONS),
+    loss: select('loss', LOSS_NAMES, { mse: 'MSE', ce: 'cross-entropy' }),
+    init: select('init', INIT_NAMES, { normal: 'N(0, σ)', xavier: 'Xavier', he: 'He' }),
+    initStd: number('init-std', 'any', 0),
+    lr: number('lr', 'any', 0),
+    momentum: number('momentum', 'any', 0),
+    l2: number('l2', 'any', 0),
+    lrDecay: number('lr-decay', 'any', 0),
+    batch: number('batch', '1', 1),
+    epochs: number('epochs', '1', 1),
+    seed: number('seed', '1', 0),
+    scale: select('scale', SCALE_NAMES, { '-1,1': '[-1, 1]', '0,1': '[0, 1]', standard: 'standardised' }),
+    valid: number('valid', '1', 0),
+  };
+  const b = {
+    load: el('button', { id: 'load-dataset', class: 'primary' }, 'Load MNIST'),
+    import: el('button', { id: 'import-dataset', title: 'Use the four MNIST .gz files you already have' }, kind === 'electron' ? 'Import folder…' : 'Choose files…'),
+    start: el('button', { id: 'start', class: 'primary' }, 'Start'),
+    pause: el('button', { id: 'pause' }, 'Pause'),
+    resume: el('button', { id: 'resume' }, 'Resume'),
+    stop: el('button', { id: 'stop' }, 'Stop'),
+    step: el('button', { id: 'step', title: 'Train one batch' }, 'Step'),
+    save: el('button', { id: 'save-model' }, 'Save model…'),
+    open: el('button', { id: 'open-model' }, 'Open model…'),
+  };
+  const error = el('p', { id: 'settings-error', class: 'form-error', role: 'alert' });
+
+  root.append(
+    el('section', { class: 'group' }, el('h2', {}, 'Data'), el('div', { class: 'buttons' }, b.load, b.import)),
+    el(
+      'section',
+      { class: 'group' },
+      el('h2', {}, 'Network'),
+      row('Preset', f.preset),
+      row('Hidden layers', f.hiddenLayers, 'units per hidden layer, comma-separated'),
+      el('div', { class: 'pair' }, row('Hidden', f.hidden), row('Output', f.output)),
+      el('div', { class: 'pair' }, row('Loss', f.loss), row('Init', f.init)),
+      row('Init σ', f.initStd),
+    ),
+    el(
+      'section',
+      { class: 'group' },
+      el('h2', {}, 'Training'),
+      el('div', { class: 'pair' }, row('Learning rate', f.lr), row('Momentum', f.momentum)),
+      el('div', { class: 'pair' }, row('L2', f.l2), row('LR decay / epoch', f.lrDecay)),
+      el('div', { class: 'pair' }, row('Batch size', f.batch), row('Epochs', f.epochs)),
+      el('div', { class: 'pair' }, row('Seed', f.seed), row('Pixels', f.scale)),
+      row('Validation images', f.valid),
+      error,
+    ),
+    el('section', { class: 'group' }, el('div', { class: 'buttons run' }, b.start, b.pause, b.resume, b.stop, b.step)),
+    el('section', { class: 'group' }, el('h2', {}, 'Model'), el('div', { class: 'buttons' }, b.save, b.open)),
+  );
+
+  /** Show settings in the form, leaving alone a text field the user is typing in. */
+  const write = (s: AppSettings) => {
+    const t = s.train;
+    const typing = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
+    const keep = typing ? typing.value : null;
+    f.preset.value = s.preset;
+    f.hiddenLayers.value = t.layers.slice(1, -1).join(', ');
+    f.hidden.value = t.hidden;
+    f.output.value = t.output;
+    f.loss.value = t.loss;
+    f.init.value = t.init;
+    f.initStd.value = String(t.initStd);
+    f.lr.value = String(t.lr);
+    f.momentum.value = String(t.momentum);
+    f.l2.value = String(t.l2);
+    f.lrDecay.value = String(t.lrDecay);
+    f.batch.value = String(t.batch);
+    f.epochs.value = String(t.epochs);
+    f.seed.value = String(t.seed);
+    f.scale.value = t.scale;
+    f.valid.value = String(t.valid);
+    if (typing && keep !== null) typing.value = keep;
+  };
+
+  const read = (): AppSettings => {
+    const cur = store.state.settings.train;
+    const hidden = f.hiddenLayers.value.trim() === '' ? [] : f.hiddenLayers.value.split(/[\s,]+/).filter(Boolean).map(Number);
+    const train = checkTrainSettings({
+      layers: [cur.layers[0], ...hidden, cur.layers[cur.layers.length - 1]],
+      hidden: f.hidden.value,
+      output: f.output.value,
+      loss: f.loss.value,
+      init: f.init.value,
+      initStd: Number(f.initStd.value),
+      lr: Number(f.lr.value),
+      momentum: Number(f.momentum.value),
+      l2: Number(f.l2.value),
+      lrDecay: Number(f.lrDecay.value),
+      batch: Number(f.batch.value),
+      epochs: Number(f.epochs.value),
+      seed: Number(f.seed.value),
+      scale: f.scale.value,
+      valid: Number(f.valid.value),
+    });
+    return { preset: store.state.settings.preset, train };
+  };
+
+  const onEdit = (e: Event) => {
+    const target = e.target as Field;
+    if (target === f.preset) {
+      if (f.preset.value !== 'custom') c.applyPreset(f.preset.value as PresetName);
+      return;
+    }
+    try {
+      c.updateSettings(read());
+    } catch (err) {
+      store.set({ settingsError: (err as Error).message.replace(/^invalid settings: /, '') });
+    }
+  };
+  for (const field of Object.values(f)) field.addEventListener('change', onEdit);
+  f.lr.addEventListener('input', onEdit);
+
+  b.load.addEventListener('click', () => void c.loadDataset(false));
+  b.import.addEventListener('click', () => void c.loadDataset(true));
+  b.start.addEventListener('click', () => c.start());
+  b.pause.addEventListener('click', () => c.pause());
+  b.resume.addEventListener('click', () => c.resume());
+  b.stop.addEventListener('click', () => c.stop());
+  b.step.addEventListener('click', () => c.step());
+  b.save.addEventListener('click', () => void c.saveModel());
+  b.open.addEventListener('click', () => void c.openModel());
+
+  const update = (s: AppState) => {
+    const running = s.run === 'running';
+    const active = running || s.run === 'paused';
+    const data = s.dataset.status === 'ready';
+    const loading = s.dataset.status === 'loading';
+    b.load.disabled = loading || active;
+    b.import.disabled = loading || active;
+    b.start.disabled = !data || active || s.settingsError !== null;
+    b.pause.disabled = !running;
+    b.resume.disabled = s.run !== 'paused';
+    b.stop.disabled = !active;
+    b.step.disabled = !data || running || s.settingsError !== null;
+    b.save.disabled = s.weights === null || running;
+    b.open.disabled = running;
+    for (const [k, field] of Object.entries(f)) field.disabled = active && k !== 'lr';
+    error.textContent = s.settingsError ?? '';
+  };
+
+  store.subscribe((s, changed) => {
+    if (changed.has('settings')) write(s.settings);
+    update(s);
+  });
+}

@@ -1,0 +1,48 @@
+// The Model tab: what the current model is (architecture, parameters, settings, where it came from) and its
+// per-epoch history as a table.
+import { el, pct } from '../dom.js';
+import type { AppState, Store } from '../store.js';
+
+export function mountModelInfo(root: HTMLElement, store: Store): void {
+  const summary = el('dl', { id: 'model-summary', class: 'summary' });
+  const table = el('table', { id: 'history-table' });
+  root.append(
+    el('section', { class: 'card wide' }, el('header', {}, el('h3', {}, 'Model')), summary),
+    el('section', { class: 'card wide' }, el('header', {}, el('h3', {}, 'History')), table),
+  );
+
+  const render = (s: AppState) => {
+    const w = s.weights;
+    const t = s.settings.train;
+    const params = w ? w.layers.slice(1).reduce((sum, n, i) => sum + n * w.layers[i]! + n, 0) : null;
+    const rows: [string, string][] = [
+      ['Source', s.model ? (s.model.source === 'loaded' ? `opened ${s.model.name}` : 'trained in this window') : 'none yet'],
+      ['Layers', w ? w.layers.join(' → ') : t.layers.join(' → ')],
+      ['Parameters', params === null ? '—' : params.toLocaleString('en')],
+      ['Activations', `${t.hidden} hidden, ${t.output} output, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'} loss`],
+      ['Optimiser', `SGD lr ${t.lr}, momentum ${t.momentum}, L2 ${t.l2}, decay ${t.lrDecay}/epoch, batch ${t.batch}`],
+      ['Validation', pct(s.evaluation?.validationAccuracy ?? s.history.at(-1)?.validationAccuracy)],
+      ['Test', pct(s.evaluation?.testAccuracy)],
+    ];
+    summary.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+    const head = el('tr', {}, ...['epoch', 'loss', 'train acc', 'valid loss', 'valid acc', 'seconds'].map((h) => el('th', {}, h)));
+    const body = s.history.map((h) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, String(h.epoch)),
+        el('td', {}, h.loss.toFixed(4)),
+        el('td', {}, pct(h.trainAccuracy)),
+        el('td', {}, h.validationLoss?.toFixed(4) ?? '—'),
+        el('td', {}, pct(h.validationAccuracy)),
+        el('td', {}, h.seconds.toFixed(1)),
+      ),
+    );
+    table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
+  };
+
+  store.subscribe((s, changed) => {
+    if (s.tab !== 'model') return;
+    if (changed.has('tab') || changed.has('history') || changed.has('weights') || changed.has('evaluation') || changed.has('model')) render(s);
+  });
+}

@@ -1,0 +1,90 @@
+// The status strip: dataset download progress, run state, epoch/batch progress, examples per second, learning rate,
+// and the headline numbers (validation and test accuracy). Text and <progress> only; no canvas.
+import { el, fmtBytes, fmtCount, pct } from '../dom.js';
+import type { AppState, Store } from '../store.js';
+
+const STATE_LABEL: Record<AppState['run'], string> = {
+  idle: 'Load the dataset to begin',
+  ready: 'Ready',
+  running: 'Training',
+  paused: 'Paused',
+  stopped: 'Stopped',
+  done: 'Done',
+};
+
+export function mountStatus(root: HTMLElement, store: Store): void {
+  const dataText = el('span', { id: 'dataset-status' });
+  const dataBar = el('progress', { id: 'dataset-progress', max: 1, value: 0 });
+  const stateText = el('strong', { id: 'run-state' });
+  const epochText = el('span', { id: 'epoch-progress' });
+  const epochBar = el('progress', { id: 'batch-progress', max: 1, value: 0 });
+  const rate = el('span', { id: 'rate' });
+  const lr = el('span', { id: 'current-lr' });
+  const metric = (id: string, label: string) => {
+    const v = el('span', { id, class: 'value' }, '—');
+    return [el('div', { class: 'metric' }, el('span', { class: 'label' }, label), v), v] as const;
+  };
+  const [validBox, valid] = metric('valid-acc', 'Validation accuracy');
+  const [testBox, test] = metric('test-acc', 'Test accuracy');
+  const [lossBox, loss] = metric('valid-loss', 'Validation loss');
+  const fingerprint = el('span', { id: 'fingerprint', class: 'fingerprint', title: 'CRC-32 of the predictions on the 10,000 test images: equal fingerprints, same predictions' });
+  const message = el('p', { id: 'message', role: 'status' });
+
+  root.append(
+    el(
+      'div',
+      { class: 'status-row' },
+      el('div', { class: 'status-cell' }, el('span', { class: 'label' }, 'Dataset'), dataText, dataBar),
+      el('div', { class: 'status-cell run' }, el('span', { class: 'label' }, 'Run'), el('span', {}, stateText, ' ', epochText), epochBar),
+      el('div', { class: 'status-cell small' }, el('span', { class: 'label' }, 'Speed'), rate, lr),
+      validBox,
+      testBox,
+      lossBox,
+    ),
+    el('div', { class: 'status-row thin' }, message, fingerprint),
+  );
+
+  store.subscribe((s, changed) => {
+    if (changed.has('dataset')) {
+      const d = s.dataset;
+      const files = Object.values(d.files);
+      const done = files.reduce((a, f) => a + f.done, 0);
+      const total = files.reduce((a, f) => a + (f.total ?? f.done), 0);
+      dataBar.max = 1;
+      if (d.status === 'loading') {
+        dataText.textContent = files.length ? `Fetching ${files.length}/4 files · ${fmtBytes(done)}${total ? ` of ${fmtBytes(total)}` : ''}` : 'Fetching…';
+        dataBar.value = total ? done / total : 0;
+        if (files.length === 4 && done >= total) dataText.textContent = 'Unpacking…';
+      } else if (d.status === 'ready') {
+        dataText.textContent = `MNIST · ${fmtCount(d.train)} train · ${fmtCount(d.test)} test`;
+        dataText.title = d.origin;
+        dataBar.value = 1;
+      } else {
+        dataText.textContent = d.status === 'error' ? 'Could not load' : 'Not loaded';
+        dataBar.value = 0;
+      }
+      dataText.dataset.status = d.status;
+    }
+    if (changed.has('run') || changed.has('progress')) {
+      stateText.textContent = STATE_LABEL[s.run];
+      stateText.dataset.state = s.run;
+      const p = s.progress;
+      epochText.textContent = p ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}` : '';
+      epochBar.value = p ? Math.min(1, (p.epoch - 1 + p.batch / p.batches) / p.epochs) : 0;
+      rate.textContent = p && s.run === 'running' ? `${fmtCount(p.examplesPerSecond)} examples/s` : '—';
+      lr.textContent = p ? `lr ${Number(p.lr.toPrecision(3))}` : '';
+    }
+    if (changed.has('evaluation') || changed.has('history')) {
+      const last = s.history.at(-1);
+      const e = s.evaluation;
+      valid.textContent = pct(e?.validationAccuracy ?? last?.validationAccuracy);
+      loss.textContent = (e?.validationLoss ?? last?.validationLoss)?.toFixed(4) ?? '—';
+      test.textContent = pct(e?.testAccuracy);
+      fingerprint.textContent = e ? `test predictions #${e.fingerprint}` : '';
+    }
+    if (changed.has('message')) {
+      message.textContent = s.message?.text ?? '';
+      message.className = s.message?.kind === 'error' ? 'error' : '';
+    }
+  });
+}

@@ -1,0 +1,15 @@
+// Vitest for the desktop app: unit tests beside the code (main's handlers, the worker session, drawing functions),
+// end-to-end tests under e2e/ (Chromium against the built renderer, and the real Electron app where it exists).
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@mlp/source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['@mlp/source', ...defaultServerConditions] } },
+  test: {
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
