@@ -6,6 +6,7 @@ export type BackendName = 'wasm' | 'js' | 'naive';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js', 'naive'];
 
 let preferred: BackendName | 'auto' = 'auto';
+let threads = 1;
 
 /** Whether a backend can run here: 'wasm' needs WebAssembly SIMD and a compiled module (see initWasm). */
 export function backendAvailable(name: BackendName): boolean {
@@ -42,4 +43,19 @@ export function resolveBackend(requested: BackendName | undefined, dtype: 'float
 
 function unavailable(name: BackendName): string {
   return `the ${name} backend is unavailable here: it needs WebAssembly SIMD, and on a browser's main thread call await initWasm() first`;
+}
+
+/**
+ * Threads new wasm models may use for their first layer on byte inputs: 1 (default) or 2 (a helper Worker sharing
+ * the model's memory; needs SharedArrayBuffer, so cross-origin isolation in browsers, else it stays at 1). Results are
+ * bit-identical either way.
+ */
+export function setThreads(n: number): void {
+  if (n !== 1 && n !== 2) throw new RangeError(`threads must be 1 or 2, got ${n}`);
+  threads = n;
+}
+
+/** The thread count new wasm models get (see setThreads). */
+export function getThreads(): number {
+  return threads;
 }

@@ -69,23 +69,13 @@ export function gatherInputs(d: Dataset, index: ArrayLike<number>, start: number
 
 /**
  * When the inputs are bytes with one scalar scaling (or none), that scaling: models can then take the raw bytes
- * (MLP.forwardBytes) instead of gathered floats. Null for float inputs or per-feature scaling.
+ * (MLP.forwardRows / forwardBytes) instead of gathered floats. Null for float inputs or per-feature scaling.
  */
 export function byteScaling(d: Dataset): { mul: number; add: number } | null {
   if (!(d.inputs instanceof Uint8Array)) return null;
   const s = d.scaling;
   if (!s) return { mul: 1, add: 0 };
   return typeof s.mul === 'number' && typeof s.add === 'number' ? { mul: s.mul, add: s.add } : null;
-}
-
-/** Copy the raw bytes of rows `index[start .. start+n)` of a byte dataset into `out` (n, inputSize). */
-export function gatherBytes(d: Dataset, index: ArrayLike<number>, start: number, n: number, out: Uint8Array): void {
-  const F = d.inputSize;
-  const src = d.inputs as Uint8Array;
-  for (let r = 0; r < n; r++) {
-    const base = index[start + r]! * F;
-    out.set(src.subarray(base, base + F), r * F);
-  }
 }
 
 /** Gather the targets of the same rows into `out` (n, outputs): one-hot of labels unless explicit targets exist. */

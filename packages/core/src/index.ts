@@ -1,7 +1,8 @@
 // @mlp/core public API: everything a user imports comes from here. Runs in Node, browsers and Web Workers.
 export { type FloatArray, type Tensor, tensor, fromArray, sizeOf, dims2 } from './tensor.js';
 export { type Gemm, type MatmulOptions, matmul, matmulNaive, gemmJs, gemmNaive, gemmWasm } from './matmul.js';
-export { type BackendName, BACKENDS, setBackend, getBackend, backendAvailable } from './backend.js';
+export { type BackendName, BACKENDS, setBackend, getBackend, backendAvailable, setThreads, getThreads } from './backend.js';
+export { threadsSupported } from './kernels/threads.js';
 export { initWasm, wasmSimdSupported } from './kernels/wasm.js';
 export { addBias, colSums, rowSums, argmaxRows, axpy, map, allFinite } from './ops.js';
 export {
@@ -35,7 +36,7 @@ export { type InitName, INITS, initStd, fillNormal } from './init.js';
 export { Rng, type RngState } from './rng.js';
 export { type MLPConfig, type FullConfig, type MLPOptions, type Param, MLP, resolveConfig } from './mlp.js';
 export { type SGDOptions, SGD } from './sgd.js';
-export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling, gatherBytes } from './data.js';
+export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling } from './data.js';
 export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
 export {
   type TrainOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gemmJs, gemmNaive, matmul, matmulNaive } from './matmul.js';
+import { gemmJs, gemmNaive, gemmWasm, matmul, matmulNaive } from './matmul.js';
 import { Rng } from './rng.js';
 import { TOL, expectClose } from './testing/expect-close.js';
 import { tensor } from './tensor.js';
@@ -26,20 +26,32 @@ describe('matmul', () => {
     [true, false],
     [true, true],
   ] as const;
+  // Beside random odd shapes, ones that reach every block and tail of the wasm kernels: pairs of rows and a lone row,
+  // 4- and 16-column blocks and leftover columns, 4-wide k steps and leftover k.
+  const edges = [
+    [1, 1, 1],
+    [2, 4, 4],
+    [3, 17, 5],
+    [7, 33, 9],
+    [100, 10, 50],
+    [5, 50, 784],
+  ] as const;
   for (const [tA, tB] of flags) {
-    it(`fast = naive on random odd shapes (transA=${tA}, transB=${tB})`, () => {
-      for (let trial = 0; trial < 25; trial++) {
-        const M = 1 + rng.int(37);
-        const N = 1 + rng.int(41);
-        const K = 1 + rng.int(53);
+    it(`fast = naive on random odd shapes: matmul (gemmJs) and gemmWasm (transA=${tA}, transB=${tB})`, () => {
+      const shapes: (readonly [number, number, number])[] = [...edges];
+      for (let trial = 0; trial < 25; trial++) shapes.push([1 + rng.int(37), 1 + rng.int(41), 1 + rng.int(53)]);
+      for (const [M, N, K] of shapes) {
         const a = rand(tA ? [K, M] : [M, K]);
         const b = rand(tB ? [N, K] : [K, N]);
         const ref = tensor([M, N]);
         const out = tensor([M, N]);
-        out.data.fill(Number.NaN); // the fast kernel must overwrite, not accumulate into, out
+        out.data.fill(Number.NaN); // the fast kernels must overwrite, not accumulate into, out
         matmulNaive(ref, a, b, { transA: tA, transB: tB });
         matmul(out, a, b, { transA: tA, transB: tB });
-        expectClose(out.data, ref.data, TOL.f32, `${M}x${N}x${K}`);
+        expectClose(out.data, ref.data, TOL.f32, `gemmJs ${M}x${N}x${K}`);
+        out.data.fill(Number.NaN);
+        gemmWasm(out.data, a.data, b.data, M, N, K, tA, tB);
+        expectClose(out.data, ref.data, TOL.f32, `gemmWasm ${M}x${N}x${K}`);
       }
     });
   }
@@ -56,6 +68,9 @@ describe('matmul', () => {
       const b2 = tensor([9, 9], Float32Array.from(b.data));
       matmul(b2, a, b2, { transA: tA, transB: tB });
       expectClose(b2.data, ref.data, TOL.f32, 'out = b');
+      const a3 = Float32Array.from(a.data); // gemmWasm copies its operands in first, so it may alias too
+      gemmWasm(a3, a3, b.data, 9, 9, 9, tA, tB);
+      expectClose(a3, ref.data, TOL.f32, 'gemmWasm out = a');
     }
   });
 
@@ -77,13 +92,16 @@ describe('matmul', () => {
     expect(() => matmul(tensor([2]), tensor([2, 3]), tensor([3, 2]))).toThrow(/2-D/);
   });
 
-  it('raw gemm kernels agree on float64 buffers too', () => {
+  it('raw gemm kernels agree on float64 buffers too (gemmWasm takes the JS kernel for them)', () => {
     const a = Float64Array.from({ length: 15 }, () => rng.normal());
     const b = Float64Array.from({ length: 20 }, () => rng.normal());
     const o1 = new Float64Array(12);
     const o2 = new Float64Array(12);
+    const o3 = new Float64Array(12);
     gemmNaive(o1, a, b, 3, 4, 5, false, true);
     gemmJs(o2, a, b, 3, 4, 5, false, true);
+    gemmWasm(o3, a, b, 3, 4, 5, false, true);
     expectClose(o2, o1, TOL.f64);
+    expect(o3).toEqual(o2);
   });
 });

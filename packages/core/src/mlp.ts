@@ -2,10 +2,11 @@
 // It owns parameters, gradients and per-batch buffers (reused between batches, in WebAssembly memory with the wasm
 // backend); optimisers and loops live elsewhere.
 import { ACTIVATIONS, type ActivationName, activationBackward, activationForward } from './activations.js';
-import { type BackendName, resolveBackend } from './backend.js';
+import { type BackendName, getThreads, resolveBackend } from './backend.js';
 import { denseBackward, denseForward } from './dense.js';
 import { INITS, type InitName, fillNormal, initStd } from './init.js';
-import { SparseFirstLayer } from './kernels/sparse-layer.js';
+import { SparseFirstLayer, activationBackwardWasm, colSumsWasm, denseForwardWasm } from './kernels/wasm-layers.js';
+import { threadsSupported } from './kernels/threads.js';
 import { WasmArena } from './kernels/wasm.js';
 import {
   LOSSES,
@@ -18,7 +19,6 @@ import {
   softmaxCrossEntropyLoss,
 } from './losses.js';
 import { type Gemm, gemmJs, gemmNaive } from './matmul.js';
-import { colSums } from './ops.js';
 import { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
@@ -80,6 +80,8 @@ export interface MLPOptions {
   dtype?: 'float32' | 'float64';
   /** Kernels: 'wasm' (SIMD), 'js' or 'naive'. Default: getBackend() (wasm where available; js for float64). */
   backend?: BackendName;
+  /** wasm only: 2 lets training split the first layer's work with a helper thread (see setThreads). Default getThreads(). */
+  threads?: number;
 }
 
 /** Rows of per-batch buffers a wasm model reserves up front (so its views rarely move), within WASM_RESERVE_BYTES. */
@@ -104,6 +106,8 @@ export class MLP {
    * capacity beyond 512 rows replaces them.
    */
   readonly backend: BackendName;
+  /** Threads the wasm kernels may use (1 or 2; 2 only where SharedArrayBuffer and workers exist). */
+  readonly threads: number;
   /** W[l]: (layers[l+1], layers[l]) row-major. */
   readonly W: FloatArray[] = [];
   /** b[l]: (layers[l+1]). */
@@ -119,9 +123,8 @@ export class MLP {
   // The last forward's input: a float buffer, or the bytes loaded into `sparse` (then `input` is null).
   private input: FloatArray | null = null;
   private sparseAdd: number | null = null;
-  // Input staging for the byte path: floats (capacity, inputSize), and bytes for the js backends.
+  // Input staging: floats (capacity, inputSize) for the byte paths (and, with wasm, for inputs from elsewhere).
   private xbuf: FloatArray | null = null;
-  private bytesBuf: Uint8Array | null = null;
 
   // wasm backend only: the memory everything lives in, its generation when views were last made, the first layer's
   // sparse scratch, and momentum buffers for SGD.
@@ -136,8 +139,11 @@ export class MLP {
     this.dtype = options.dtype ?? 'float32';
     this.backend = resolveBackend(options.backend, this.dtype);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
+    const threads = options.threads ?? getThreads();
+    if (threads !== 1 && threads !== 2) throw new RangeError(`MLP options: threads must be 1 or 2, got ${threads}`);
+    this.threads = this.backend === 'wasm' && threads === 2 && threadsSupported() ? 2 : 1;
     if (this.backend === 'wasm') {
-      const arena = new WasmArena(this.wasmPlanBytes());
+      const arena = new WasmArena(this.wasmPlanBytes(), this.threads > 1);
       this.arena = arena;
       this.gemm = (out, a, b, M, N, K, tA, tB) => {
         if (!arena.gemm(out, a, b, M, N, K, tA, tB)) gemmJs(out, a, b, M, N, K, tA, tB);
@@ -205,10 +211,10 @@ export class MLP {
       this.delta.push(this.alloc(n * w));
     }
     this.xbuf = null;
-    this.bytesBuf = null;
     if (this.arena) {
       this.xbuf = this.alloc(n * this.inputSize);
-      this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n);
+      this.sparse?.dispose();
+      this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n, this.threads);
       this.refreshViews();
     }
     this.capacity = n;
@@ -231,17 +237,6 @@ export class MLP {
   }
 
   /**
-   * A byte buffer of at least n rows (n, inputSize) that forwardBytes reads without copying (in the model's memory
-   * with the wasm backend). Valid until the next reserve() that grows; ask again each batch.
-   */
-  bytesInput(n: number): Uint8Array {
-    this.reserve(n);
-    if (this.sparse) return this.sparse.bytes();
-    if (!this.bytesBuf) this.bytesBuf = new Uint8Array(this.capacity * this.inputSize);
-    return this.bytesBuf;
-  }
-
-  /**
    * Forward pass of n rows of bytes, x = raw·mul + add (raw (n, inputSize) row-major, e.g. MNIST pixels): the same
    * result as forward() on the scaled floats. The wasm backend touches only the nonzero bytes in the first layer
    * (exact algebra: x·Wᵀ = mul·(u·Wᵀ) + add·(1·Wᵀ)) when at most half of them are nonzero.
@@ -250,31 +245,66 @@ export class MLP {
     const F = this.inputSize;
     if (raw.length < n * F) throw new RangeError(`forwardBytes: raw has ${raw.length} bytes, need ${n}x${F}`);
     this.reserve(n);
-    const sparse = this.sparse;
-    if (!sparse) {
-      const x = this.xbuf ?? (this.xbuf = this.alloc(this.capacity * F));
+    if (!this.sparse) {
+      const x = this.floatInput();
       for (let i = 0; i < n * F; i++) x[i] = raw[i]! * mul + add;
       return this.forward(x, n);
     }
+    return this.forwardSparse(this.sparse.loadBytes(raw, n, mul), n, mul, add);
+  }
+
+  /**
+   * Forward pass of rows rows[start .. start+n) of a byte dataset `inputs` ((count, inputSize) row-major), scaled
+   * x = u·mul + add: what the Trainer calls each batch. Equals forward() on the gathered, scaled floats. The wasm
+   * backend indexes the dataset's nonzeros on first use (about 3 bytes per nonzero, kept while the model lives; the
+   * bytes must not change afterwards) and then gathers each batch from that index.
+   */
+  forwardRows(inputs: Uint8Array, rows: ArrayLike<number>, start: number, n: number, mul = 1, add = 0): FloatArray {
+    const F = this.inputSize;
+    this.reserve(n);
+    if (!this.sparse) {
+      const x = this.floatInput();
+      for (let r = 0; r < n; r++) {
+        const base = rows[start + r]! * F;
+        const o = r * F;
+        for (let j = 0; j < F; j++) x[o + j] = inputs[base + j]! * mul + add;
+      }
+      return this.forward(x, n);
+    }
+    return this.forwardSparse(this.sparse.loadRows(inputs, rows, start, n, mul), n, mul, add);
+  }
+
+  /** The rest of forwardBytes/forwardRows with the wasm backend, once the batch is loaded (sparse or not). */
+  private forwardSparse(sparse: boolean, n: number, mul: number, add: number): FloatArray {
+    this.refreshViews(); // indexing a dataset may have grown the memory
     const x = this.xbuf as Float32Array;
-    if (!sparse.load(raw, n, mul)) {
-      sparse.expand(x, n, mul, add);
+    if (!sparse) {
+      this.sparse!.expand(x, n, mul, add);
       return this.forward(x, n);
     }
     this.input = null;
     this.sparseAdd = add;
-    sparse.forward(this.z[0] as Float32Array, this.W[0] as Float32Array, this.b[0] as Float32Array, add);
-    activationForward(this.depth === 1 ? this.config.output : this.config.hidden, this.a[0]!, this.z[0]!, n, this.config.layers[1]!);
+    const act = this.depth === 1 ? this.config.output : this.config.hidden;
+    this.sparse!.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this.W[0] as Float32Array, this.b[0] as Float32Array, add, act);
     return this.forwardFrom(1, this.a[0]!, n);
+  }
+
+  private floatInput(): FloatArray {
+    if (!this.xbuf) this.xbuf = this.alloc(this.capacity * this.inputSize);
+    return this.xbuf;
   }
 
   /** Layers l0.. of the forward pass on `inp`, the input of layer l0. */
   private forwardFrom(l0: number, inp: FloatArray, n: number): FloatArray {
     const L = this.config.layers;
     for (let l = l0; l < this.depth; l++) {
-      const last = l === this.depth - 1;
-      denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
-      activationForward(last ? this.config.output : this.config.hidden, this.a[l]!, this.z[l]!, n, L[l + 1]!);
+      const act = l === this.depth - 1 ? this.config.output : this.config.hidden;
+      if (this.arena) {
+        denseForwardWasm(this.arena, this.z[l] as Float32Array, this.a[l] as Float32Array, inp as Float32Array, this.W[l] as Float32Array, this.b[l] as Float32Array, n, L[l]!, L[l + 1]!, act);
+      } else {
+        denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
+        activationForward(act, this.a[l]!, this.z[l]!, n, L[l + 1]!);
+      }
       inp = this.a[l]!;
     }
     return inp;
@@ -304,7 +334,8 @@ export class MLP {
     const d = this.delta[last]!;
     if (this.config.loss === 'mse') {
       mseBackward(d, this.a[last]!, y, n, out);
-      activationBackward(this.config.output, d, d, this.a[last]!, n, out);
+      if (this.arena) activationBackwardWasm(this.arena, d as Float32Array, d as Float32Array, this.a[last] as Float32Array, n, out, this.config.output);
+      else activationBackward(this.config.output, d, d, this.a[last]!, n, out);
     } else if (this.config.output === 'softmax') {
       softmaxCrossEntropyBackward(d, this.a[last]!, y, n, out);
     } else {
@@ -312,14 +343,16 @@ export class MLP {
     }
     for (let l = last; l >= 0; l--) {
       if (l === 0 && sparseAdd !== null) {
-        colSums(this.db[0]!, this.delta[0]!, n, L[1]!);
+        colSumsWasm(this.arena!, this.db[0] as Float32Array, this.delta[0] as Float32Array, n, L[1]!);
         this.sparse!.backward(this.dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
         break;
       }
       const inp = l === 0 ? x! : this.a[l - 1]!;
       const dx = l === 0 ? null : this.delta[l - 1]!;
       denseBackward(dx, this.dW[l]!, this.db[l]!, this.delta[l]!, inp, this.W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
-      if (dx) activationBackward(this.config.hidden, dx, dx, this.a[l - 1]!, n, L[l]!);
+      if (!dx) continue;
+      if (this.arena) activationBackwardWasm(this.arena, dx as Float32Array, dx as Float32Array, this.a[l - 1] as Float32Array, n, L[l]!, this.config.hidden);
+      else activationBackward(this.config.hidden, dx, dx, this.a[l - 1]!, n, L[l]!);
     }
   }
 
@@ -345,9 +378,9 @@ export class MLP {
     return Float32Array.from(out.subarray(0, n * this.outputSize));
   }
 
-  /** An independent copy (same config, backend, weights copied, fresh buffers). */
+  /** An independent copy (same config, backend, threads, weights copied, fresh buffers). */
   clone(): MLP {
-    const m = new MLP(this.config, { dtype: this.dtype, backend: this.backend });
+    const m = new MLP(this.config, { dtype: this.dtype, backend: this.backend, threads: this.threads });
     m.copyWeightsFrom(this);
     return m;
   }
@@ -361,6 +394,11 @@ export class MLP {
       this.W[l]!.set(other.W[l]!);
       this.b[l]!.set(other.b[l]!);
     }
+  }
+
+  /** Stop the model's helper thread now (it would otherwise stop when the model is garbage-collected). Idempotent. */
+  dispose(): void {
+    this.sparse?.dispose();
   }
 
   /**

@@ -1,6 +1,6 @@
 // The training loop: seeded shuffling, minibatch SGD, per-batch and per-epoch reports, stop/pause and exact resume.
 // It schedules work and keeps state; the maths lives in mlp.ts and sgd.ts, persistence in format.ts.
-import { type Dataset, byteScaling, checkDataset, gatherBytes, gatherInputs, gatherTargets } from './data.js';
+import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
@@ -219,10 +219,8 @@ export class Trainer {
     gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
     const bytes = byteScaling(this.train);
     if (bytes) {
-      // Raw pixels straight into the model's input buffer; it scales them (sparse kernels with the wasm backend).
-      const raw = m.bytesInput(n);
-      gatherBytes(this.train, this.perm, start, n, raw);
-      m.forwardBytes(raw, n, bytes.mul, bytes.add);
+      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
+      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
     } else {
       gatherInputs(this.train, this.perm, start, n, this.x);
       m.forward(this.x, n);

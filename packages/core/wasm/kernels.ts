@@ -193,82 +193,119 @@ export function gemm_tt(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32):
 // Sparse byte inputs: x = u·mul + add with u mostly 0 (MNIST background). X·Wᵀ = mul·(U·Wᵀ) + add·(1·Wᵀ) and
 // δᵀ·X = mul·(δᵀ·U) + add·(colsum δ ⊗ 1), so only the nonzero bytes cost multiply-adds. The weights are used
 // transposed, Wt (F, P) with P = outF rounded up to 4, so each nonzero scales one contiguous row.
+//
+// A row's nonzeros are a block: their columns (u16 each, ascending), then their bytes (u8 each). A batch is a row
+// table, tab (n × 2 i32): each row's block address and nonzero count. Blocks come from a dataset indexed once
+// (bytes_index, then rows_table per batch: no copying) or are built from staged bytes (blocks_build). Kernels that
+// a second thread may run on part of a batch take ranges (pointers offset by the caller) and write nothing outside.
+
+/** The number of nonzero bytes in raw[0 .. count). */
+export function nnz_count(raw: usize, count: i32): i32 {
+  let total = 0;
+  let i = 0;
+  for (; i + 16 <= count; i += 16) total += popcnt<i32>(i8x16.bitmask(i8x16.ne(v128.load(raw + <usize>i), i8x16.splat(0))));
+  for (; i < count; i++) if (load<u8>(raw + <usize>i) !== 0) total++;
+  return total;
+}
+
+/** Write the block of one row of F bytes with `count` nonzeros at `at`. */
+@inline function writeBlock(row: usize, F: i32, at: usize, count: i32): void {
+  let vat = at + (<usize>count << 1);
+  let c = 0;
+  for (; c + 16 <= F; c += 16) {
+    let mask = i8x16.bitmask(i8x16.ne(v128.load(row + <usize>c), i8x16.splat(0)));
+    while (mask !== 0) {
+      const col = c + ctz<i32>(mask);
+      mask &= mask - 1;
+      store<u16>(at, <u16>col);
+      store<u8>(vat, load<u8>(row + <usize>col));
+      at += 2;
+      vat++;
+    }
+  }
+  for (; c < F; c++) {
+    const u = load<u8>(row + <usize>c);
+    if (u !== 0) {
+      store<u16>(at, <u16>c);
+      store<u8>(vat, u);
+      at += 2;
+      vat++;
+    }
+  }
+}
 
 /**
- * CSR of n rows of F bytes: rowptr (n + 1) i32, idx i32 column, val f32 = u·mul. Returns the number of nonzeros, or
- * -1 as soon as there are more than maxNnz (the input is too dense for the sparse kernels to pay).
+ * Index n rows of F bytes (F ≤ 65536): row r's block at data + rowOff[r], 3 bytes per nonzero. Blocks start at byte
+ * offset `base` (so a dataset can be indexed a chunk at a time); writes rowOff[0 .. n] and returns the end.
  */
-export function csr_build(raw: usize, n: i32, F: i32, mul: f32, maxNnz: i32, rowptr: usize, idx: usize, val: usize): i32 {
-  let nnz = 0;
+export function bytes_index(raw: usize, n: i32, F: i32, rowOff: usize, data: usize, base: i32): i32 {
+  let e = base;
   for (let r = 0; r < n; r++) {
-    store<i32>(rowptr + (<usize>r << 2), nnz);
-    if (nnz > maxNnz - F) {
-      // Near the limit: count this row first, so idx/val are never written past maxNnz entries.
-      let count = 0;
-      for (let c = 0; c < F; c++) if (load<u8>(raw + <usize>r * <usize>F + <usize>c) != 0) count++;
-      if (nnz + count > maxNnz) return -1;
-    }
+    store<i32>(rowOff + (<usize>r << 2), e);
     const row = raw + <usize>r * <usize>F;
-    let c = 0;
-    for (; c + 16 <= F; c += 16) {
-      let mask = i8x16.bitmask(i8x16.ne(v128.load(row + <usize>c), i8x16.splat(0)));
-      while (mask != 0) {
-        const t = ctz<i32>(mask);
-        mask &= mask - 1;
-        const col = c + t;
-        store<i32>(idx + (<usize>nnz << 2), col);
-        store<f32>(val + (<usize>nnz << 2), <f32>load<u8>(row + <usize>col) * mul);
-        nnz++;
-      }
-    }
-    for (; c < F; c++) {
-      const u = load<u8>(row + <usize>c);
-      if (u != 0) {
-        store<i32>(idx + (<usize>nnz << 2), c);
-        store<f32>(val + (<usize>nnz << 2), <f32>u * mul);
-        nnz++;
-      }
-    }
+    const count = nnz_count(row, F);
+    writeBlock(row, F, data + <usize>e, count);
+    e += 3 * count;
   }
-  store<i32>(rowptr + (<usize>n << 2), nnz);
-  return nnz;
+  store<i32>(rowOff + (<usize>n << 2), e);
+  return e;
 }
 
-/** The same nonzeros by column (CSC): colptr (F + 1) i32, cidx i32 row, cval f32. A counting sort; rows stay ordered. */
-export function csc_build(n: i32, F: i32, rowptr: usize, idx: usize, val: usize, colptr: usize, cidx: usize, cval: usize): void {
-  memory.fill(colptr, 0, (<usize>F + 1) << 2);
-  const nnz = load<i32>(rowptr + (<usize>n << 2));
-  for (let p = 0; p < nnz; p++) {
-    const at = colptr + ((<usize>load<i32>(idx + (<usize>p << 2)) + 1) << 2);
-    store<i32>(at, load<i32>(at) + 1);
-  }
-  for (let c = 0; c < F; c++) {
-    const at = colptr + ((<usize>c + 1) << 2);
-    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
-  }
-  // colptr[c] is now the start of column c; use it as column c's cursor while filling, then shift back.
+/** The row table of dataset rows rows[0 .. n) (i32 row numbers) of a bytes_index. Returns their nonzero count. */
+export function rows_table(rows: usize, n: i32, rowOff: usize, data: usize, tab: usize): i32 {
+  let total = 0;
   for (let r = 0; r < n; r++) {
-    const p1 = load<i32>(rowptr + ((<usize>r + 1) << 2));
-    for (let p = load<i32>(rowptr + (<usize>r << 2)); p < p1; p++) {
-      const at = colptr + (<usize>load<i32>(idx + (<usize>p << 2)) << 2);
-      const q = load<i32>(at);
-      store<i32>(at, q + 1);
-      store<i32>(cidx + (<usize>q << 2), r);
-      store<f32>(cval + (<usize>q << 2), load<f32>(val + (<usize>p << 2)));
-    }
+    const q = <usize>load<i32>(rows + (<usize>r << 2));
+    const e0 = load<i32>(rowOff + (q << 2));
+    const count = (load<i32>(rowOff + ((q + 1) << 2)) - e0) / 3;
+    store<i32>(tab + (<usize>r << 3), <i32>(data + <usize>e0));
+    store<i32>(tab + (<usize>r << 3), count, 4);
+    total += count;
   }
-  // Each colptr[c] advanced to the end of column c = the start of column c + 1: shift right by one.
-  for (let c = F; c > 0; c--) store<i32>(colptr + (<usize>c << 2), load<i32>(colptr + ((<usize>c - 1) << 2)));
-  store<i32>(colptr, 0);
+  return total;
 }
 
 /**
- * Wt (F, P) = Wᵀ for W (outF, F), pad columns zeroed, and bias2[j] = b[j] + add·Σ_k W[j, k] (pads zero): the
- * constant part of (u·mul + add)·Wᵀ + b. 4×4 blocks transposed in registers.
+ * Read one byte of every cache line of the batch's blocks and return their sum: issued back to back, these loads
+ * overlap (a dataset's blocks sit at random places in memory), so the kernels that follow find the blocks in cache.
  */
-export function wt_from_w(Wt: usize, W: usize, outF: i32, F: i32, P: i32, b: usize, add: f32, bias2: usize): void {
+export function rows_touch(tab: usize, n: i32): i32 {
+  let sum = 0;
+  for (let r = 0; r < n; r++) {
+    const at = <usize>load<i32>(tab + (<usize>r << 3));
+    const end = at + 3 * <usize>load<i32>(tab + (<usize>r << 3), 4);
+    for (let p = at; p < end; p += 64) sum += load<u8>(p);
+    if (end > at) sum += load<u8>(end - 1);
+  }
+  return sum;
+}
+
+/**
+ * Blocks and row table of n staged rows of F bytes, written at `out`. Returns the number of nonzeros, or -1 as soon
+ * as they would exceed maxNnz (the batch is too dense for the sparse kernels to pay).
+ */
+export function blocks_build(raw: usize, n: i32, F: i32, out: usize, maxNnz: i32, tab: usize): i32 {
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const row = raw + <usize>r * <usize>F;
+    const count = nnz_count(row, F);
+    if (total + count > maxNnz) return -1;
+    const at = out + 3 * <usize>total;
+    writeBlock(row, F, at, count);
+    store<i32>(tab + (<usize>r << 3), <i32>at);
+    store<i32>(tab + (<usize>r << 3), count, 4);
+    total += count;
+  }
+  return total;
+}
+
+/**
+ * Wt (F, stride) columns [0, P) = Wᵀ for W (outF, F), columns outF..P zeroed, and bias2[j] = b[j] + add·Σ_k W[j, k]
+ * (pads zero): the constant part of (u·mul + add)·Wᵀ + b. 4×4 blocks transposed in registers. Threads split it by j.
+ */
+export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P: i32, b: usize, add: f32, bias2: usize): void {
   const rowW = <usize>F << 2;
-  const rowT = <usize>P << 2;
+  const rowT = <usize>stride << 2;
   let j = 0;
   for (; j + 4 <= outF; j += 4) {
     const w0 = W + <usize>j * rowW;
@@ -327,148 +364,194 @@ export function wt_from_w(Wt: usize, W: usize, outF: i32, F: i32, P: i32, b: usi
   }
 }
 
-/** Store the first `count` (1..4) lanes of v at p. */
-@inline function storePartial(p: usize, v: v128, count: i32): void {
-  if (count >= 4) v128.store(p, v);
-  else if (count == 3) {
-    v128.store64_lane(p, v, 0);
-    v128.store32_lane(p, v, 2, 8);
-  } else if (count == 2) v128.store64_lane(p, v, 0);
-  else v128.store32_lane(p, v, 0);
+// Sparse sums over one row's block: out[0 .. 4·width) = init + Σ_p u_p·mul · src[col_p · stride ..], `width` vectors
+// held in registers. One exported function per width (exported, so the optimiser does not inline them: V8 then
+// keeps every accumulator in a register), all from one inline template whose unused accumulators fold away; a
+// row wider than 13 vectors takes several passes over its nonzeros.
+
+@inline function sparseSum(width: i32, out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  const z = f32x4.splat(0);
+  let c0 = width > 0 ? v128.load(init) : z;
+  let c1 = width > 1 ? v128.load(init, 16) : z;
+  let c2 = width > 2 ? v128.load(init, 32) : z;
+  let c3 = width > 3 ? v128.load(init, 48) : z;
+  let c4 = width > 4 ? v128.load(init, 64) : z;
+  let c5 = width > 5 ? v128.load(init, 80) : z;
+  let c6 = width > 6 ? v128.load(init, 96) : z;
+  let c7 = width > 7 ? v128.load(init, 112) : z;
+  let c8 = width > 8 ? v128.load(init, 128) : z;
+  let c9 = width > 9 ? v128.load(init, 144) : z;
+  let c10 = width > 10 ? v128.load(init, 160) : z;
+  let c11 = width > 11 ? v128.load(init, 176) : z;
+  let c12 = width > 12 ? v128.load(init, 192) : z;
+  const bytes = cols + (<usize>count << 1);
+  for (let p = 0; p < count; p++) {
+    const s = f32x4.splat(<f32>load<u8>(bytes + <usize>p) * mul);
+    const w = src + <usize>load<u16>(cols + (<usize>p << 1)) * stride;
+    if (width > 0) c0 = f32x4.add(c0, f32x4.mul(s, v128.load(w)));
+    if (width > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(w, 16)));
+    if (width > 2) c2 = f32x4.add(c2, f32x4.mul(s, v128.load(w, 32)));
+    if (width > 3) c3 = f32x4.add(c3, f32x4.mul(s, v128.load(w, 48)));
+    if (width > 4) c4 = f32x4.add(c4, f32x4.mul(s, v128.load(w, 64)));
+    if (width > 5) c5 = f32x4.add(c5, f32x4.mul(s, v128.load(w, 80)));
+    if (width > 6) c6 = f32x4.add(c6, f32x4.mul(s, v128.load(w, 96)));
+    if (width > 7) c7 = f32x4.add(c7, f32x4.mul(s, v128.load(w, 112)));
+    if (width > 8) c8 = f32x4.add(c8, f32x4.mul(s, v128.load(w, 128)));
+    if (width > 9) c9 = f32x4.add(c9, f32x4.mul(s, v128.load(w, 144)));
+    if (width > 10) c10 = f32x4.add(c10, f32x4.mul(s, v128.load(w, 160)));
+    if (width > 11) c11 = f32x4.add(c11, f32x4.mul(s, v128.load(w, 176)));
+    if (width > 12) c12 = f32x4.add(c12, f32x4.mul(s, v128.load(w, 192)));
+  }
+  if (width > 0) v128.store(out, c0);
+  if (width > 1) v128.store(out, c1, 16);
+  if (width > 2) v128.store(out, c2, 32);
+  if (width > 3) v128.store(out, c3, 48);
+  if (width > 4) v128.store(out, c4, 64);
+  if (width > 5) v128.store(out, c5, 80);
+  if (width > 6) v128.store(out, c6, 96);
+  if (width > 7) v128.store(out, c7, 112);
+  if (width > 8) v128.store(out, c8, 128);
+  if (width > 9) v128.store(out, c9, 144);
+  if (width > 10) v128.store(out, c10, 160);
+  if (width > 11) v128.store(out, c11, 176);
+  if (width > 12) v128.store(out, c12, 192);
 }
 
-/**
- * z (n, outF) = U·Wt + bias2 over the CSR nonzeros (their values already scaled by mul): each row of z accumulates
- * in registers, 32 columns at a time, then 16, then 4 (the last block partial; Wt and bias2 are padded to P).
- */
-export function sparse_forward(z: usize, n: i32, outF: i32, rowptr: usize, idx: usize, val: usize, Wt: usize, P: i32, bias2: usize): void {
+export function sparse13(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(13, out, init, cols, count, mul, src, stride);
+}
+
+export function sparse8(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(8, out, init, cols, count, mul, src, stride);
+}
+
+export function sparse4(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(4, out, init, cols, count, mul, src, stride);
+}
+
+export function sparse1(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(1, out, init, cols, count, mul, src, stride);
+}
+
+/** One padded output row (V vectors) of sparse sums, in passes of 13, 8, 4 and 1 vectors. */
+@inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  let v = 0;
+  for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+  if (v + 8 <= V) {
+    sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    v += 8;
+  }
+  if (v + 4 <= V) {
+    sparse4(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    v += 4;
+  }
+  for (; v < V; v++) sparse1(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+}
+
+/** zp (n, P) = (U·mul)·Wt + bias2 for the batch's row table; P is the padded width. */
+export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, mul: f32, Wt: usize, bias2: usize): void {
   const rowT = <usize>P << 2;
   for (let r = 0; r < n; r++) {
-    const p0 = load<i32>(rowptr + (<usize>r << 2));
-    const p1 = load<i32>(rowptr + ((<usize>r + 1) << 2));
-    const zr = z + ((<usize>r * <usize>outF) << 2);
-    let j = 0;
-    for (; j + 32 <= outF; j += 32) {
-      const bj = bias2 + (<usize>j << 2);
-      let c0 = v128.load(bj), c1 = v128.load(bj, 16), c2 = v128.load(bj, 32), c3 = v128.load(bj, 48);
-      let c4 = v128.load(bj, 64), c5 = v128.load(bj, 80), c6 = v128.load(bj, 96), c7 = v128.load(bj, 112);
-      const base = Wt + (<usize>j << 2);
-      for (let p = p0; p < p1; p++) {
-        const s = f32x4.splat(load<f32>(val + (<usize>p << 2)));
-        const w = base + <usize>load<i32>(idx + (<usize>p << 2)) * rowT;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(w)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(w, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(w, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(w, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(s, v128.load(w, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(s, v128.load(w, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(s, v128.load(w, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(s, v128.load(w, 112)));
-      }
-      const q = zr + (<usize>j << 2);
-      v128.store(q, c0);
-      v128.store(q, c1, 16);
-      v128.store(q, c2, 32);
-      v128.store(q, c3, 48);
-      v128.store(q, c4, 64);
-      v128.store(q, c5, 80);
-      v128.store(q, c6, 96);
-      v128.store(q, c7, 112);
-    }
-    for (; j + 16 <= outF; j += 16) {
-      const bj = bias2 + (<usize>j << 2);
-      let c0 = v128.load(bj), c1 = v128.load(bj, 16), c2 = v128.load(bj, 32), c3 = v128.load(bj, 48);
-      const base = Wt + (<usize>j << 2);
-      for (let p = p0; p < p1; p++) {
-        const s = f32x4.splat(load<f32>(val + (<usize>p << 2)));
-        const w = base + <usize>load<i32>(idx + (<usize>p << 2)) * rowT;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(w)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(w, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(w, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(w, 48)));
-      }
-      const q = zr + (<usize>j << 2);
-      v128.store(q, c0);
-      v128.store(q, c1, 16);
-      v128.store(q, c2, 32);
-      v128.store(q, c3, 48);
-    }
-    for (; j < outF; j += 4) {
-      let c0 = v128.load(bias2 + (<usize>j << 2));
-      const base = Wt + (<usize>j << 2);
-      for (let p = p0; p < p1; p++) {
-        const s = f32x4.splat(load<f32>(val + (<usize>p << 2)));
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(base + <usize>load<i32>(idx + (<usize>p << 2)) * rowT)));
-      }
-      storePartial(zr + (<usize>j << 2), c0, outF - j);
-    }
+    const cols = <usize>load<i32>(tab + (<usize>r << 3));
+    const count = load<i32>(tab + (<usize>r << 3), 4);
+    sparseRow(zp + <usize>r * rowT, bias2, P >> 2, cols, count, mul, Wt, rowT);
   }
 }
 
+// Sparse updates over part of one row's block: for p in [p0, p1), dst[col_p · stride ..] += u_p·mul · coef[0 .. 4·width),
+// coef held in registers; one function per width from one template, as for the sums.
+
+@inline function scatterSum(width: i32, dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  const z = f32x4.splat(0);
+  const c0 = width > 0 ? v128.load(coef) : z;
+  const c1 = width > 1 ? v128.load(coef, 16) : z;
+  const c2 = width > 2 ? v128.load(coef, 32) : z;
+  const c3 = width > 3 ? v128.load(coef, 48) : z;
+  const c4 = width > 4 ? v128.load(coef, 64) : z;
+  const c5 = width > 5 ? v128.load(coef, 80) : z;
+  const c6 = width > 6 ? v128.load(coef, 96) : z;
+  const c7 = width > 7 ? v128.load(coef, 112) : z;
+  const c8 = width > 8 ? v128.load(coef, 128) : z;
+  const c9 = width > 9 ? v128.load(coef, 144) : z;
+  const c10 = width > 10 ? v128.load(coef, 160) : z;
+  const c11 = width > 11 ? v128.load(coef, 176) : z;
+  const c12 = width > 12 ? v128.load(coef, 192) : z;
+  const bytes = cols + (<usize>count << 1);
+  for (let p = p0; p < p1; p++) {
+    const s = f32x4.splat(<f32>load<u8>(bytes + <usize>p) * mul);
+    const w = dst + <usize>load<u16>(cols + (<usize>p << 1)) * stride;
+    if (width > 0) v128.store(w, f32x4.add(v128.load(w), f32x4.mul(s, c0)));
+    if (width > 1) v128.store(w, f32x4.add(v128.load(w, 16), f32x4.mul(s, c1)), 16);
+    if (width > 2) v128.store(w, f32x4.add(v128.load(w, 32), f32x4.mul(s, c2)), 32);
+    if (width > 3) v128.store(w, f32x4.add(v128.load(w, 48), f32x4.mul(s, c3)), 48);
+    if (width > 4) v128.store(w, f32x4.add(v128.load(w, 64), f32x4.mul(s, c4)), 64);
+    if (width > 5) v128.store(w, f32x4.add(v128.load(w, 80), f32x4.mul(s, c5)), 80);
+    if (width > 6) v128.store(w, f32x4.add(v128.load(w, 96), f32x4.mul(s, c6)), 96);
+    if (width > 7) v128.store(w, f32x4.add(v128.load(w, 112), f32x4.mul(s, c7)), 112);
+    if (width > 8) v128.store(w, f32x4.add(v128.load(w, 128), f32x4.mul(s, c8)), 128);
+    if (width > 9) v128.store(w, f32x4.add(v128.load(w, 144), f32x4.mul(s, c9)), 144);
+    if (width > 10) v128.store(w, f32x4.add(v128.load(w, 160), f32x4.mul(s, c10)), 160);
+    if (width > 11) v128.store(w, f32x4.add(v128.load(w, 176), f32x4.mul(s, c11)), 176);
+    if (width > 12) v128.store(w, f32x4.add(v128.load(w, 192), f32x4.mul(s, c12)), 192);
+  }
+}
+
+export function scatter13(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(13, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
+export function scatter8(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(8, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
+export function scatter4(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(4, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
+export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(1, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
+/** One row's scatter over all V vectors, in passes of 13, 8, 4 and 1. */
+@inline function scatterRow(dst: usize, coef: usize, V: i32, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  let v = 0;
+  for (; v + 13 <= V; v += 13) scatter13(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+  if (v + 8 <= V) {
+    scatter8(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    v += 8;
+  }
+  if (v + 4 <= V) {
+    scatter4(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    v += 4;
+  }
+  for (; v < V; v++) scatter1(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+}
+
+/** The first p in [p0, p1) whose column is ≥ k (columns ascend within a block). */
+@inline function lowerBound(cols: usize, p0: i32, p1: i32, k: i32): i32 {
+  while (p0 < p1) {
+    const mid = (p0 + p1) >>> 1;
+    if (<i32>load<u16>(cols + (<usize>mid << 1)) < k) p0 = mid + 1;
+    else p1 = mid;
+  }
+  return p0;
+}
+
 /**
- * dWt (F, P): row k = Σ over column k's nonzeros (r, v) of v·δ[r, :], δ (n, outF); zero for empty columns. Reads up
- * to 3 floats past a row of δ (the caller leaves slack after δ); those land in dWt's pad columns only.
+ * dWt (F, P), rows [k0, k1) of F only: zeroed, then for each nonzero (r, k, u) of the batch's row table with
+ * k0 ≤ k < k1, row k += u·mul·δ[r, :], δ (n, outF). Threads split it by k, so no two write the same row. Reads up to
+ * 3 floats past a row of δ (the caller leaves slack after δ); those land in dWt's pad columns only.
  */
-export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, colptr: usize, cidx: usize, cval: usize, delta: usize): void {
+export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, n: i32, tab: usize, mul: f32, delta: usize, k0: i32, k1: i32): void {
   const rowT = <usize>P << 2;
   const rowD = <usize>outF << 2;
-  for (let k = 0; k < F; k++) {
-    const q0 = load<i32>(colptr + (<usize>k << 2));
-    const q1 = load<i32>(colptr + ((<usize>k + 1) << 2));
-    const dk = dWt + <usize>k * rowT;
-    let j = 0;
-    for (; j + 32 <= outF; j += 32) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-      const base = delta + (<usize>j << 2);
-      for (let q = q0; q < q1; q++) {
-        const s = f32x4.splat(load<f32>(cval + (<usize>q << 2)));
-        const d = base + <usize>load<i32>(cidx + (<usize>q << 2)) * rowD;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(d)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(d, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(d, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(d, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(s, v128.load(d, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(s, v128.load(d, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(s, v128.load(d, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(s, v128.load(d, 112)));
-      }
-      const o = dk + (<usize>j << 2);
-      v128.store(o, c0);
-      v128.store(o, c1, 16);
-      v128.store(o, c2, 32);
-      v128.store(o, c3, 48);
-      v128.store(o, c4, 64);
-      v128.store(o, c5, 80);
-      v128.store(o, c6, 96);
-      v128.store(o, c7, 112);
-    }
-    for (; j + 16 <= outF; j += 16) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      const base = delta + (<usize>j << 2);
-      for (let q = q0; q < q1; q++) {
-        const s = f32x4.splat(load<f32>(cval + (<usize>q << 2)));
-        const d = base + <usize>load<i32>(cidx + (<usize>q << 2)) * rowD;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(d)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(d, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(d, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(d, 48)));
-      }
-      const o = dk + (<usize>j << 2);
-      v128.store(o, c0);
-      v128.store(o, c1, 16);
-      v128.store(o, c2, 32);
-      v128.store(o, c3, 48);
-    }
-    for (; j < outF; j += 4) {
-      let c0 = f32x4.splat(0);
-      const base = delta + (<usize>j << 2);
-      for (let q = q0; q < q1; q++) {
-        const s = f32x4.splat(load<f32>(cval + (<usize>q << 2)));
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(base + <usize>load<i32>(cidx + (<usize>q << 2)) * rowD)));
-      }
-      v128.store(dk + (<usize>j << 2), c0);
-    }
+  memory.fill(dWt + <usize>k0 * rowT, 0, <usize>(k1 - k0) * rowT);
+  for (let r = 0; r < n; r++) {
+    const cols = <usize>load<i32>(tab + (<usize>r << 3));
+    const count = load<i32>(tab + (<usize>r << 3), 4);
+    const p0 = k0 > 0 ? lowerBound(cols, 0, count, k0) : 0;
+    const p1 = k1 < F ? lowerBound(cols, p0, count, k1) : count;
+    scatterRow(dWt, delta + <usize>r * rowD, P >> 2, cols, p0, p1, count, mul, rowT);
   }
 }
 
@@ -522,7 +605,116 @@ export function bytes_to_f32(out: usize, raw: usize, count: i32, mul: f32, add: 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Elementwise.
+// Activations. Codes: 0 linear, 1 sigmoid, 2 relu, 3 none (z only; the caller applies the activation).
+
+/** e^x for x ≤ 0 (clamped at −87.3, where it would leave the normal range): Cephes' expf, within 2 ulp. */
+@inline function expNonPositive(x: v128): v128 {
+  x = f32x4.max(x, f32x4.splat(-87.3));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(0.5)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375))), f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // 2^fx for integral fx in [−126, 0]: adding 1.5·2^23 leaves fx + 127 in the low mantissa bits, the float's exponent.
+  const biased = i32x4.sub(f32x4.add(fx, f32x4.splat(12582912 + 127)), f32x4.splat(12582912));
+  return f32x4.mul(y, i32x4.shl(biased, 23));
+}
+
+/** σ(x) = 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) below: never overflows. */
+@inline function sigmoid4(x: v128): v128 {
+  const e = expNonPositive(f32x4.neg(f32x4.abs(x)));
+  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, f32x4.splat(0)));
+}
+
+@inline function act4(x: v128, act: i32): v128 {
+  if (act === 1) return sigmoid4(x);
+  if (act === 2) return v128.and(x, f32x4.gt(x, f32x4.splat(0))); // x > 0 ? x : 0 (NaN → 0, like the JS kernel)
+  return x;
+}
+
+/**
+ * For rows r < n: z[r, j] = src[r·stride + j] + b[j] (b = 0: no bias) and a[r, j] = act(z[r, j]), j < outF. src may
+ * be z itself (stride outF, in place) or a padded scratch. act 3 writes z only. Reads up to 3 floats past the last
+ * row of src and past b (the caller leaves slack).
+ */
+export function bias_act(z: usize, a: usize, src: usize, n: i32, outF: i32, stride: i32, b: usize, act: i32): void {
+  for (let r = 0; r < n; r++) {
+    const sr = src + ((<usize>r * <usize>stride) << 2);
+    const zr = z + ((<usize>r * <usize>outF) << 2);
+    const ar = a + ((<usize>r * <usize>outF) << 2);
+    let j = 0;
+    for (; j + 4 <= outF; j += 4) {
+      const off = <usize>j << 2;
+      let x = v128.load(sr + off);
+      if (b !== 0) x = f32x4.add(x, v128.load(b + off));
+      v128.store(zr + off, x);
+      if (act !== 3) v128.store(ar + off, act4(x, act));
+    }
+    if (j < outF) {
+      // The last 1–3 columns as one vector: loads may read past the row (into the next row or the caller's slack),
+      // stores write only the columns that exist.
+      const off = <usize>j << 2;
+      let x = v128.load(sr + off);
+      if (b !== 0) x = f32x4.add(x, v128.load(b + off));
+      storePartial(zr + off, x, outF - j);
+      if (act !== 3) storePartial(ar + off, act4(x, act), outF - j);
+    }
+  }
+}
+
+/** Store the first `count` (1..3) lanes of v at p. */
+@inline function storePartial(p: usize, v: v128, count: i32): void {
+  if (count === 3) {
+    v128.store64_lane(p, v, 0);
+    v128.store32_lane(p, v, 2, 8);
+  } else if (count === 2) v128.store64_lane(p, v, 0);
+  else v128.store32_lane(p, v, 0);
+}
+
+/** dz = dout ⊙ f'(z) from the forward output `out`, over count values: sigmoid out(1 − out), relu [out > 0]. */
+export function act_backward(dz: usize, dout: usize, out: usize, count: i32, act: i32): void {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const off = <usize>i << 2;
+    const o = v128.load(out + off);
+    const d = v128.load(dout + off);
+    v128.store(dz + off, act === 1 ? f32x4.mul(f32x4.mul(d, o), f32x4.sub(one, o)) : v128.and(d, f32x4.gt(o, zero)));
+  }
+  for (; i < count; i++) {
+    const off = <usize>i << 2;
+    const o = load<f32>(out + off);
+    const d = load<f32>(dout + off);
+    store<f32>(dz + off, act === 1 ? d * o * (1 - o) : o > 0 ? d : 0);
+  }
+}
+
+/** out[j] = Σ_r x[r, j] for x (n, cols): a bias gradient. */
+export function col_sums(out: usize, x: usize, n: i32, cols: i32): void {
+  memory.fill(out, 0, <usize>cols << 2);
+  const row = <usize>cols << 2;
+  for (let r = 0; r < n; r++) {
+    const xr = x + <usize>r * row;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(out + off, f32x4.add(v128.load(out + off), v128.load(xr + off)));
+    }
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      store<f32>(out + off, load<f32>(out + off) + load<f32>(xr + off));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Optimiser.
 
 /** SGD with momentum: v = μv + g + λw; w −= lr·v, over n values. */
 export function sgd_momentum(w: usize, g: usize, v: usize, n: i32, lr: f32, mu: f32, l2: f32): void {

@@ -240,13 +240,14 @@ describe('download', () => {
       expect(seen).toEqual([`https://mirror.invalid/mnist/${name('trainImages')}`]);
     });
 
-    it('stops at once when the caller aborts', async () => {
-      const ctl = new AbortController();
-      const t0 = Date.now();
-      setTimeout(() => ctl.abort(), 100);
-      const err = await rejectsWith(download(desc, opts(['stall', 'ok'], { timeoutMs: 10_000, signal: ctl.signal })), Error);
-      expect(err.name).toBe('AbortError');
-      expect(Date.now() - t0).toBeLessThan(5000);
+    it('stops at once when the caller aborts (no waiting for the stall timeout)', async () => {
+      // The stall timeout is far beyond the test's own timeout: only the abort can end this download in time.
+      for (const delay of [0, 100]) {
+        const ctl = new AbortController();
+        setTimeout(() => ctl.abort(), delay);
+        const err = await rejectsWith(download(desc, opts(['stall', 'ok'], { timeoutMs: 600_000, signal: ctl.signal })), Error);
+        expect(err.name).toBe('AbortError');
+      }
     });
 
     it('takes mirrors from the descriptor variable and the cache folder from MLP_CACHE_DIR', async () => {

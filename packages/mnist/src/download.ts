@@ -206,6 +206,11 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
   const ctl = new AbortController();
   const onAbort = () => ctl.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort that came before the listener (e.g. while waiting for the lock) must not be missed.
+  if (o.signal?.aborted) {
+    o.signal.removeEventListener('abort', onAbort);
+    throw o.signal.reason;
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = () => {
     clearTimeout(timer);

@@ -1,21 +1,27 @@
 // The WebAssembly SIMD kernels at run time: feature detection, compiling the embedded bytes, and WasmArena, one
-// memory per user (a model) with a bump allocator. The kernels themselves live in wasm/kernels.ts; no threads here.
+// memory per user (a model) with a bump allocator. The kernels themselves live in wasm/kernels.ts, threads in threads.ts.
 import type { Gemm } from '../matmul.js';
 import type { FloatArray } from '../tensor.js';
-import { WASM_KERNELS_BASE64 } from './wasm-binary.js';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.js';
 
-/** The exports of wasm/kernels.ts. Pointers are byte offsets into the arena's memory. */
+/** The exports of wasm/kernels.ts used from JS. Pointers are byte offsets into the arena's memory. */
 export interface WasmKernels {
   gemm_nt(out: number, a: number, b: number, M: number, N: number, K: number): void;
   gemm_axpy(out: number, a: number, b: number, M: number, N: number, K: number, si: number, sk: number): void;
   gemm_tt(out: number, a: number, b: number, M: number, N: number, K: number): void;
-  csr_build(raw: number, n: number, F: number, mul: number, maxNnz: number, rowptr: number, idx: number, val: number): number;
-  csc_build(n: number, F: number, rowptr: number, idx: number, val: number, colptr: number, cidx: number, cval: number): void;
-  wt_from_w(Wt: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number): void;
-  sparse_forward(z: number, n: number, outF: number, rowptr: number, idx: number, val: number, Wt: number, P: number, bias2: number): void;
-  sparse_dwt(dWt: number, P: number, F: number, outF: number, colptr: number, cidx: number, cval: number, delta: number): void;
+  nnz_count(raw: number, count: number): number;
+  bytes_index(raw: number, n: number, F: number, rowOff: number, data: number, base: number): number;
+  rows_table(rows: number, n: number, rowOff: number, data: number, tab: number): number;
+  rows_touch(tab: number, n: number): number;
+  blocks_build(raw: number, n: number, F: number, out: number, maxNnz: number, tab: number): number;
+  wt_from_w(Wt: number, stride: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number): void;
+  sparse_forward(zp: number, n: number, P: number, tab: number, mul: number, Wt: number, bias2: number): void;
+  sparse_dwt(dWt: number, P: number, F: number, outF: number, n: number, tab: number, mul: number, delta: number, k0: number, k1: number): void;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, P: number, db: number, add: number): void;
   bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
+  bias_act(z: number, a: number, src: number, n: number, outF: number, stride: number, b: number, act: number): void;
+  act_backward(dz: number, dout: number, out: number, count: number, act: number): void;
+  col_sums(out: number, x: number, n: number, cols: number): void;
   sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
   sgd_plain(w: number, g: number, n: number, lr: number, l2: number): void;
 }
@@ -43,28 +49,36 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-let compiled: WebAssembly.Module | null = null;
-let syncFailed = false;
+// Index 0: the module for a plain memory; 1: for a shared one (threads).
+const compiled: [WebAssembly.Module | null, WebAssembly.Module | null] = [null, null];
+const syncFailed = [false, false];
+const SOURCES = [WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64] as const;
 
 /**
- * The compiled kernels, or null without SIMD. Compiles synchronously on first use; a browser's main thread refuses
- * that for modules over 4 KB, so there call `await initWasm()` once first (workers and Node need nothing).
+ * The compiled kernels (for a shared memory when `shared`), or null without SIMD. Compiles synchronously on first
+ * use; a browser's main thread refuses that for modules over 4 KB, so there call `await initWasm()` once first
+ * (workers and Node need nothing).
  */
-export function wasmModule(): WebAssembly.Module | null {
-  if (compiled || syncFailed || !wasmSimdSupported()) return compiled;
+export function wasmModule(shared = false): WebAssembly.Module | null {
+  const i = shared ? 1 : 0;
+  if (compiled[i] || syncFailed[i] || !wasmSimdSupported()) return compiled[i];
   try {
-    compiled = new WebAssembly.Module(decodeBase64(WASM_KERNELS_BASE64));
+    compiled[i] = new WebAssembly.Module(decodeBase64(SOURCES[i]));
   } catch {
-    syncFailed = true;
+    syncFailed[i] = true;
   }
-  return compiled;
+  return compiled[i];
 }
 
 /** Compile the kernels asynchronously (allowed everywhere). Resolves true when the wasm backend is available. */
 export async function initWasm(): Promise<boolean> {
-  if (!compiled && wasmSimdSupported()) compiled = await WebAssembly.compile(decodeBase64(WASM_KERNELS_BASE64));
-  return compiled !== null;
+  if (!wasmSimdSupported()) return false;
+  for (const i of [0, 1]) compiled[i] ??= await WebAssembly.compile(decodeBase64(SOURCES[i]!)).catch(() => null);
+  return compiled[0] !== null;
 }
+
+/** Pages a shared memory may grow to (2 GiB); the shared module declares the same maximum. */
+export const SHARED_MAX_PAGES = 32768;
 
 const PAGE = 65536;
 const ALIGN = 16;
@@ -73,20 +87,26 @@ const SLACK = 16;
 
 /**
  * One WebAssembly memory with the kernels instantiated on it, and a bump allocator that never frees: owners allocate
- * once and reuse. Growing the memory detaches every earlier view; `generation` counts growths and `refresh(view)`
- * returns the same allocation viewed on the current memory.
+ * once and reuse. Growing the memory replaces its buffer (a plain memory's old views are detached, a shared one's
+ * keep their old length); `generation` counts growths and `refresh(view)` returns the same allocation viewed on the
+ * current buffer. A shared arena (threads) needs SharedArrayBuffer.
  */
 export class WasmArena {
   readonly fn: WasmKernels;
-  private readonly memory: WebAssembly.Memory;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly shared: boolean;
   private top = 1024; // the first KiB stays unused, so pointer 0 is never a buffer
   private gen = 0;
   private readonly where = new WeakMap<ArrayBufferView, [number, number]>();
 
-  constructor(initialBytes = 0) {
-    const module = wasmModule();
+  constructor(initialBytes = 0, shared = false) {
+    const module = wasmModule(shared);
     if (!module) throw new Error('WebAssembly SIMD kernels are unavailable here (no SIMD support, or call await initWasm() first)');
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.top + initialBytes) / PAGE) + 1 });
+    const initial = Math.ceil((this.top + initialBytes) / PAGE) + 1;
+    this.memory = new WebAssembly.Memory(shared ? { initial, maximum: SHARED_MAX_PAGES, shared: true } : { initial });
+    this.module = module;
+    this.shared = shared;
     this.fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as WasmKernels;
   }
 
@@ -101,7 +121,9 @@ export class WasmArena {
     this.top = ptr + bytes + SLACK;
     const have = this.memory.buffer.byteLength;
     if (this.top > have) {
-      this.memory.grow(Math.ceil((Math.max(this.top, have * 1.5) - have) / PAGE));
+      const need = Math.ceil((this.top - have) / PAGE);
+      const want = Math.ceil((Math.max(this.top, have * 1.5) - have) / PAGE);
+      this.memory.grow(this.shared ? Math.max(need, Math.min(want, SHARED_MAX_PAGES - have / PAGE)) : want);
       this.gen++;
     }
     return ptr;
@@ -119,6 +141,11 @@ export class WasmArena {
     const v = new Uint8Array(this.memory.buffer, ptr, n);
     this.where.set(v, [ptr, n]);
     return v;
+  }
+
+  /** An Int32Array of n values at ptr (scratch: not refreshable). */
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
   }
 
   /** Allocate and view n zeroed floats. */

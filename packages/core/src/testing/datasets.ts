@@ -17,15 +17,32 @@ export function blobs(classes: number, dim: number, perClass: number, validPerCl
 }
 
 function sample(rng: Rng, centres: number[][], perClass: number): Dataset {
-  const classes = centres.length;
-  const dim = centres[0]!.length;
+  return labelled(centres.length, perClass, centres[0]!.length, (c, j) => Math.max(0, Math.min(255, Math.round(centres[c]![j]! + rng.normal() * 25))));
+}
+
+/**
+ * Sparse "images" like MNIST's: `classes` prototypes of `dim` bytes, about `density` of them ink (1..255) and the
+ * rest 0, and noisy copies of them (ink pixels dropped or dimmed, a few stray ones) scaled to [-1, 1].
+ */
+export function sparseImages(classes: number, dim: number, perClass: number, density: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const protos = Array.from({ length: classes }, () => Array.from({ length: dim }, () => (rng.float() < density ? 1 + rng.int(255) : 0)));
+  return labelled(classes, perClass, dim, (c, j) => {
+    const p = protos[c]![j]!;
+    if (p > 0) return rng.float() < 0.2 ? 0 : Math.max(1, Math.round(p * (0.5 + rng.float() / 2)));
+    return rng.float() < 0.03 ? 1 + rng.int(255) : 0;
+  });
+}
+
+/** perClass examples of each class, interleaved (example i has class i % classes), byte j of class c from pixel(c, j). */
+function labelled(classes: number, perClass: number, dim: number, pixel: (c: number, j: number) => number): Dataset {
   const count = classes * perClass;
   const inputs = new Uint8Array(count * dim);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const c = i % classes;
     labels[i] = c;
-    for (let j = 0; j < dim; j++) inputs[i * dim + j] = Math.max(0, Math.min(255, Math.round(centres[c]![j]! + rng.normal() * 25)));
+    for (let j = 0; j < dim; j++) inputs[i * dim + j] = pixel(c, j);
   }
   return { inputs, labels, count, inputSize: dim, scaling: { mul: 2 / 255, add: -1 } };
 }

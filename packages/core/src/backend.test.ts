@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BACKENDS, backendAvailable, getBackend, getThreads, setBackend, setThreads } from './backend.js';
+import { evaluate } from './evaluate.js';
+import { loadCheckpoint, saveCheckpoint } from './format.js';
+import { threadsSupported } from './kernels/threads.js';
+import { type MLPConfig, MLP } from './mlp.js';
+import { SGD } from './sgd.js';
+import { sparseImages } from './testing/datasets.js';
+import { TOL, expectClose } from './testing/expect-close.js';
+import { type EpochReport, type TrainOptions, Trainer } from './train.js';
+
+afterEach(() => {
+  setBackend('auto');
+  setThreads(1);
+});
+
+describe('backend selection', () => {
+  it('defaults to wasm where SIMD is available, js for float64 models, and honours setBackend', () => {
+    expect(backendAvailable('wasm')).toBe(true);
+    expect(getBackend()).toBe('wasm');
+    expect(new MLP({ layers: [3, 2] }).backend).toBe('wasm');
+    expect(new MLP({ layers: [3, 2] }, { dtype: 'float64' }).backend).toBe('js');
+    for (const name of BACKENDS) {
+      setBackend(name);
+      expect(getBackend()).toBe(name);
+      expect(new MLP({ layers: [3, 2] }).backend).toBe(name);
+    }
+    setBackend('auto');
+    expect(new MLP({ layers: [3, 2] }, { backend: 'naive' }).backend).toBe('naive');
+    expect(new MLP({ layers: [3, 2] }, { backend: 'wasm' }).clone().backend).toBe('wasm');
+  });
+
+  it('rejects unknown backends, wasm for float64, and bad thread counts with clear messages', () => {
+    expect(() => setBackend('gpu' as never)).toThrow(/unknown backend "gpu"/);
+    expect(() => new MLP({ layers: [3, 2] }, { backend: 'fast' as never })).toThrow(/unknown backend/);
+    expect(() => new MLP({ layers: [3, 2] }, { backend: 'wasm', dtype: 'float64' })).toThrow(/float32/);
+    expect(() => setThreads(3)).toThrow(/1 or 2/);
+    expect(() => new MLP({ layers: [3, 2] }, { threads: 0 })).toThrow(/threads must be 1 or 2/);
+    expect(getThreads()).toBe(1);
+  });
+});
+
+describe('wasm model buffers', () => {
+  it('refreshes its views when a batch larger than its capacity grows the memory, keeping every value', () => {
+    const m = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'wasm' });
+    const before = m.params().map((p) => Float32Array.from(p.data));
+    const x = Float32Array.from({ length: 600 * 30 }, (_, i) => Math.sin(i));
+    const out = Float32Array.from(m.forward(x, 600).subarray(0, 600 * 4)); // 600 rows > the 512 reserved
+    m.params().forEach((p, i) => expect(p.data, p.name).toEqual(before[i]));
+    const ref = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'naive' });
+    expectClose(out, ref.forward(x, 600).subarray(0, 600 * 4), TOL.f32, 'outputs after growth');
+  });
+
+  it('SGD keeps momentum in the model memory and carries over velocity assigned from outside', () => {
+    const cfg: MLPConfig = { layers: [6, 5, 3], hidden: 'tanh', output: 'softmax', loss: 'ce' };
+    const x = Float32Array.from({ length: 24 }, (_, i) => Math.cos(i));
+    const y = new Float32Array(12);
+    for (let r = 0; r < 4; r++) y[r * 3 + (r % 3)] = 1;
+    const step = (m: MLP, opt: SGD) => {
+      m.gradient(x, y, 4);
+      opt.step(m);
+    };
+    const w = new MLP(cfg, { seed: 3, backend: 'wasm' });
+    const j = new MLP(cfg, { seed: 3, backend: 'js' });
+    const ow = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
+    const oj = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
+    for (let s = 0; s < 3; s++) {
+      step(w, ow);
+      step(j, oj);
+    }
+    expect(ow.velocity).toBe(w.momentumBuffers());
+    w.params().forEach((p, i) => expectClose(p.data, j.params()[i]!.data, TOL.f32, p.name));
+    // A fresh optimiser given velocity copies (as Trainer.restore does) continues the same way.
+    const ow2 = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
+    ow2.velocity = ow.velocity!.map((v) => Float32Array.from(v));
+    const w2 = w.clone();
+    step(w2, ow2);
+    step(w, ow);
+    w.params().forEach((p, i) => expect(w2.params()[i]!.data, p.name).toEqual(p.data));
+  });
+});
+
+describe('training with the wasm kernels', () => {
+  const data = sparseImages(4, 150, 60, 0.2, 1);
+  const valid = sparseImages(4, 150, 20, 0.2, 1);
+  const cfg: MLPConfig = { layers: [150, 50, 4] };
+  const opts: TrainOptions = { epochs: 4, batchSize: 40, lr: 0.3, seed: 2 };
+  const train = async (backend: 'wasm' | 'js' | 'naive', threads = 1, options = opts) => {
+    const m = new MLP(cfg, { seed: 3, backend, threads });
+    const t = new Trainer(m, data, options, valid);
+    await t.run();
+    m.dispose();
+    return t;
+  };
+  const strip = (h: EpochReport[]) => h.map(({ seconds, evalSeconds, ...rest }) => rest);
+
+  it('learns the same curve as the naive kernels (losses within float32 noise, same accuracies)', async () => {
+    const [w, n] = [await train('wasm'), await train('naive')];
+    expect(w.history.length).toBe(4);
+    w.history.forEach((e, i) => {
+      const r = n.history[i]!;
+      expectClose([e.loss, e.validationLoss!], [r.loss, r.validationLoss!], { atol: 1e-5, rtol: 1e-3 }, `epoch ${e.epoch}`);
+      expect(Math.abs(e.trainAccuracy - r.trainAccuracy)).toBeLessThanOrEqual(0.01);
+      expect(e.validationAccuracy).toBe(r.validationAccuracy);
+    });
+    expect(w.history.at(-1)!.validationAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it('pauses, checkpoints and resumes bit-identically on sparse byte data', async () => {
+    const o = { ...opts, epochs: 3, momentum: 0.9, l2: 1e-4, lrDecay: 0.9 };
+    const ref = await train('wasm', 1, o);
+    const m = new MLP(cfg, { seed: 3, backend: 'wasm' });
+    const t = new Trainer(m, data, o, valid);
+    let count = 0;
+    const r = await t.run({ onBatch: () => ++count === 9 && t.pause() }); // epoch 2, batch 3
+    expect(r.status).toBe('paused');
+    const resumed = Trainer.restore(loadCheckpoint(saveCheckpoint(t.snapshot())).snapshot, data, valid);
+    expect(resumed.model.backend).toBe('wasm');
+    await resumed.run();
+    resumed.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(ref.model.params()[i]!.data));
+    expect(strip(resumed.history)).toEqual(strip(ref.history));
+  });
+
+  it.skipIf(!threadsSupported())('trains bit-identically with a helper thread (skipped where SharedArrayBuffer is unavailable)', async () => {
+    const big = { ...opts, batchSize: 64 };
+    const [one, two] = [await train('wasm', 1, big), await train('wasm', 2, big)];
+    two.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(one.model.params()[i]!.data));
+    expect(strip(two.history)).toEqual(strip(one.history));
+  });
+
+  it('evaluates byte datasets through the same path as training', () => {
+    const m = new MLP(cfg, { seed: 3, backend: 'wasm' });
+    const ref = new MLP(cfg, { seed: 3, backend: 'naive' });
+    const a = evaluate(m, valid, { keepOutputs: true });
+    const b = evaluate(ref, valid, { keepOutputs: true });
+    expectClose(a.outputs!, b.outputs!, TOL.f32, 'outputs');
+    expect(a.predictions).toEqual(b.predictions);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { type MLPConfig, MLP } from '../mlp.js';
+import { Rng } from '../rng.js';
+import { TOL, expectClose } from '../testing/expect-close.js';
+import { threadsSupported } from './threads.js';
+
+const rng = new Rng(11);
+
+/** n rows of F bytes, about `density` of them nonzero. */
+function bytes(n: number, F: number, density: number): Uint8Array {
+  return Uint8Array.from({ length: n * F }, () => (rng.float() < density ? 1 + rng.int(255) : 0));
+}
+
+function oneHot(n: number, k: number): Float32Array {
+  const y = new Float32Array(n * k);
+  for (let r = 0; r < n; r++) y[r * k + rng.int(k)] = 1;
+  return y;
+}
+
+/** Outputs, loss and every gradient after one forward/backward, for comparing backends. */
+function run(m: MLP, forward: (m: MLP) => Float32Array | Float64Array, y: Float32Array, n: number) {
+  const out = Float32Array.from(forward(m).subarray(0, n * m.outputSize));
+  const loss = m.loss(y, n);
+  m.backward(y, n);
+  return { out, loss, grads: m.params().map((p) => ({ name: p.name, g: Float32Array.from(p.grad) })) };
+}
+
+function expectSame(a: ReturnType<typeof run>, b: ReturnType<typeof run>, label: string) {
+  expectClose(a.out, b.out, TOL.f32, `${label}: output`);
+  expectClose([a.loss], [b.loss], TOL.f32, `${label}: loss`);
+  a.grads.forEach((g, i) => expectClose(g.g, b.grads[i]!.g, TOL.f32, `${label}: d${g.name}`));
+}
+
+// Widths reach every pass of the sparse kernels (13, 8, 4 and single vectors) and partial last vectors.
+const configs: MLPConfig[] = [
+  { layers: [37, 13, 5], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' },
+  { layers: [64, 50, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },
+  { layers: [40, 61, 3], hidden: 'tanh', output: 'linear', loss: 'mse' },
+  { layers: [29, 7], output: 'sigmoid', loss: 'ce' },
+  { layers: [100, 103, 4, 6], hidden: 'linear', output: 'softmax', loss: 'ce' },
+];
+const scalings = [
+  { mul: 2 / 255, add: -1 },
+  { mul: 1 / 255, add: 0 },
+  { mul: 0.37, add: 0.11 },
+];
+
+describe('wasm first layer on byte inputs (sparse kernels) against the naive reference', () => {
+  for (const cfg of configs) {
+    it(`forwardBytes + backward agree: ${cfg.layers.join('-')} ${cfg.hidden ?? ''}/${cfg.output}/${cfg.loss}`, () => {
+      for (const { mul, add } of scalings) {
+        const n = 23;
+        const raw = bytes(n, cfg.layers[0]!, 0.2);
+        const y = oneHot(n, cfg.layers.at(-1)!);
+        const ref = run(new MLP(cfg, { seed: 5, backend: 'naive' }), (m) => m.forwardBytes(raw, n, mul, add), y, n);
+        const got = run(new MLP(cfg, { seed: 5, backend: 'wasm' }), (m) => m.forwardBytes(raw, n, mul, add), y, n);
+        expectSame(got, ref, `mul ${mul} add ${add}`);
+      }
+    });
+  }
+
+  it('forwardRows gathers dataset rows through the index and agrees with the naive gather', () => {
+    const cfg = configs[1]!;
+    const count = 300;
+    const F = cfg.layers[0]!;
+    const data = bytes(count, F, 0.15);
+    const order = new Rng(3).permutation(count);
+    const wasm = new MLP(cfg, { seed: 8, backend: 'wasm' });
+    const naive = new MLP(cfg, { seed: 8, backend: 'naive' });
+    for (const [start, n] of [
+      [0, 64],
+      [64, 17],
+      [290, 10],
+    ] as const) {
+      const y = oneHot(n, 10);
+      const ref = run(naive, (m) => m.forwardRows(data, order, start, n, 2 / 255, -1), y, n);
+      const got = run(wasm, (m) => m.forwardRows(data, order, start, n, 2 / 255, -1), y, n);
+      expectSame(got, ref, `rows ${start}..${start + n}`);
+    }
+  });
+
+  it('takes the dense kernels for dense bytes (over half nonzero) and still agrees', () => {
+    const cfg = configs[0]!;
+    const n = 9;
+    const raw = bytes(n, 37, 0.9);
+    const y = oneHot(n, 5);
+    const ref = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forwardBytes(raw, n, 2 / 255, -1), y, n);
+    const got = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forwardBytes(raw, n, 2 / 255, -1), y, n);
+    expectSame(got, ref, 'dense');
+    const data = bytes(50, 37, 0.9);
+    const idx = Array.from({ length: 50 }, (_, i) => 49 - i);
+    const ref2 = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forwardRows(data, idx, 5, 40, 2 / 255, -1), oneHot(40, 5), 40);
+    const got2 = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forwardRows(data, idx, 5, 40, 2 / 255, -1), oneHot(40, 5), 40);
+    expectClose(got2.out, ref2.out, TOL.f32, 'dense dataset rows');
+  });
+
+  it('detects a wrong constant term (the comparison can fail)', () => {
+    const cfg = configs[0]!;
+    const raw = bytes(8, 37, 0.2);
+    const a = new MLP(cfg, { seed: 4, backend: 'wasm' }).forwardBytes(raw, 8, 2 / 255, -1).slice(0, 40);
+    const b = new MLP(cfg, { seed: 4, backend: 'naive' }).forwardBytes(raw, 8, 2 / 255, -0.99).slice(0, 40);
+    expect(() => expectClose(a, b, TOL.f32)).toThrow(/element/);
+  });
+
+  it.skipIf(!threadsSupported())('two threads give the same bits as one (skipped where SharedArrayBuffer is unavailable)', () => {
+    const cfg: MLPConfig = { layers: [200, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
+    const data = bytes(500, 200, 0.2);
+    const order = new Rng(9).permutation(500);
+    const y = oneHot(100, 10);
+    const results = [1, 2].map((threads) => {
+      const m = new MLP(cfg, { seed: 6, backend: 'wasm', threads });
+      expect(m.threads).toBe(threads);
+      const r = run(m, (mm) => mm.forwardRows(data, order, 100, 100, 2 / 255, -1), y, 100);
+      m.dispose();
+      return r;
+    });
+    expect(results[1]!.out).toEqual(results[0]!.out);
+    results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
+  });
+});

@@ -1,0 +1,165 @@
+// Benchmark: training speed of @mlp/core on real MNIST for the seed (784-50-10) and best (784-300-100-10) networks,
+// per kernel backend: seconds per epoch (median of ≥ 3), GFLOP/s, examples/s, peak RSS, speedup over the naive kernel,
+// per-epoch validation accuracy, and the same algorithm in numpy + OpenBLAS for a ratio. Prints; never asserts.
+// Uses the BUILT @mlp/core and @mlp/mnist (turbo's bench task builds them). Each measurement runs in a fresh process.
+// Options: --best 784,256,10 (other widths for the best network), --quick (fewer epochs), --no-numpy.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
+const root = resolve(here, '../..');
+const dataDir = process.env.MNIST_DIR || resolve(root, '../shared/data/mnist');
+
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+
+// The presets (apps/cli's `seed` and `best`): network, optimiser, input scaling. Flags may replace best's widths.
+const PRESETS = {
+  seed: {
+    layers: [784, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse', init: 'normal', initStd: 0.1,
+    lr: 0.1, momentum: 0, l2: 0, lrDecay: 1, batch: 100, epochs: 50, mul: 2 / 255, add: -1,
+  },
+  best: {
+    layers: (arg('--best') ?? '784,300,100,10').split(',').map(Number), hidden: 'relu', output: 'softmax', loss: 'ce', init: 'he', initStd: 0.1,
+    lr: 0.1, momentum: 0.9, l2: 1e-4, lrDecay: 0.9, batch: 100, epochs: 20, mul: 1 / 255, add: 0,
+  },
+};
+const VALID = 5000;
+const SEED = 123;
+
+if (process.argv[2] === '--child') {
+  // Child: one backend on one preset. mode 'epochs' trains whole epochs; 'batches' times N batches and extrapolates.
+  const job = JSON.parse(process.argv[3]);
+  const core = await import('@mlp/core');
+  const { loadMnist, splitTrainValidation, toDataset } = await import('@mlp/mnist/node');
+  const p = PRESETS[job.preset];
+  const mnist = await loadMnist({ dir: dataDir });
+  const { train, validation } = splitTrainValidation(mnist.train, { validation: VALID, seed: SEED });
+  const scaling = { mul: p.mul, add: p.add };
+  const tr = toDataset(train, scaling);
+  const va = toDataset(validation, scaling);
+  const model = new core.MLP(
+    { layers: p.layers, hidden: p.hidden, output: p.output, loss: p.loss, init: p.init, initStd: p.initStd },
+    { seed: SEED, backend: job.backend, threads: job.threads },
+  );
+  const options = { epochs: job.mode === 'epochs' ? job.epochs : 1, batchSize: p.batch, lr: p.lr, momentum: p.momentum, l2: p.l2, lrDecay: p.lrDecay, seed: SEED };
+  const trainer = new core.Trainer(model, tr, options, job.mode === 'epochs' ? va : undefined);
+  const result = { threads: model.threads, examples: tr.count, macs: model.macsPerExample, epochs: [] };
+  if (job.mode === 'epochs') {
+    await trainer.run({ yieldMs: 1e9, onEpoch: (e) => result.epochs.push({ seconds: e.seconds, validationAccuracy: e.validationAccuracy }) });
+  } else {
+    for (let i = 0; i < 3; i++) trainer.step(); // warm-up
+    const t0 = performance.now();
+    for (let i = 0; i < job.batches; i++) trainer.step();
+    const perBatch = (performance.now() - t0) / 1000 / job.batches;
+    result.epochs.push({ seconds: perBatch * trainer.batchesPerEpoch, extrapolatedFrom: job.batches });
+  }
+  model.dispose();
+  result.rssMB = (process.resourceUsage().maxRSS * 1024) / 1e6;
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+const names = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const missing = names.filter((n) => !existsSync(join(dataDir, n)));
+if (missing.length > 0) {
+  console.log(`train-speed: skipped, ${missing.join(', ')} not found in ${dataDir} (set MNIST_DIR to a folder with the four MNIST files)`);
+  process.exit(0);
+}
+try {
+  await import('@mlp/core');
+  await import('@mlp/mnist/node');
+} catch (e) {
+  console.error(`train-speed: cannot import the built packages (${e.message}); run \`pnpm turbo run bench --filter @mlp/bench\`, which builds them first`);
+  process.exit(1);
+}
+
+const quick = process.argv.includes('--quick');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Median seconds per epoch; with more than 3 epochs the first is left out (it also indexes the dataset). */
+const steadyMedian = (r) => median(r.epochs.length > 3 ? r.epochs.slice(1).map((e) => e.seconds) : r.epochs.map((e) => e.seconds));
+const fmt = (x, d = 3) => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
+
+function child(job) {
+  const r = spawnSync(process.execPath, [self, '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`child ${JSON.stringify(job)} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function numpy(preset, epochs) {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return { skipped: `no ${python}` };
+  const check = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (check.status !== 0) return { skipped: `${python} has no numpy (apt-get install python3-numpy libopenblas0-pthread)` };
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its best kernel for this CPU, as a user's numpy would
+  delete env.OPENBLAS_L2_SIZE;
+  const p = PRESETS[preset];
+  const cfg = { ...p, epochs, valid: VALID, seed: SEED };
+  const r = spawnSync(python, [join(here, 'train_numpy.py'), dataDir, JSON.stringify(cfg)], { encoding: 'utf8', env });
+  if (r.status !== 0) return { skipped: `numpy run failed: ${r.stderr.trim().split('\n').at(-1)}` };
+  return JSON.parse(r.stdout);
+}
+
+const cpu = cpus();
+console.log(`train-speed: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}; MNIST ${60000 - VALID} train / ${VALID} validation`);
+console.log('seconds/epoch = training time only (validation excluded), median; GFLOP/s counts 3 × MACs × 2 flops per example (dense-equivalent)');
+
+const plans = [
+  { preset: 'seed', runs: [
+    { backend: 'wasm', threads: 1, mode: 'epochs', epochs: quick ? 3 : 5 },
+    { backend: 'wasm', threads: 2, mode: 'epochs', epochs: quick ? 3 : 5 },
+    { backend: 'js', threads: 1, mode: 'epochs', epochs: 3 },
+    { backend: 'naive', threads: 1, mode: 'batches', batches: 30 },
+  ], numpyEpochs: quick ? 3 : 5 },
+  { preset: 'best', runs: [
+    { backend: 'wasm', threads: 1, mode: 'epochs', epochs: quick ? 3 : PRESETS.best.epochs },
+    { backend: 'wasm', threads: 2, mode: 'epochs', epochs: quick ? 3 : 5 },
+    { backend: 'js', threads: 1, mode: 'batches', batches: 20 },
+    { backend: 'naive', threads: 1, mode: 'batches', batches: 4 },
+  ], numpyEpochs: 3 },
+];
+
+for (const plan of plans) {
+  const p = PRESETS[plan.preset];
+  const rows = [];
+  const results = plan.runs.map((run) => ({ run, r: child({ ...run, preset: plan.preset }) }));
+  const naive = results.find((x) => x.run.backend === 'naive');
+  const naiveSec = steadyMedian(naive.r);
+  for (const { run, r } of results) {
+    const secs = r.epochs.map((e) => e.seconds);
+    const s = steadyMedian(r);
+    rows.push({
+      backend: run.backend,
+      threads: r.threads,
+      's/epoch': fmt(s),
+      measured: run.mode === 'epochs' ? `median of ${secs.length > 3 ? secs.length - 1 : secs.length} epochs` : `${run.batches} batches, extrapolated`,
+      'GFLOP/s': fmt((3 * 2 * r.macs * r.examples) / s / 1e9, 1),
+      'examples/s': Math.round(r.examples / s).toLocaleString('en-US'),
+      'peak RSS MB': fmt(r.rssMB, 0),
+      'vs naive': `${fmt(naiveSec / s, 0)}×`,
+      'total s': run.mode === 'epochs' ? fmt(secs.reduce((a, b) => a + b, 0), 1) : '',
+      'val acc by epoch': r.epochs.map((e) => (e.validationAccuracy === undefined ? '' : e.validationAccuracy.toFixed(4))).filter(Boolean).slice(0, 5).join(' '),
+    });
+  }
+  const np = process.argv.includes('--no-numpy') ? { skipped: '--no-numpy' } : numpy(plan.preset, plan.numpyEpochs);
+  console.log(`\n${plan.preset}: ${p.layers.join('-')} ${p.hidden}/${p.output}/${p.loss}, lr ${p.lr}${p.momentum ? `, momentum ${p.momentum}` : ''}, inputs × ${fmt(p.mul, 5)} + ${p.add}`);
+  console.table(rows);
+  if (np.skipped) console.log(`numpy: skipped, ${np.skipped}`);
+  else {
+    const s = median(np.seconds);
+    const wasm = results.filter((x) => x.run.backend === 'wasm');
+    console.log(`numpy ${np.numpy} (${np.blas}): ${fmt(s)} s/epoch (median of ${np.seconds.length}), val acc ${np.validationAccuracy.map((a) => a.toFixed(4)).join(' ')}`);
+    console.log(`numpy s/epoch ÷ wasm s/epoch: ${wasm.map((x) => `${fmt(s / steadyMedian(x.r), 2)}× with ${x.r.threads} thread${x.r.threads > 1 ? 's' : ''}`).join(', ')}`);
+  }
+}
+console.log(`\ntargets: seed ≤ 0.15 s/epoch and ≥ 2× numpy in the same run; best's full ${PRESETS.best.epochs} epochs under 60 s`);
