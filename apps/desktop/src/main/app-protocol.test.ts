@@ -40,8 +40,8 @@ describe('the app:// scheme', () => {
     expect(mimeType('x.JS')).toMatch(/^text\/javascript/);
     expect(mimeType('x.bin')).toBe('application/octet-stream');
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-(inline|eval)'/);
   });
 });
 

@@ -13,7 +13,8 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  // wasm-unsafe-eval lets @mlp/core compile its WebAssembly SIMD kernels; it allows no JavaScript eval.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",

@@ -1,11 +1,15 @@
 // The renderer's layout: sidebar controls, a status strip, and tabbed panels of views. A view is a mount function
-// over the store; new views (confusion matrix, misclassified gallery, drawing pad, …) are added as tabs here.
+// over the store; each tab is one entry in TABS.
 import type { DesktopApi } from '../shared/api.js';
 import { Controller, type WorkerLike, defaultSettings } from './controller.js';
 import { el } from './dom.js';
 import { type AppState, Store } from './store.js';
 import { mountCharts } from './views/charts.js';
+import { mountCompare } from './views/compare.js';
 import { mountControls } from './views/controls.js';
+import { mountDrawing } from './views/drawing.js';
+import { mountInspector } from './views/inspector.js';
+import { mountMistakes } from './views/mistakes.js';
 import { mountModelInfo } from './views/model-info.js';
 import { mountStatus } from './views/status.js';
 import { mountWeights } from './views/weights.js';
@@ -28,6 +32,10 @@ export const TABS: Tab[] = [
       mountCharts(charts, store);
     },
   },
+  { id: 'mistakes', title: 'Mistakes', mount: mountMistakes },
+  { id: 'draw', title: 'Draw', mount: mountDrawing },
+  { id: 'inspect', title: 'Inspect', mount: mountInspector },
+  { id: 'compare', title: 'Compare', mount: mountCompare },
   { id: 'model', title: 'Model', mount: (root, store) => mountModelInfo(root, store) },
 ];
 
@@ -48,6 +56,12 @@ export function initialState(): AppState {
     model: null,
     message: null,
     tab: 'train',
+    testSet: null,
+    analyses: { validation: null, test: null },
+    analysisSet: 'validation',
+    inspect: { set: 'test', index: 0 },
+    drawn: null,
+    runs: [],
   };
 }
 
@@ -66,14 +80,22 @@ export async function startApp(root: HTMLElement, api: DesktopApi, worker: Worke
   );
   mountControls(controls, store, c, api.kind);
   mountStatus(status, store);
-  for (const tab of TABS) {
+  TABS.forEach((tab, i) => {
     const button = el('button', { role: 'tab', id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.title);
     button.addEventListener('click', () => c.setTab(tab.id));
-    const panel = el('section', { id: `panel-${tab.id}`, role: 'tabpanel', class: 'panel' });
+    // Left/Right move between tabs (the WAI-ARIA tabs pattern); Tab still reaches every one.
+    button.addEventListener('keydown', (e) => {
+      const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = TABS[(i + step + TABS.length) % TABS.length]!;
+      c.setTab(next.id);
+      document.getElementById(`tab-${next.id}`)!.focus();
+    });
+    const panel = el('section', { id: `panel-${tab.id}`, role: 'tabpanel', class: 'panel', 'aria-labelledby': `tab-${tab.id}` });
     tabBar.append(button);
     panels.append(panel);
     tab.mount(panel, store, c);
-  }
+  });
   store.subscribe((s, changed) => {
     if (!changed.has('tab')) return;
     for (const tab of TABS) {

@@ -2,8 +2,22 @@
 // their answers into the store. Views call these; they never touch the worker or the API themselves.
 import type { DatasetProgress, DesktopApi } from '../shared/api.js';
 import { type AppSettings, PRESETS, type PresetName, checkAppSettings, presetOf } from '../shared/settings.js';
-import type { Store } from './store.js';
-import type { FromWorker, ToWorker } from './train/protocol.js';
+import type { EpochReport } from '@mlp/core';
+import type { BatchSeries } from './draw/curves.js';
+import type { InspectTarget, RunRecord, Store } from './store.js';
+import type { AnalysisSet, FromWorker, ToWorker } from './train/protocol.js';
+
+/** Distinct colours for compared runs (Tableau 10), and how many runs a session keeps. */
+export const RUN_COLORS = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
+export const MAX_RUNS = RUN_COLORS.length;
+
+/** A short label for a run's settings (what usually differs between compared runs) and the full list for a tooltip. */
+export function runLabel(id: number, s: AppSettings): { label: string; detail: string } {
+  const t = s.train;
+  const label = `#${id} ${s.preset} · ${t.layers.join('-')} · lr ${t.lr}`;
+  const detail = `${t.hidden}/${t.output}, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'}, init ${t.init}, momentum ${t.momentum}, L2 ${t.l2}, decay ${t.lrDecay}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`;
+  return { label, detail };
+}
 
 export interface WorkerLike {
   postMessage(message: ToWorker, options?: { transfer?: Transferable[] }): void;
@@ -16,6 +30,10 @@ export class Controller {
   private exportId = 0;
   private exports = new Map<number, { resolve: (m: { bytes: Uint8Array; name: string }) => void; reject: (e: Error) => void }>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private runId = 0;
+  /** The run that Start or a first Step asked for, recorded once the worker says it began. */
+  private pendingRun: AppSettings | null = null;
+  private currentRun: RunRecord | null = null;
 
   constructor(
     private readonly store: Store,
@@ -82,8 +100,16 @@ export class Controller {
     }
   }
 
+  /** Fresh curves and no evaluation, for a run about to start. */
+  private resetRun(): void {
+    this.pendingRun = this.store.state.settings;
+    this.currentRun = null;
+    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, analyses: { validation: null, test: null } });
+  }
+
   start(): void {
-    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, message: null, model: null, initialWeights: null });
+    this.resetRun();
+    this.store.set({ message: null });
     this.send({ type: 'start', settings: this.store.state.settings });
   }
   pause(): void {
@@ -97,7 +123,7 @@ export class Controller {
   }
   step(): void {
     const s = this.store.state;
-    if (s.run !== 'paused') this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null });
+    if (s.run !== 'paused') this.resetRun();
     this.send({ type: 'step', settings: s.settings });
   }
   showChange(on: boolean): void {
@@ -108,6 +134,37 @@ export class Controller {
   }
   setTab(tab: string): void {
     this.store.set({ tab });
+  }
+  /** Evaluate the current (paused, stopped or finished) model on both sets now. */
+  analyse(): void {
+    this.send({ type: 'analyse' });
+  }
+  setAnalysisSet(analysisSet: AnalysisSet): void {
+    this.store.set({ analysisSet });
+  }
+  /** Show an image (or the drawn digit) in the inspector; `show` switches to its tab. */
+  inspect(target: InspectTarget, show = true): void {
+    this.store.set(show ? { inspect: target, tab: 'inspect' } : { inspect: target });
+  }
+  setDrawn(drawn: Uint8Array | null): void {
+    this.store.set({ drawn });
+  }
+  selectRun(id: number, selected: boolean): void {
+    const run = this.store.state.runs.find((r) => r.id === id);
+    if (!run) return;
+    run.selected = selected;
+    this.store.touch('runs');
+  }
+
+  /** Keep a run for comparison (the oldest finished one goes when there are too many). */
+  private addRun(settings: AppSettings, history: EpochReport[], batches: BatchSeries, status: RunRecord['status'], name?: string): RunRecord {
+    const id = ++this.runId;
+    const { label, detail } = runLabel(id, settings);
+    const run: RunRecord = { id, label: name ? `#${id} ${name}` : label, detail, color: RUN_COLORS[(id - 1) % RUN_COLORS.length]!, status, history, batches, testAccuracy: null, selected: true };
+    const runs = [...this.store.state.runs, run];
+    if (runs.length > MAX_RUNS) runs.splice(runs.findIndex((r) => r !== this.currentRun), 1);
+    this.store.set({ runs });
+    return run;
   }
   /** The views drew the latest weights: let the worker send the next copy. */
   ackWeights(): void {
@@ -142,11 +199,18 @@ export class Controller {
     const s = this.store.state;
     switch (m.type) {
       case 'dataset-ready':
-        this.store.set({ dataset: { ...s.dataset, status: 'ready', train: m.train, test: m.test } });
+        this.store.set({ dataset: { ...s.dataset, status: 'ready', train: m.train, test: m.test }, testSet: m.testSet });
         return;
       case 'state':
         this.store.set({ run: m.state, progress: m.progress ?? s.progress });
         if (m.state === 'running' && !s.model) this.store.set({ model: { name: 'trained model', source: 'trained' } });
+        if (this.pendingRun && (m.state === 'running' || m.state === 'paused')) {
+          this.currentRun = this.addRun(this.pendingRun, s.history, s.batches, m.state);
+          this.pendingRun = null;
+        } else if (this.currentRun && this.currentRun.status !== 'opened' && m.state !== 'idle' && m.state !== 'ready') {
+          this.currentRun.status = m.state;
+          this.store.touch('runs');
+        }
         return;
       case 'batches': {
         const b = s.batches;
@@ -166,13 +230,24 @@ export class Controller {
       case 'weights':
         // The first copy after Start/Step is the initialisation: kept to show what training changed.
         if (!s.initialWeights && s.model?.source !== 'loaded') {
-          this.store.set({ initialWeights: { layers: m.weights.layers, W: m.weights.W.map((w) => w.slice()) } });
+          this.store.set({ initialWeights: { ...m.weights, W: m.weights.W.map((w) => w.slice()) } });
         }
         this.store.set({ weights: m.weights });
         return;
       case 'evaluation':
         this.store.set({ evaluation: m.evaluation });
+        if (this.currentRun) {
+          this.currentRun.testAccuracy = m.evaluation.testAccuracy;
+          this.store.touch('runs');
+        }
         return;
+      case 'analysis': {
+        const analyses = { ...s.analyses, [m.analysis.set]: m.analysis };
+        // Without a validation set (none held out, or an opened model without settings) show the test set.
+        const analysisSet = m.analysis.set === 'test' && !analyses.validation ? 'test' : s.analysisSet;
+        this.store.set({ analyses, analysisSet });
+        return;
+      }
       case 'model-loaded': {
         const settings = m.settings ? { preset: presetOf(m.settings), train: m.settings } : s.settings;
         this.store.set({
@@ -185,7 +260,10 @@ export class Controller {
           showChange: false,
           settings,
           selectedUnit: 0,
+          analyses: { validation: null, test: null },
         });
+        this.pendingRun = null;
+        this.currentRun = this.addRun(settings, this.store.state.history, this.store.state.batches, 'opened', m.name);
         this.info(`Loaded ${m.name}`);
         return;
       }

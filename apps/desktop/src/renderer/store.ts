@@ -4,7 +4,25 @@ import type { EpochReport } from '@mlp/core';
 import type { DesktopApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
-import type { Evaluation, Progress, RunState, Weights } from './train/protocol.js';
+import type { Analysis, AnalysisSet, Evaluation, Progress, RunState, TestSet, Weights } from './train/protocol.js';
+
+/** The image the inspector shows: one from a set, or the digit drawn on the pad. */
+export type InspectTarget = { set: AnalysisSet; index: number } | { set: 'drawn' };
+
+/** A run kept for comparison: its curves (live arrays while it trains), a label and a colour. */
+export interface RunRecord {
+  id: number;
+  label: string;
+  /** The full settings, for a tooltip. */
+  detail: string;
+  color: string;
+  status: 'running' | 'paused' | 'stopped' | 'done' | 'opened';
+  history: EpochReport[];
+  batches: BatchSeries;
+  testAccuracy: number | null;
+  /** Shown on the comparison charts. */
+  selected: boolean;
+}
 
 export interface FileProgress {
   done: number;
@@ -36,6 +54,17 @@ export interface AppState {
   model: { name: string; source: 'trained' | 'loaded' } | null;
   message: { kind: 'info' | 'error'; text: string } | null;
   tab: string;
+  /** The test images and labels (from the dataset), for the inspector. */
+  testSet: TestSet | null;
+  /** The latest evaluation of each set with every output kept; null until the model is evaluated, cleared by a new run. */
+  analyses: Record<AnalysisSet, Analysis | null>;
+  /** Which set the confusion matrix and the mistakes show. */
+  analysisSet: AnalysisSet;
+  inspect: InspectTarget;
+  /** The pad's drawing preprocessed to 28×28 (0..255), or null when the pad is empty. */
+  drawn: Uint8Array | null;
+  /** This session's runs, oldest first. */
+  runs: RunRecord[];
 }
 
 export type Key = keyof AppState;

@@ -42,3 +42,18 @@ export function cssColor(v: number, scale: number): string {
   const i = lutIndex(v, scale) * 3;
   return `rgb(${DIVERGING_LUT[i]}, ${DIVERGING_LUT[i + 1]}, ${DIVERGING_LUT[i + 2]})`;
 }
+
+/** Sequential map for shares in [0, 1] (confusion-matrix cells): near-white → the app's deep blue. */
+export function sequentialRgb(t: number): [number, number, number] {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0));
+  // A square-root ramp so that small off-diagonal shares (1–5%) are already visible.
+  const f = Math.sqrt(u);
+  const lo = [247, 250, 253];
+  const hi = [12, 52, 110];
+  return [0, 1, 2].map((k) => Math.round(lo[k]! + f * (hi[k]! - lo[k]!))) as [number, number, number];
+}
+
+/** Black or white text, whichever reads better on `rgb`. */
+export function textOn(rgb: readonly [number, number, number]): '#111' | '#fff' {
+  return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 150 ? '#111' : '#fff';
+}

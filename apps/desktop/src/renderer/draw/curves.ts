@@ -32,33 +32,73 @@ export function thinIndices(n: number, max: number): number[] {
   return idx;
 }
 
+/** One curve: points (x[i], y[i]) with x ascending. */
+export interface Series {
+  x: number[];
+  y: number[];
+}
+
+/** uPlot AlignedData: one sorted x column shared by all series, then one column per series, null where it has no point. */
+export type Columns = [number[], ...(number | null)[][]];
+
+/** Merge curves with different x values onto one sorted x axis. */
+export function alignSeries(series: readonly Series[]): Columns {
+  const rows = new Map<number, (number | null)[]>();
+  series.forEach((s, k) => {
+    for (let i = 0; i < s.x.length; i++) {
+      const row = rows.get(s.x[i]!) ?? new Array<number | null>(series.length).fill(null);
+      row[k] = s.y[i]!;
+      rows.set(s.x[i]!, row);
+    }
+  });
+  const xs = [...rows.keys()].sort((a, b) => a - b);
+  return [xs, ...series.map((_, k) => xs.map((x) => rows.get(x)![k] ?? null))];
+}
+
+/** A run's curves for one metric (accuracy in percent): the smoothed, thinned batch series and the per-epoch points. */
+export function runSeries(batches: BatchSeries, history: readonly EpochReport[], metric: 'loss' | 'accuracy', smoothing = 0.9, maxPoints = 1500): { batch: Series; train: Series; valid: Series } {
+  const scale = metric === 'accuracy' ? 100 : 1;
+  const smooth = ema(metric === 'loss' ? batches.loss : batches.accuracy, smoothing);
+  const idx = thinIndices(batches.x.length, maxPoints);
+  const batch = { x: idx.map((i) => batches.x[i]!), y: idx.map((i) => smooth[i]! * scale) };
+  const train: Series = { x: [], y: [] };
+  const valid: Series = { x: [], y: [] };
+  for (const h of history) {
+    train.x.push(h.epoch);
+    train.y.push((metric === 'loss' ? h.loss : h.trainAccuracy) * scale);
+    const v = metric === 'loss' ? h.validationLoss : h.validationAccuracy;
+    if (v !== undefined) {
+      valid.x.push(h.epoch);
+      valid.y.push(v * scale);
+    }
+  }
+  return { batch, train, valid };
+}
+
 /** uPlot AlignedData: [x, batch (smoothed), epoch train, epoch validation]; null where a series has no point. */
 export type CurveColumns = [number[], (number | null)[], (number | null)[], (number | null)[]];
 
-/**
- * Merge the smoothed batch series with the epoch reports into sorted columns. `metric` picks loss or accuracy;
- * accuracy is in percent.
- */
+/** The training charts' columns for the run in progress. `metric` picks loss or accuracy; accuracy is in percent. */
 export function curveColumns(batches: BatchSeries, history: readonly EpochReport[], metric: 'loss' | 'accuracy', smoothing = 0.9, maxPoints = 1500): CurveColumns {
-  const scale = metric === 'accuracy' ? 100 : 1;
-  const smooth = ema(metric === 'loss' ? batches.loss : batches.accuracy, smoothing);
-  const rows = new Map<number, [number | null, number | null, number | null]>();
-  for (const i of thinIndices(batches.x.length, maxPoints)) rows.set(batches.x[i]!, [smooth[i]! * scale, null, null]);
-  for (const h of history) {
-    const train = metric === 'loss' ? h.loss : h.trainAccuracy;
-    const valid = metric === 'loss' ? h.validationLoss : h.validationAccuracy;
-    const row = rows.get(h.epoch) ?? [null, null, null];
-    row[1] = train * scale;
-    row[2] = valid === undefined ? null : valid * scale;
-    rows.set(h.epoch, row);
-  }
-  const xs = [...rows.keys()].sort((a, b) => a - b);
-  const cols: CurveColumns = [xs, [], [], []];
-  for (const x of xs) {
-    const r = rows.get(x)!;
-    cols[1].push(r[0]);
-    cols[2].push(r[1]);
-    cols[3].push(r[2]);
-  }
-  return cols;
+  const r = runSeries(batches, history, metric, smoothing, maxPoints);
+  return alignSeries([r.batch, r.train, r.valid]) as CurveColumns;
+}
+
+/** A kept run's curves for the comparison charts. */
+export interface RunCurves {
+  batches: BatchSeries;
+  history: readonly EpochReport[];
+}
+
+/**
+ * The comparison charts' columns: for each run, its smoothed training batches and its per-epoch validation points
+ * (series 2k+1 and 2k+2), thinned harder than a single run's so that many runs stay quick to draw.
+ */
+export function compareColumns(runs: readonly RunCurves[], metric: 'loss' | 'accuracy', maxPoints = 400): Columns {
+  return alignSeries(
+    runs.flatMap((r) => {
+      const s = runSeries(r.batches, r.history, metric, 0.9, maxPoints);
+      return [s.batch, s.valid];
+    }),
+  );
 }

@@ -1,8 +1,9 @@
 import type { EpochReport } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import { bars, column } from './bars.js';
-import { DIVERGING_LUT, cssColor, divergingRgb, lutIndex } from './colormap.js';
-import { curveColumns, ema, thinIndices } from './curves.js';
+import { DIVERGING_LUT, cssColor, divergingRgb, lutIndex, sequentialRgb, textOn } from './colormap.js';
+import { alignSeries, compareColumns, curveColumns, ema, thinIndices } from './curves.js';
+import { BAR_RGB, barColour, digitImage, outputStrip } from './digits.js';
 import { scaleLabel } from './labels.js';
 import { sharedScale } from './scale.js';
 import { GAP_RGB, SELECTED_RGB, gridLayout, heatmap, singleTile, tileGrid, tileShape, unitAt } from './tiles.js';
@@ -143,10 +144,59 @@ describe('curve data', () => {
     expect(loss).toEqual([[1, 2], [null, null], [1.5, 1], [1.2, null]]);
   });
 
+  it('aligns curves with different x values, and puts each compared run’s batches and validation side by side', () => {
+    expect(alignSeries([{ x: [0.5, 1], y: [3, 2] }, { x: [1, 2], y: [9, 8] }])).toEqual([[0.5, 1, 2], [3, 2, null], [null, 9, 8]]);
+    const a = { batches: { x: [0.5, 1], loss: [1, 1], accuracy: [0.5, 0.5] }, history: [{ epoch: 1, loss: 1, trainAccuracy: 0.5, validationAccuracy: 0.6, validationLoss: 0.9 }] as EpochReport[] };
+    const b = { batches: { x: [0.25, 0.5, 0.75, 1], loss: [2, 2, 2, 2], accuracy: [0.1, 0.1, 0.1, 0.1] }, history: [] as EpochReport[] };
+    const cols = compareColumns([a, b], 'accuracy');
+    expect(cols).toHaveLength(5);
+    expect(cols[0]).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(cols[2]).toEqual([null, null, null, expect.closeTo(60, 9)]); // run a's validation, at epoch 1 only
+    expect(cols[3]).toEqual([10, 10, 10, 10].map((v) => expect.closeTo(v, 9)));
+    expect(cols[4]).toEqual([null, null, null, null]);
+    expect(compareColumns([], 'loss')).toEqual([[]]);
+  });
+
   it('labels scale ends compactly', () => {
     expect(scaleLabel(0.12345)).toBe('0.12');
     expect(scaleLabel(-0.0015)).toBe('-0.0015');
     expect(scaleLabel(0)).toBe('0');
     expect(scaleLabel(1234.5)).toBe('1235');
+  });
+});
+
+describe('digits and output bars', () => {
+  it('shows a digit dark on light, one pixel per MNIST pixel', () => {
+    const pixels = new Uint8Array(2 * 784);
+    pixels[784 + 28 + 1] = 255;
+    const img = digitImage(pixels, 784);
+    expect([img.width, img.height]).toEqual([28, 28]);
+    expect(px(img, 0, 0)).toEqual([255, 255, 255]);
+    expect(px(img, 1, 1)).toEqual([0, 0, 0]);
+  });
+
+  it('draws ten bars, the true class green, a wrong prediction red, heights proportional and clamped', () => {
+    expect(barColour(3, 3, 3)).toBe(BAR_RGB.truth);
+    expect(barColour(5, 3, 5)).toBe(BAR_RGB.wrong);
+    expect(barColour(5, null, 5)).toBe(BAR_RGB.truth);
+    expect(barColour(1, 3, 5)).toBe(BAR_RGB.other);
+    const values = [0, 0, 0, 0.5, 0, 2, 0, 0, 0, 0];
+    const img = outputStrip(values, 0, 10, 3, 5, 40, 20);
+    expect(px(img, 3 * 4, 19)).toEqual([...BAR_RGB.truth]);
+    expect(px(img, 3 * 4, 10)).toEqual([...BAR_RGB.truth]);
+    expect(px(img, 3 * 4, 9)).toEqual([255, 255, 255]); // half height
+    expect(px(img, 5 * 4, 0)).toEqual([...BAR_RGB.wrong]); // clamped to full height
+    expect(px(img, 0, 19)).toEqual([...BAR_RGB.other]); // zero still shows one pixel
+    expect(px(img, 0, 18)).toEqual([255, 255, 255]);
+    expect(px(img, 3, 19)).toEqual([255, 255, 255]); // the gap between bars
+  });
+
+  it('colours confusion shares from near-white to deep blue, with readable text', () => {
+    expect(sequentialRgb(0)).toEqual([247, 250, 253]);
+    expect(sequentialRgb(1)).toEqual([12, 52, 110]);
+    expect(sequentialRgb(0.04)[2]).toBeLessThan(sequentialRgb(0)[2]);
+    expect(sequentialRgb(Number.NaN)).toEqual(sequentialRgb(0));
+    expect(textOn(sequentialRgb(0))).toBe('#111');
+    expect(textOn(sequentialRgb(1))).toBe('#fff');
   });
 });

@@ -1,5 +1,5 @@
 // Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
-import type { EpochReport } from '@mlp/core';
+import type { ActivationName, EpochReport } from '@mlp/core';
 import type { DatasetFiles } from '../../shared/api.js';
 import type { AppSettings, TrainSettings } from '../../shared/settings.js';
 
@@ -16,7 +16,9 @@ export type ToWorker =
   /** The UI drew the last weights message; the worker may send the next. */
   | { type: 'weights-ack' }
   | { type: 'export'; id: number }
-  | { type: 'load-model'; bytes: Uint8Array; name: string };
+  | { type: 'load-model'; bytes: Uint8Array; name: string }
+  /** Evaluate the current model now (when it is not training): an 'evaluation' and an 'analysis' per set follow. */
+  | { type: 'analyse' };
 
 /** Per-batch training points since the previous message: x is the fractional epoch (epoch − 1 + batch / batches). */
 export interface BatchPoints {
@@ -43,19 +45,52 @@ export interface Evaluation {
   fingerprint: string;
 }
 
+/** A snapshot of the whole network: enough to draw its weights and to run its forward pass on the UI thread. */
 export interface Weights {
   layers: number[];
   /** W[l]: (layers[l+1], layers[l]) row-major, copies owned by the receiver. */
   W: Float32Array[];
+  /** b[l]: (layers[l+1]). */
+  b: Float32Array[];
+  hidden: ActivationName;
+  output: ActivationName;
+  /** How pixel bytes u become inputs: x = u·mul + add (the scaling the model was trained with). */
+  scaling: { mul: number; add: number };
+}
+
+export type AnalysisSet = 'validation' | 'test';
+
+/** One set's images with the model's outputs on them, for the confusion matrix, the gallery and the inspector. */
+export interface Analysis {
+  set: AnalysisSet;
+  count: number;
+  classes: number;
+  /** (count, 784) pixel bytes, 0..255. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  predictions: Int32Array;
+  /** (count, classes) output activations (probabilities for a softmax output). */
+  outputs: Float32Array;
+  output: ActivationName;
+  /** What model it describes, e.g. "after epoch 3 of 3". */
+  when: string;
+}
+
+/** The test images and labels, sent once with the dataset so any test image can be inspected. */
+export interface TestSet {
+  count: number;
+  images: Uint8Array;
+  labels: Uint8Array;
 }
 
 export type FromWorker =
-  | { type: 'dataset-ready'; train: number; test: number; rows: number; cols: number }
+  | { type: 'dataset-ready'; train: number; test: number; rows: number; cols: number; testSet: TestSet }
   | { type: 'state'; state: RunState; settings: TrainSettings | null; progress: Progress | null }
   | { type: 'batches'; points: BatchPoints; progress: Progress }
   | { type: 'epoch'; report: EpochReport }
   | { type: 'weights'; weights: Weights }
   | { type: 'evaluation'; evaluation: Evaluation }
+  | { type: 'analysis'; analysis: Analysis }
   | { type: 'model-loaded'; name: string; settings: TrainSettings | null; history: EpochReport[]; preset: string | null }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
   | { type: 'error'; message: string; id?: number };

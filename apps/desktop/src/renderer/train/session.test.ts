@@ -32,8 +32,13 @@ async function withData() {
 describe('TrainingSession', () => {
   it('parses the dataset and reports its size', async () => {
     const h = await withData();
-    expect(h.of('dataset-ready')).toEqual([{ type: 'dataset-ready', train: 1000, test: 200, rows: 28, cols: 28 }]);
+    expect(h.of('dataset-ready')).toEqual([{ type: 'dataset-ready', train: 1000, test: 200, rows: 28, cols: 28, testSet: expect.anything() }]);
     expect(h.states()).toEqual(['ready']);
+    // The test images travel with it, for the inspector.
+    const { testSet } = h.of('dataset-ready')[0]!;
+    expect(testSet.count).toBe(200);
+    expect(testSet.images).toHaveLength(200 * 784);
+    expect([...testSet.labels.subarray(0, 12)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
   });
 
   it('refuses to train without data, with a message for the user', async () => {
@@ -58,10 +63,55 @@ describe('TrainingSession', () => {
     expect(xs).toHaveLength(3 * 40);
     expect(xs.at(-1)).toBe(3);
     expect(xs.every((x, i) => i === 0 || x > xs[i - 1]!)).toBe(true);
-    // Weights: (16, 784) and (10, 16) copies.
+    // Weights: (16, 784) and (10, 16) copies, with the biases, activations and pixel scaling (enough for a forward pass).
     const w = h.of('weights').at(-1)!.weights;
     expect(w.layers).toEqual([784, 16, 10]);
     expect(w.W.map((a) => a.length)).toEqual([16 * 784, 10 * 16]);
+    expect(w.b.map((a) => a.length)).toEqual([16, 10]);
+    expect(w).toMatchObject({ hidden: 'relu', output: 'softmax', scaling: { mul: 1 / 255, add: 0 } });
+    // An epoch's batch points always arrive before its report, so the curves never lag behind the epoch points.
+    const order = h.messages.filter((m) => m.type === 'batches' || m.type === 'epoch');
+    for (const [k, m] of order.entries()) {
+      if (m.type !== 'epoch') continue;
+      const before = order.slice(0, k).flatMap((b) => (b.type === 'batches' ? [...b.points.x] : []));
+      expect(before.at(-1)).toBe(m.report.epoch);
+    }
+  });
+
+  it('analyses both sets when a run ends: every output kept, images and labels for the views', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    const analyses = h.of('analysis').map((m) => m.analysis);
+    expect(analyses.map((a) => a.set)).toEqual(['validation', 'test']);
+    const [valid, test] = analyses as [(typeof analyses)[0], (typeof analyses)[0]];
+    expect(valid).toMatchObject({ count: 200, classes: 10, output: 'softmax', when: 'after epoch 3 of 3' });
+    expect(valid.images).toHaveLength(200 * 784);
+    expect(test.count).toBe(200);
+    expect(test.outputs).toHaveLength(200 * 10);
+    // Predictions are the argmax of the kept outputs, and agree with the reported accuracy.
+    let correct = 0;
+    for (let i = 0; i < test.count; i++) {
+      const row = test.outputs.subarray(i * 10, i * 10 + 10);
+      expect(test.predictions[i]).toBe(row.indexOf(Math.max(...row)));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      if (test.predictions[i] === test.labels[i]) correct++;
+    }
+    expect(correct / test.count).toBe(h.of('evaluation')[0]!.evaluation.testAccuracy);
+    // The analysed images are the set's own: the test labels come in the dataset's order.
+    expect([...test.labels.subarray(0, 10)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('evaluates on request when paused, and refuses while training or without a model', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'analyse' });
+    expect(h.of('error')[0]!.message).toMatch(/no model/);
+    await h.session.handle({ type: 'step', settings: settings() });
+    await h.session.handle({ type: 'analyse' });
+    expect(h.of('analysis').map((m) => m.analysis.when)).toEqual(['at epoch 1 of 3, batch 1 of 40', 'at epoch 1 of 3, batch 1 of 40']);
+    const run = h.session.handle({ type: 'resume' });
+    await h.session.handle({ type: 'analyse' });
+    await run;
+    expect(h.of('error').at(-1)!.message).toMatch(/Pause training/);
   });
 
   it('throttles: with a frozen clock only forced weight messages go out, and never more than one unacknowledged', async () => {

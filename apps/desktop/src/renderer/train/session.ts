@@ -1,10 +1,10 @@
 // The training session that runs inside the Web Worker: owns the dataset, the model and core's Trainer, and turns
 // their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
 // No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
-import { type Dataset, DivergenceError, type EpochReport, MLP, type ModelMeta, Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, MLP, type ModelMeta, Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
 import { type Mnist, type Split, loadMnistFromBytes, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
 import { type AppSettings, type TrainSettings, checkTrainSettings } from '../../shared/settings.js';
-import type { BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
+import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -16,6 +16,9 @@ interface Scaling {
   mul: number;
   add: number;
 }
+
+/** What a model without a stored scaling is fed: the presets' [-1, 1]. */
+const DEFAULT_SCALING: Scaling = { mode: '-1,1', mul: 2 / 255, add: -1 };
 
 interface Prepared {
   train: Dataset;
@@ -78,6 +81,11 @@ export class TrainingSession {
           return this.exportModel(m.id);
         case 'load-model':
           return this.loadModelBytes(m.bytes, m.name);
+        case 'analyse':
+          if (this.state === 'running') throw new Error('Pause training before evaluating.');
+          if (!this.model) throw new Error('There is no model yet: train or open one first.');
+          this.needData();
+          return this.evaluateModel();
       }
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, ...('id' in m ? { id: m.id } : {}) });
@@ -88,7 +96,8 @@ export class TrainingSession {
     this.mnist = await loadMnistFromBytes(files);
     this.splitCache = null;
     const { train, test } = this.mnist;
-    this.post({ type: 'dataset-ready', train: train.count, test: test.count, rows: train.rows, cols: train.cols });
+    const testSet = { count: test.count, images: test.images.slice(), labels: test.labels.slice() };
+    this.post({ type: 'dataset-ready', train: train.count, test: test.count, rows: train.rows, cols: train.cols, testSet }, [testSet.images.buffer, testSet.labels.buffer]);
     if (this.state === 'idle') this.setState('ready');
     if (this.model && !this.evaluated) this.evaluateModel();
   }
@@ -161,7 +170,7 @@ export class TrainingSession {
       ({ status } = await t.run({
         signal: this.abort.signal,
         onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
-        onEpoch: (r) => this.post({ type: 'epoch', report: r }),
+        onEpoch: (r) => this.onEpoch(r),
         yieldMs: 16,
       }));
     } catch (e) {
@@ -186,8 +195,8 @@ export class TrainingSession {
     const t = this.trainer!;
     const r = t.step();
     this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
+    if (r.epoch) this.onEpoch(r.epoch);
     this.flushPoints();
-    if (r.epoch) this.post({ type: 'epoch', report: r.epoch });
     this.sendWeights(true);
     this.finish(t.done ? 'done' : 'paused');
   }
@@ -205,6 +214,12 @@ export class TrainingSession {
     const t = this.now();
     if (t - this.lastPointsAt >= MESSAGE_INTERVAL_MS) this.flushPoints();
     this.sendWeights(false);
+  }
+
+  /** An epoch ended: its batch points go out first, so the per-batch curve and the epoch points always agree. */
+  private onEpoch(report: EpochReport): void {
+    this.flushPoints();
+    this.post({ type: 'epoch', report });
   }
 
   private progress(): Progress | null {
@@ -249,7 +264,10 @@ export class TrainingSession {
     this.lastWeightsAt = t;
     this.weightsInFlight = true;
     const W = m.W.map((w) => Float32Array.from(w));
-    this.post({ type: 'weights', weights: { layers: [...m.config.layers], W } }, W.map((w) => w.buffer));
+    const b = m.b.map((v) => Float32Array.from(v));
+    const { mul, add } = this.scale ?? DEFAULT_SCALING;
+    const weights = { layers: [...m.config.layers], W, b, hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
+    this.post({ type: 'weights', weights }, [...W, ...b].map((a) => a.buffer));
   }
 
   private setState(state: RunState): void {
@@ -261,15 +279,18 @@ export class TrainingSession {
     this.post({ type: 'state', state: this.state, settings: this.settings?.train ?? null, progress: this.progress() });
   }
 
-  /** Validation and test accuracy of the current model, and its test-prediction fingerprint (needs the dataset). */
+  /**
+   * Validation and test accuracy of the current model and its test-prediction fingerprint, then each set's
+   * outputs as an 'analysis' (confusion matrix, mistakes, inspector). Needs the dataset.
+   */
   private evaluateModel(): void {
     const m = this.model;
     if (!m || !this.mnist) return;
     const s = this.settings?.train;
     const d = s ? this.prepare(s, this.scale ?? undefined) : null;
-    const sc = this.scale ?? { mode: '-1,1', mul: 2 / 255, add: -1 };
-    const test = evaluate(m, d?.test ?? toDataset(this.mnist.test, sc));
-    const valid = d?.validation ? evaluate(m, d.validation) : null;
+    const testData = d?.test ?? toDataset(this.mnist.test, this.scale ?? DEFAULT_SCALING);
+    const test = evaluate(m, testData, { keepOutputs: true });
+    const valid = d?.validation ? evaluate(m, d.validation, { keepOutputs: true }) : null;
     const evaluation: Evaluation = {
       validationAccuracy: valid?.accuracy ?? null,
       validationLoss: valid?.loss ?? null,
@@ -279,6 +300,32 @@ export class TrainingSession {
     };
     this.evaluated = true;
     this.post({ type: 'evaluation', evaluation });
+    if (valid && d?.validation) this.postAnalysis('validation', d.validation, valid);
+    this.postAnalysis('test', testData, test);
+  }
+
+  private postAnalysis(set: AnalysisSet, data: Dataset, e: CoreEvaluation): void {
+    const m = this.model!;
+    const analysis: Analysis = {
+      set,
+      count: data.count,
+      classes: m.outputSize,
+      images: (data.inputs as Uint8Array).slice(0, data.count * data.inputSize),
+      labels: Uint8Array.from({ length: data.count }, (_, i) => data.labels[i]!),
+      predictions: e.predictions,
+      outputs: e.outputs!,
+      output: m.config.output,
+      when: this.describeModel(),
+    };
+    this.post({ type: 'analysis', analysis }, [analysis.images.buffer, analysis.labels.buffer, analysis.predictions.buffer, analysis.outputs.buffer]);
+  }
+
+  /** Which model an analysis describes, for its caption. */
+  private describeModel(): string {
+    const t = this.trainer;
+    if (!t) return `the opened model ${this.modelName}`;
+    const p = this.progress()!;
+    return t.done ? `after epoch ${p.epochs} of ${p.epochs}` : `at epoch ${p.epoch} of ${p.epochs}, batch ${p.batch} of ${p.batches}`;
   }
 
   private exportModel(id: number): void {

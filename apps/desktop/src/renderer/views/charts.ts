@@ -1,19 +1,23 @@
 // Loss and accuracy curves with uPlot: training smoothed per batch, training and validation per epoch.
-// Data comes from the pure curveColumns(); updates are limited to 4 per second so drawing never competes with training.
+// Data comes from the pure curveColumns(); updates are limited to 4 per second so drawing never competes with training,
+// except that an epoch's end and the run's end are drawn at once (the chart never lags behind the numbers).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { curveColumns } from '../draw/curves.js';
 import { el } from '../dom.js';
-import type { AppState, Store } from '../store.js';
+import type { Store } from '../store.js';
+import { throttle } from './throttle.js';
 
 const COLORS = { batch: '#9db7d5', train: '#1f5fa8', valid: '#c0392b' };
-const MIN_INTERVAL_MS = 250;
+export const CHART_INTERVAL_MS = 250;
+const HEIGHT = 220;
 
-function makeChart(target: HTMLElement, title: string, unit: string): uPlot {
+/** A uPlot chart over fractional epochs with the given series (after the x series). */
+export function makeChart(target: HTMLElement, title: string, unit: string, series: uPlot.Series[]): uPlot {
   const opts: uPlot.Options = {
     title,
     width: Math.max(300, target.clientWidth),
-    height: 220,
+    height: HEIGHT,
     scales: { x: { time: false } },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
@@ -21,15 +25,19 @@ function makeChart(target: HTMLElement, title: string, unit: string): uPlot {
       { label: 'epoch', size: 36, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
       { label: unit, size: 52, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
     ],
-    series: [
-      {},
-      { label: 'train (batches, smoothed)', stroke: COLORS.batch, width: 1.5, points: { show: false } },
-      { label: 'train (epoch)', stroke: COLORS.train, width: 2, spanGaps: true, points: { show: true, size: 6, fill: COLORS.train } },
-      { label: 'validation (epoch)', stroke: COLORS.valid, width: 2, spanGaps: true, points: { show: true, size: 6, fill: COLORS.valid } },
-    ],
+    series: [{}, ...series],
   };
-  return new uPlot(opts, [[], [], [], []], target);
+  return new uPlot(opts, [[], ...series.map(() => [])], target);
 }
+
+/** Keep charts as wide as their boxes. */
+export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][]): void {
+  new ResizeObserver(() => {
+    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: HEIGHT });
+  }).observe(root);
+}
+
+const epochPoints = (color: string, label: string): uPlot.Series => ({ label, stroke: color, width: 2, spanGaps: true, points: { show: true, size: 6, fill: color } });
 
 export function mountCharts(root: HTMLElement, store: Store): void {
   const lossBox = el('div', { id: 'loss-chart', class: 'chart' });
@@ -37,32 +45,31 @@ export function mountCharts(root: HTMLElement, store: Store): void {
   root.append(el('section', { class: 'card chart-card' }, lossBox), el('section', { class: 'card chart-card' }, accBox));
   let loss: uPlot | null = null;
   let acc: uPlot | null = null;
-  let last = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  const series = () => [
+    { label: 'train (batches, smoothed)', stroke: COLORS.batch, width: 1.5, points: { show: false } },
+    epochPoints(COLORS.train, 'train (epoch)'),
+    epochPoints(COLORS.valid, 'validation (epoch)'),
+  ];
 
-  const draw = (s: AppState) => {
-    last = performance.now();
-    timer = null;
-    loss ??= makeChart(lossBox, 'Loss', 'loss');
-    acc ??= makeChart(accBox, 'Accuracy', '%');
-    loss.setData(curveColumns(s.batches, s.history, 'loss') as uPlot.AlignedData);
+  const draw = throttle(() => {
+    const s = store.state;
+    loss ??= makeChart(lossBox, 'Loss', 'loss', series());
+    acc ??= makeChart(accBox, 'Accuracy', '%', series());
+    const lossCols = curveColumns(s.batches, s.history, 'loss');
+    loss.setData(lossCols as uPlot.AlignedData);
     acc.setData(curveColumns(s.batches, s.history, 'accuracy') as uPlot.AlignedData);
-  };
+    // How many epoch points are on screen, for tests and for anyone checking the chart against the history table.
+    lossBox.dataset.epochs = String(lossCols[2].filter((v) => v !== null).length);
+  }, CHART_INTERVAL_MS);
 
   store.subscribe((s, changed) => {
-    if (!changed.has('batches') && !changed.has('history') && !changed.has('tab')) return;
+    if (!changed.has('batches') && !changed.has('history') && !changed.has('tab') && !changed.has('run')) return;
     if (!root.isConnected || root.offsetParent === null) return;
-    const wait = MIN_INTERVAL_MS - (performance.now() - last);
-    if (wait <= 0 && !timer) draw(s);
-    else timer ??= setTimeout(() => draw(store.state), Math.max(0, wait));
+    draw(changed.has('history') || changed.has('tab') || (changed.has('run') && s.run !== 'running'));
   });
 
-  new ResizeObserver(() => {
-    for (const [chart, box] of [
-      [loss, lossBox],
-      [acc, accBox],
-    ] as const) {
-      if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: 220 });
-    }
-  }).observe(root);
+  fitCharts(root, () => [
+    [loss, lossBox],
+    [acc, accBox],
+  ]);
 }

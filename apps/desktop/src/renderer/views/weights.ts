@@ -1,13 +1,13 @@
 // The weight views: every first-layer unit's incoming weights as a tile grid (click one to enlarge it with its
 // outgoing weights), and the last layer as a heat map. Drawn once per frame at most; each draw acks the worker.
-import { bars, column } from '../draw/bars.js';
+import { column } from '../draw/bars.js';
 import { scaleLabel } from '../draw/labels.js';
 import { sharedScale } from '../draw/scale.js';
 import { gridLayout, heatmap, singleTile, tileGrid, unitAt, weightChange } from '../draw/tiles.js';
 import type { Controller } from '../controller.js';
 import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
-import { legendGradient, putRgba } from './canvas.js';
+import { drawBars, legendGradient, putRgba } from './canvas.js';
 
 const legend = (id: string) => {
   const lo = el('span', {});
@@ -109,30 +109,4 @@ export function mountWeights(root: HTMLElement, store: Store, c: Controller): vo
     draw(s);
     if (changed.has('weights') && s.weights) c.ackWeights();
   });
-}
-
-function drawBars(canvas: HTMLCanvasElement, values: Float32Array, scale: number, labelled: boolean): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const W = canvas.width;
-  const H = canvas.height;
-  const labelH = labelled ? 16 : 0;
-  ctx.clearRect(0, 0, W, H);
-  ctx.strokeStyle = '#9aa3ad';
-  ctx.beginPath();
-  ctx.moveTo(0, (H - labelH) / 2 + 0.5);
-  ctx.lineTo(W, (H - labelH) / 2 + 0.5);
-  ctx.stroke();
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.textAlign = 'center';
-  for (const b of bars(values, scale, W, H - labelH)) {
-    ctx.fillStyle = b.color;
-    ctx.fillRect(b.x, b.y, b.w, Math.max(1, b.h));
-    ctx.strokeStyle = '#6b7580';
-    ctx.strokeRect(b.x + 0.5, b.y + 0.5, b.w - 1, Math.max(1, b.h) - 1);
-    if (labelled) {
-      ctx.fillStyle = '#333';
-      ctx.fillText(b.label, b.x + b.w / 2, H - 3);
-    }
-  }
 }

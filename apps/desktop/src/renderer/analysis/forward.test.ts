@@ -1,0 +1,60 @@
+import { MLP } from '@mlp/core';
+import { describe, expect, it } from 'vitest';
+import type { Weights } from '../train/protocol.js';
+import { argmax, forwardPass, rankDescending, votes } from './forward.js';
+
+function snapshot(m: MLP, mul: number, add: number): Weights {
+  return {
+    layers: [...m.config.layers],
+    W: m.W.map((w) => Float32Array.from(w)),
+    b: m.b.map((b) => Float32Array.from(b)),
+    hidden: m.config.hidden,
+    output: m.config.output,
+    scaling: { mul, add },
+  };
+}
+
+const pixels = Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256);
+
+describe('the UI-thread forward pass', () => {
+  for (const [hidden, output, layers] of [
+    ['sigmoid', 'sigmoid', [784, 12, 10]],
+    ['relu', 'softmax', [784, 16, 8, 10]],
+  ] as const) {
+    it(`equals @mlp/core's MLP.forward on a ${layers.join('-')} ${hidden}/${output} network, layer by layer`, () => {
+      const m = new MLP({ layers: [...layers], hidden, output, init: 'xavier' }, { seed: 3 });
+      for (const b of m.b) for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 0.05;
+      const net = snapshot(m, 2 / 255, -1);
+      const pass = forwardPass(net, pixels);
+      const x = Float32Array.from(pixels, (v) => v * (2 / 255) - 1);
+      const out = m.forward(x, 1);
+      expect(pass.layers).toHaveLength(layers.length - 1);
+      for (let k = 0; k < 10; k++) expect(pass.layers.at(-1)![k]).toBeCloseTo(out[k]!, 5);
+      for (let l = 0; l < layers.length - 2; l++) {
+        const a = m.activations(l);
+        for (let j = 0; j < layers[l + 1]!; j++) expect(pass.layers[l]![j]).toBeCloseTo(a[j]!, 5);
+      }
+      expect(pass.input[0]).toBeCloseTo(-1);
+    });
+  }
+
+  it('splits an output into the hidden units’ votes: they sum with the bias to its pre-activation', () => {
+    const m = new MLP({ layers: [784, 20, 10], hidden: 'sigmoid', output: 'sigmoid' }, { seed: 5 });
+    const net = snapshot(m, 1 / 255, 0);
+    const pass = forwardPass(net, pixels);
+    const out = pass.layers[1]!;
+    const cls = argmax(out);
+    const v = votes(net, pass.layers[0]!, cls);
+    const z = v.reduce((a, b) => a + b, 0) + net.b[1]![cls]!;
+    expect(1 / (1 + Math.exp(-z))).toBeCloseTo(out[cls]!, 5);
+    // A different class gets different votes.
+    expect(votes(net, pass.layers[0]!, (cls + 1) % 10)).not.toEqual(v);
+  });
+
+  it('ranks values from largest to smallest and refuses too few pixels', () => {
+    expect(rankDescending([0.2, 0.9, 0.2, 0.5])).toEqual([1, 3, 0, 2]);
+    expect(argmax([1, 3, 3, 2])).toBe(1);
+    const net = snapshot(new MLP({ layers: [784, 4, 10] }, { seed: 1 }), 1, 0);
+    expect(() => forwardPass(net, new Uint8Array(10))).toThrow(RangeError);
+  });
+});

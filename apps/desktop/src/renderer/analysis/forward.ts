@@ -1,0 +1,55 @@
+// The forward pass of a network snapshot (the worker's weight copies) on one image, on the UI thread: every layer's
+// activations for the inspector and the drawing pad, composed from @mlp/core's own denseForward and activationForward.
+// One example at a time; training and batch evaluation stay in the worker.
+import { activationForward, denseForward } from '@mlp/core';
+import type { Weights } from '../train/protocol.js';
+
+export interface ForwardPass {
+  /** The scaled input, (inputs). */
+  input: Float32Array;
+  /** Activations of each layer after the input: hidden layers first, the output last. */
+  layers: Float32Array[];
+}
+
+/** Run `net` on one image of pixel bytes (0..255), scaled as the model was trained. */
+export function forwardPass(net: Weights, pixels: ArrayLike<number>): ForwardPass {
+  const L = net.layers;
+  if (pixels.length < L[0]!) throw new RangeError(`forwardPass: ${pixels.length} pixels for a ${L[0]}-input network`);
+  const input = new Float32Array(L[0]!);
+  for (let i = 0; i < input.length; i++) input[i] = pixels[i]! * net.scaling.mul + net.scaling.add;
+  const layers: Float32Array[] = [];
+  let x = input;
+  for (let l = 0; l < L.length - 1; l++) {
+    const z = new Float32Array(L[l + 1]!);
+    denseForward(z, x, net.W[l]!, net.b[l]!, 1, L[l]!, L[l + 1]!);
+    const a = new Float32Array(z.length);
+    activationForward(l === L.length - 2 ? net.output : net.hidden, a, z, 1, z.length);
+    layers.push(a);
+    x = a;
+  }
+  return { input, layers };
+}
+
+/** Index of the largest value (the first on ties). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Indices of `values` from largest to smallest (ties by index). */
+export function rankDescending(values: ArrayLike<number>): number[] {
+  return Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
+}
+
+/**
+ * What each unit of the last hidden layer adds to output `cls`'s pre-activation: a_j · W[last][cls, j]. With the
+ * output bias they sum to that output's z, so for a one-hidden-layer network these are the units' votes for cls.
+ */
+export function votes(net: Weights, lastHidden: ArrayLike<number>, cls: number): Float32Array {
+  const W = net.W[net.W.length - 1]!;
+  const n = net.layers[net.layers.length - 2]!;
+  const out = new Float32Array(n);
+  for (let j = 0; j < n; j++) out[j] = lastHidden[j]! * W[cls * n + j]!;
+  return out;
+}

@@ -1,0 +1,153 @@
+// The Inspect tab: one image's forward pass. The input (a test or validation image, or the drawn digit), the first
+// hidden layer's units sorted by activation, each with its incoming weights as a tile and, for a one-hidden-layer
+// network, its vote for every digit (activation × hidden→output weight), then the outputs. So a learner sees which
+// hidden units pushed the network towards its answer.
+import { argmax, forwardPass, rankDescending, votes } from '../analysis/forward.js';
+import type { Controller } from '../controller.js';
+import { column } from '../draw/bars.js';
+import { digitImage } from '../draw/digits.js';
+import { sharedScale } from '../draw/scale.js';
+import { singleTile } from '../draw/tiles.js';
+import { el } from '../dom.js';
+import type { AppState, InspectTarget, Store } from '../store.js';
+import { drawBars, putRgba } from './canvas.js';
+import { classBars } from './class-bars.js';
+import { throttle } from './throttle.js';
+
+/** Units shown before "Show all". */
+const FIRST_UNITS = 40;
+const SOURCES: [InspectTarget['set'], string][] = [
+  ['test', 'Test image'],
+  ['validation', 'Validation image'],
+  ['drawn', 'Drawn digit'],
+];
+
+/** The pixels and label of the target, or why there are none. */
+function imageOf(s: AppState, t: InspectTarget): { pixels: Uint8Array; label: number | null; count: number } | string {
+  if (t.set === 'drawn') return s.drawn ? { pixels: s.drawn, label: null, count: 1 } : 'Draw a digit on the Draw tab first.';
+  const src = t.set === 'test' ? s.testSet : s.analyses.validation;
+  if (!src) return t.set === 'test' ? 'Load the dataset to pick a test image.' : 'Evaluate a model to pick validation images.';
+  const i = Math.min(src.count - 1, Math.max(0, t.index));
+  return { pixels: src.images.subarray(i * 784, (i + 1) * 784), label: src.labels[i]!, count: src.count };
+}
+
+export function mountInspector(root: HTMLElement, store: Store, c: Controller): void {
+  const source = el('select', { id: 'inspect-source', 'aria-label': 'image source' }, ...SOURCES.map(([v, label]) => el('option', { value: v }, label)));
+  const index = el('input', { id: 'inspect-index', type: 'number', min: 0, step: 1, 'aria-label': 'image number' });
+  const prev = el('button', { id: 'inspect-prev', 'aria-label': 'previous image' }, '‹');
+  const next = el('button', { id: 'inspect-next', 'aria-label': 'next image' }, '›');
+  const input = el('canvas', { id: 'inspect-input', class: 'pixelated', width: 28, height: 28, role: 'img', 'aria-label': 'the input image' });
+  const caption = el('p', { id: 'inspect-caption', class: 'verdict', 'aria-live': 'polite' });
+  const bars = classBars('inspect-bars');
+  const outNote = el('p', { class: 'caption' });
+  const unitsTitle = el('h3', { id: 'inspect-units-title' }, 'Hidden units');
+  const unitsNote = el('p', { class: 'caption', id: 'inspect-units-note' });
+  const sort = el('select', { id: 'inspect-sort', 'aria-label': 'sort units by' }, el('option', { value: 'activation' }, 'activation'), el('option', { value: 'vote' }, 'vote for the prediction'));
+  const all = el('button', { id: 'inspect-all', 'aria-pressed': 'false' }, 'Show all');
+  const units = el('div', { id: 'inspect-units', class: 'units', role: 'list' });
+  const message = el('p', { class: 'empty', id: 'inspect-empty' });
+  const body = el(
+    'div',
+    { class: 'grid inspector' },
+    el('section', { class: 'card inspect-input' }, el('header', {}, el('h3', {}, 'Input')), input, caption),
+    el('section', { class: 'card inspect-output' }, el('header', {}, el('h3', {}, 'Output')), bars.root, outNote),
+    el('section', { class: 'card inspect-units wide' }, el('header', {}, unitsTitle, el('span', { class: 'header-tools' }, el('label', { class: 'inline' }, 'sort by ', sort), all)), unitsNote, units),
+  );
+  root.append(el('div', { class: 'toolbar' }, el('label', { class: 'inline' }, 'Show ', source), el('span', { class: 'inline' }, '#', index, prev, next)), message, body);
+
+  let showAll = false;
+  const go = (set: InspectTarget['set'], i: number) => c.inspect(set === 'drawn' ? { set } : { set, index: Math.max(0, i) }, false);
+  source.addEventListener('change', () => go(source.value as InspectTarget['set'], Number(index.value) || 0));
+  index.addEventListener('change', () => go(source.value as InspectTarget['set'], Math.floor(Number(index.value) || 0)));
+  prev.addEventListener('click', () => go(source.value as InspectTarget['set'], Number(index.value) - 1));
+  next.addEventListener('click', () => go(source.value as InspectTarget['set'], Number(index.value) + 1));
+  sort.addEventListener('change', () => draw(true));
+  all.addEventListener('click', () => {
+    showAll = !showAll;
+    all.setAttribute('aria-pressed', String(showAll));
+    draw(true);
+  });
+
+  const render = () => {
+    const s = store.state;
+    const t = s.inspect;
+    source.value = t.set;
+    (source.options[1] as HTMLOptionElement).disabled = s.analyses.validation === null;
+    const img = imageOf(s, t);
+    const net = s.weights;
+    const numbered = t.set !== 'drawn';
+    index.disabled = prev.disabled = next.disabled = !numbered || typeof img === 'string';
+    if (numbered && typeof img !== 'string') {
+      index.max = String(img.count - 1);
+      // Leave the number alone while someone is typing in it.
+      if (document.activeElement !== index) index.value = String(Math.min(img.count - 1, t.index));
+      prev.disabled = t.index <= 0;
+      next.disabled = t.index >= img.count - 1;
+    }
+    const why = typeof img === 'string' ? img : net?.layers[0] !== 784 ? 'Train or open a model to see its forward pass.' : null;
+    message.textContent = why ?? '';
+    message.hidden = why === null;
+    body.hidden = why !== null;
+    if (why !== null || typeof img === 'string' || !net) return;
+
+    putRgba(input, digitImage(img.pixels));
+    const pass = forwardPass(net, img.pixels);
+    const out = pass.layers.at(-1)!;
+    const pred = argmax(out);
+    const what = t.set === 'drawn' ? 'your drawing' : `${t.set} image #${t.index}`;
+    caption.textContent = img.label === null ? `${what}: predicted ${pred}` : `${what}: a ${img.label}, predicted ${pred}${img.label === pred ? ' ✓' : ' ✗'}`;
+    caption.dataset.predicted = String(pred);
+    bars.update(out, img.label);
+    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations (they need not sum to 100%)`;
+
+    // The first hidden layer: every unit's activation, weight tile and (one hidden layer) its votes.
+    const hidden = pass.layers[0]!;
+    const single = net.layers.length === 3;
+    const deep = net.layers.length > 3;
+    sort.disabled = !single;
+    if (!single) sort.value = 'activation';
+    const myVotes = single ? votes(net, hidden, pred) : null;
+    const order = rankDescending(sort.value === 'vote' && myVotes ? myVotes : hidden);
+    const shown = showAll ? order : order.slice(0, FIRST_UNITS);
+    all.hidden = order.length <= FIRST_UNITS;
+    all.textContent = showAll ? `Show the first ${FIRST_UNITS}` : `Show all ${order.length}`;
+    unitsTitle.textContent = deep ? `First hidden layer (1 of ${net.layers.length - 2}) · ${hidden.length} units` : `Hidden layer · ${hidden.length} units`;
+    unitsNote.textContent = single
+      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: its incoming weights (red +, blue −), its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
+      : `Sorted by activation. Each unit: its incoming weights (red +, blue −) and its activation. This layer feeds the next hidden layer, not the outputs, so its votes are not shown.`;
+    const W0 = net.W[0]!;
+    const scale = sharedScale(W0);
+    const maxAct = Math.max(1e-6, ...hidden);
+    // One scale for every unit's votes: a high quantile of |activation × weight| over the layer, so a few big votes
+    // do not flatten the rest (they saturate instead).
+    const W1 = net.W[1]!;
+    const voteScale = myVotes ? sharedScale(W1.map((w, i) => w * hidden[i % hidden.length]!), 0.98) : 1;
+    units.replaceChildren(
+      ...shown.map((u) => {
+        const tile = el('canvas', { class: 'pixelated unit-tile' });
+        putRgba(tile, singleTile(W0, u, 784, scale));
+        const fill = el('span', { class: 'act-fill' });
+        fill.style.width = `${Math.max(0, Math.min(1, hidden[u]! / maxAct)) * 100}%`;
+        const a = hidden[u]!.toFixed(2);
+        const parts: (Node | string)[] = [tile, el('span', { class: 'unit-text' }, el('strong', {}, `#${u}`), ` a=${a}`), el('span', { class: 'act-bar' }, fill)];
+        let label = `unit ${u}: activation ${a}`;
+        if (myVotes) {
+          const v = column(W1, out.length, hidden.length, u).map((w) => w * hidden[u]!);
+          const canvas = el('canvas', { class: 'votes', width: 120, height: 60 });
+          drawBars(canvas, v, voteScale, true, pred);
+          const mine = myVotes[u]!;
+          parts.push(canvas, el('span', { class: 'vote' }, `vote for ${pred}: ${mine >= 0 ? '+' : ''}${mine.toFixed(2)}`));
+          label += `, vote for ${pred} ${mine.toFixed(2)}`;
+        }
+        return el('div', { class: 'unit', role: 'listitem', 'aria-label': label, 'data-unit': u }, ...parts);
+      }),
+    );
+  };
+  const draw = throttle(render, 250);
+
+  store.subscribe((s, changed) => {
+    if (s.tab !== 'inspect') return;
+    if (changed.has('tab') || changed.has('inspect') || changed.has('drawn') || changed.has('testSet') || changed.has('analyses')) draw(true);
+    else if (changed.has('weights')) draw();
+  });
+}
