@@ -122,7 +122,7 @@ describe('training with the wasm kernels', () => {
   });
 
   it.skipIf(!threadsSupported())('trains bit-identically with a helper thread (skipped where SharedArrayBuffer is unavailable)', async () => {
-    const big = { ...opts, batchSize: 64 };
+    const big = { ...opts, batchSize: 64, momentum: 0.9, l2: 1e-4 };
     const [one, two] = [await train('wasm', 1, big), await train('wasm', 2, big)];
     two.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(one.model.params()[i]!.data));
     expect(strip(two.history)).toEqual(strip(one.history));

@@ -420,7 +420,8 @@ export class MLP {
     const pg = arena.ptr(g);
     const pv = v ? arena.ptr(v) : 0;
     if (pw < 0 || pg < 0 || pv < 0 || (v && v.length !== w.length)) return false;
-    if (v) arena.fn.sgd_momentum(pw, pg, pv, w.length, lr, mu, l2);
+    if (w === this.W[0] && g === this.dW[0] && this.sparse) this.sparse.update(w as Float32Array, g as Float32Array, v as Float32Array | null, lr, mu, l2);
+    else if (v) arena.fn.sgd_momentum(pw, pg, pv, w.length, lr, mu, l2);
     else arena.fn.sgd_plain(pw, pg, w.length, lr, l2);
     return true;
   }

@@ -425,6 +425,14 @@ export function sparse8(out: usize, init: usize, cols: usize, count: i32, mul: f
   sparseSum(8, out, init, cols, count, mul, src, stride);
 }
 
+export function sparse7(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(7, out, init, cols, count, mul, src, stride);
+}
+
+export function sparse6(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+  sparseSum(6, out, init, cols, count, mul, src, stride);
+}
+
 export function sparse4(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
   sparseSum(4, out, init, cols, count, mul, src, stride);
 }
@@ -433,10 +441,18 @@ export function sparse1(out: usize, init: usize, cols: usize, count: i32, mul: f
   sparseSum(1, out, init, cols, count, mul, src, stride);
 }
 
-/** One padded output row (V vectors) of sparse sums, in passes of 13, 8, 4 and 1 vectors. */
+/** One padded output row (V vectors) of sparse sums, in passes of 13, then 7 or 6, or 8, 4 and 1 vectors. */
 @inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
   let v = 0;
   for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+  if (V - v === 7) {
+    sparse7(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    v += 7;
+  }
+  if (V - v === 6) {
+    sparse6(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    v += 6;
+  }
   if (v + 8 <= V) {
     sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
     v += 8;
@@ -504,6 +520,14 @@ export function scatter8(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32,
   scatterSum(8, dst, coef, cols, p0, p1, count, mul, stride);
 }
 
+export function scatter7(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(7, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
+export function scatter6(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+  scatterSum(6, dst, coef, cols, p0, p1, count, mul, stride);
+}
+
 export function scatter4(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
   scatterSum(4, dst, coef, cols, p0, p1, count, mul, stride);
 }
@@ -512,10 +536,18 @@ export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32,
   scatterSum(1, dst, coef, cols, p0, p1, count, mul, stride);
 }
 
-/** One row's scatter over all V vectors, in passes of 13, 8, 4 and 1. */
+/** One row's scatter over all V vectors, in passes of 13, then 7 or 6, or 8, 4 and 1. */
 @inline function scatterRow(dst: usize, coef: usize, V: i32, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
   let v = 0;
   for (; v + 13 <= V; v += 13) scatter13(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+  if (V - v === 7) {
+    scatter7(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    v += 7;
+  }
+  if (V - v === 6) {
+    scatter6(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    v += 6;
+  }
   if (v + 8 <= V) {
     scatter8(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
     v += 8;
@@ -638,15 +670,15 @@ export function bytes_to_f32(out: usize, raw: usize, count: i32, mul: f32, add: 
 }
 
 /**
- * For rows r < n: z[r, j] = src[r·stride + j] + b[j] (b = 0: no bias) and a[r, j] = act(z[r, j]), j < outF. src may
- * be z itself (stride outF, in place) or a padded scratch. act 3 writes z only. Reads up to 3 floats past the last
- * row of src and past b (the caller leaves slack).
+ * For rows r < n: z[r·ld + j] = src[r·stride + j] + b[j] (b = 0: no bias) and a[r·ld + j] = act(that), j < outF. src
+ * may be z itself (stride ld, in place) or a padded scratch; ld > outF writes some columns of wider z and a. act 3
+ * writes z only. Reads up to 3 floats past the last row of src and past b (the caller leaves slack).
  */
-export function bias_act(z: usize, a: usize, src: usize, n: i32, outF: i32, stride: i32, b: usize, act: i32): void {
+export function bias_act(z: usize, a: usize, src: usize, n: i32, outF: i32, ld: i32, stride: i32, b: usize, act: i32): void {
   for (let r = 0; r < n; r++) {
     const sr = src + ((<usize>r * <usize>stride) << 2);
-    const zr = z + ((<usize>r * <usize>outF) << 2);
-    const ar = a + ((<usize>r * <usize>outF) << 2);
+    const zr = z + ((<usize>r * <usize>ld) << 2);
+    const ar = a + ((<usize>r * <usize>ld) << 2);
     let j = 0;
     for (; j + 4 <= outF; j += 4) {
       const off = <usize>j << 2;

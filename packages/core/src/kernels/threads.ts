@@ -14,7 +14,8 @@ import type { WasmArena, WasmKernels } from './wasm.js';
 
 /** Kernels a task may call, with argument types ('i' int, 'f' float). */
 const OPS = {
-  bias_act: 'iiiiiiii',
+  bias_act: 'iiiiiiiii',
+  wt_from_w: 'iiiiiiifi',
   sparse_forward: 'iiiifii',
   sparse_dwt: 'iiiiiifiii',
   dw_from_dwt: 'iiiiiif',

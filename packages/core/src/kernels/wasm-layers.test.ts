@@ -102,8 +102,9 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     expect(() => expectClose(a, b, TOL.f32)).toThrow(/element/);
   });
 
-  it.skipIf(!threadsSupported())('two threads give the same bits as one (skipped where SharedArrayBuffer is unavailable)', () => {
-    const cfg: MLPConfig = { layers: [200, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
+  // Hidden widths whose two threads' parts are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.
+  it.skipIf(!threadsSupported()).each([50, 5, 13, 120])('two threads give the same bits as one, %i hidden units (skipped where SharedArrayBuffer is unavailable)', (hidden) => {
+    const cfg: MLPConfig = { layers: [200, hidden, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
     const data = bytes(500, 200, 0.2);
     const order = new Rng(9).permutation(500);
     const y = oneHot(100, 10);

@@ -13,29 +13,6 @@ import type { WasmArena } from './wasm.js';
 /** Above this share of nonzero bytes a batch takes the dense kernels instead (the sparse ones stop paying). */
 export const MAX_SPARSE_DENSITY = 0.5;
 
-/** Rows per forward task, units per dW task, and input ranges for δᵀ·U when a helper thread shares the work. */
-const ROWS = 8;
-const UNITS = 8;
-const K_CHUNKS = 6;
-
-/**
- * Cuts 0 = c0 < c1 < … = counts.length into `parts` ranges of about equal Σ counts, each cut a multiple of 16 (so
- * threads writing rows of a (k, P) float matrix on either side never share a cache line).
- */
-function balancedCuts(counts: Float64Array, parts: number): number[] {
-  let total = 0;
-  for (const c of counts) total += c;
-  const cuts = [0];
-  let below = 0;
-  for (let k = 0; k < counts.length; k++) {
-    below += counts[k]!;
-    const next = cuts.length;
-    if (next < parts && below >= (total * next) / parts && (k + 1) % 16 === 0) cuts.push(k + 1);
-  }
-  cuts.push(counts.length);
-  return cuts;
-}
-
 /** Activation codes of the wasm kernels: 0 linear, 1 sigmoid, 2 relu, 3 none (applied in JS afterwards). */
 function actCode(name: ActivationName): number {
   return name === 'linear' ? 0 : name === 'sigmoid' ? 1 : name === 'relu' ? 2 : 3;
@@ -61,7 +38,7 @@ export function denseForwardWasm(
 
 function biasActivation(arena: WasmArena, z: Float32Array, a: Float32Array, src: number, n: number, outF: number, stride: number, b: number, act: ActivationName): void {
   const code = actCode(act);
-  arena.fn.bias_act(arena.ptr(z), arena.ptr(a), src, n, outF, stride, b, code);
+  arena.fn.bias_act(arena.ptr(z), arena.ptr(a), src, n, outF, outF, stride, b, code);
   if (code === 3) activationForward(act, a, z, n, outF);
 }
 
@@ -85,23 +62,32 @@ interface ByteIndex {
   rowOff: number;
   /** Row blocks: the nonzeros' columns (u16), then their bytes (u8). */
   data: number;
-  /** Where threads cut δᵀ·U by input k (see balancedCuts), computed on first use. */
-  cuts: number[] | null;
+}
+
+/**
+ * The first layer's units j0 .. j0+units, padded to P (a multiple of 4), with their own transposed weights Wt (F, P),
+ * gradient dWt (F, P), constant part bias2 (P) and pre-activations zp (capacity, P). With two threads each thread owns
+ * one part for the whole batch (forward, gradient and update), so these matrices never travel between cores.
+ */
+interface Part {
+  j0: number;
+  units: number;
+  P: number;
+  Wt: number;
+  dWt: number;
+  bias2: number;
+  zp: number;
 }
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
- * staged bytes and their nonzero blocks, the batch's row table, the transposed weights Wt (F, P) and gradient dWt
- * (F, P) with P = outF rounded up to 4, and the index of one whole dataset's nonzeros (3 bytes each) for loadRows.
+ * staged bytes and their nonzero blocks, the batch's row table, the parts (one, or two with threads), and the index
+ * of one whole dataset's nonzeros (3 bytes each) for loadRows.
  */
 export class SparseFirstLayer {
-  private readonly P: number;
+  private readonly parts: Part[] = [];
   private readonly raw: number;
   private readonly blocks: number;
-  private readonly Wt: number;
-  private readonly dWt: number;
-  private readonly bias2: number;
-  private readonly zp: number;
   private readonly rowsBuf: number;
   private readonly tab: number;
   private index: ByteIndex | null = null;
@@ -119,16 +105,21 @@ export class SparseFirstLayer {
     readonly capacity: number,
     private readonly threads = 1,
   ) {
-    this.P = Math.ceil(outF / 4) * 4;
     const a = arena;
     this.raw = a.alloc(capacity * F);
     this.blocks = a.alloc(3 * this.batchLimit(capacity));
-    this.Wt = a.alloc(F * this.P * 4);
-    this.dWt = a.alloc(F * this.P * 4);
-    this.bias2 = a.alloc(this.P * 4);
-    this.zp = a.alloc(capacity * this.P * 4);
     this.rowsBuf = a.alloc(capacity * 4);
     this.tab = a.alloc(capacity * 8);
+    // Two parts of about equal width for two threads, each buffer on cache lines of its own.
+    const V = Math.ceil(outF / 4);
+    const split = threads > 1 && V > 1 ? Math.ceil(V / 2) : V;
+    const line = (bytes: number) => (a.alloc(bytes + 48) + 63) & ~63;
+    for (const [v0, v1] of split < V ? [[0, split], [split, V]] : [[0, V]]) {
+      const j0 = 4 * v0!;
+      const P = 4 * (v1! - v0!);
+      const units = Math.min(outF, 4 * v1!) - j0;
+      this.parts.push({ j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4) });
+    }
   }
 
   private batchLimit(n: number): number {
@@ -157,7 +148,7 @@ export class SparseFirstLayer {
       for (let r = 0; r < n; r++) buf[r] = rows[start + r]!;
       if (arena.fn.rows_table(this.rowsBuf, n, index.rowOff, index.data, this.tab) <= this.batchLimit(n)) {
         arena.fn.rows_touch(this.tab, n);
-        if (this.helper === undefined) this.helper = this.threads > 1 ? Helper.create(arena) : null;
+        if (this.helper === undefined) this.helper = this.threads > 1 && this.parts.length > 1 ? Helper.create(arena) : null;
         this.set(n, mul, true);
         return true;
       }
@@ -207,14 +198,13 @@ export class SparseFirstLayer {
     // One index region per model, reused when the next dataset fits in it.
     let index = this.index;
     if (!index || index.rows < count || index.entries < entries) {
-      index = { source: null, rows: count, entries, rowOff: arena.alloc((count + 1) * 4), data: arena.alloc(entries * 3), cuts: null };
+      index = { source: null, rows: count, entries, rowOff: arena.alloc((count + 1) * 4), data: arena.alloc(entries * 3) };
     }
     let e = 0;
     chunks((s, rows) => {
       e = arena.fn.bytes_index(this.raw, rows, F, index.rowOff + s * 4, index.data, e);
     });
     index.source = inputs;
-    index.cuts = null;
     this.index = index;
     return index;
   }
@@ -226,74 +216,52 @@ export class SparseFirstLayer {
 
   /** z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch; W (outF, F), b (outF) arena views. */
   forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
-    const { arena, F, outF, P, n, mul } = this;
-    const fn = arena.fn;
-    // Wt and bias2 on this thread (split by unit, threads would share cache lines in every row of Wt).
-    fn.wt_from_w(this.Wt, P, arena.ptr(W), outF, F, P, arena.ptr(b), add, this.bias2);
+    const { arena, F, outF, n, mul } = this;
     const code = actCode(act);
-    const helper = this.parallel();
-    if (!helper || code === 3) {
-      fn.sparse_forward(this.zp, n, P, this.tab, mul, this.Wt, this.bias2);
-      biasActivation(arena, z, a, this.zp, n, outF, P, 0, act);
-      return;
-    }
-    // Tasks of ROWS rows: the sums and the activation of each row are the same whichever thread computes them.
-    const pz = arena.ptr(z);
-    const pa = arena.ptr(a);
-    const tasks: Task[] = [];
-    for (let r = 0; r < n; r += ROWS) {
-      const m = Math.min(ROWS, n - r);
-      tasks.push([
-        ['sparse_forward', [this.zp + 4 * P * r, m, P, this.tab + 8 * r, mul, this.Wt, this.bias2]],
-        ['bias_act', [pz + 4 * outF * r, pa + 4 * outF * r, this.zp + 4 * P * r, m, outF, P, 0, code]],
-      ]);
-    }
-    helper.run(tasks);
+    const [pz, pa, pW, pb] = [arena.ptr(z), arena.ptr(a), arena.ptr(W), arena.ptr(b)];
+    // Per part: its Wt and bias2 from W and b, the sums, then bias and activation into its columns of z and a.
+    this.run((p) => [
+      ['wt_from_w', [p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2]],
+      ['sparse_forward', [p.zp, n, p.P, this.tab, mul, p.Wt, p.bias2]],
+      ['bias_act', [pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code]],
+    ]);
+    if (code === 3) activationForward(act, a, z, n, outF);
   }
 
   /** dW (outF, F) = δᵀ·x for the loaded batch, given δ (n, outF) and db = colsum δ already computed. */
   backward(dW: Float32Array, db: Float32Array, delta: Float32Array, add: number): void {
-    const { arena, F, outF, P, n, mul } = this;
-    const fn = arena.fn;
-    const helper = this.parallel();
-    const pd = arena.ptr(delta);
-    const pW = arena.ptr(dW);
-    const pb = arena.ptr(db);
-    if (!helper) {
-      fn.sparse_dwt(this.dWt, P, F, outF, n, this.tab, mul, pd, 0, F);
-      fn.dw_from_dwt(pW, this.dWt, outF, F, P, pb, add);
+    const { arena, F, outF, n, mul } = this;
+    const [pd, pW, pb] = [arena.ptr(delta), arena.ptr(dW), arena.ptr(db)];
+    // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
+    this.run((p) => [
+      ['sparse_dwt', [p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F]],
+      ['dw_from_dwt', [pW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, pb + 4 * p.j0, add]],
+    ]);
+  }
+
+  /**
+   * The SGD update of the first layer's weights W (outF, F) from dW, with velocity v or null (sgd_momentum and
+   * sgd_plain), by the thread that owns each part's rows.
+   */
+  update(W: Float32Array, dW: Float32Array, v: Float32Array | null, lr: number, mu: number, l2: number): void {
+    const { arena, F } = this;
+    const [pw, pg, pv] = [arena.ptr(W), arena.ptr(dW), v ? arena.ptr(v) : 0];
+    this.run((p) => {
+      const at = 4 * p.j0 * F;
+      const len = p.units * F;
+      return [v ? ['sgd_momentum', [pw + at, pg + at, pv + at, len, lr, mu, l2]] : ['sgd_plain', [pw + at, pg + at, len, lr, l2]]];
+    });
+  }
+
+  /** One task per part: on the helper and this thread when the batch is split, else in order on this thread. */
+  private run(task: (p: Part) => Task): void {
+    const helper = this.helper && this.n >= 32 && this.gathered ? this.helper : null;
+    if (helper) {
+      helper.run(this.parts.map(task));
       return;
     }
-    // dWt by ranges of inputs k holding similar numbers of nonzeros, then dW by blocks of units: disjoint rows.
-    const cuts = this.kCuts();
-    const dwt: Task[] = [];
-    for (let i = 0; i + 1 < cuts.length; i++) dwt.push([['sparse_dwt', [this.dWt, P, F, outF, n, this.tab, mul, pd, cuts[i]!, cuts[i + 1]!]]]);
-    helper.run(dwt);
-    const dw: Task[] = [];
-    for (let j = 0; j < outF; j += UNITS) dw.push([['dw_from_dwt', [pW + 4 * j * F, this.dWt + 4 * j, Math.min(UNITS, outF - j), F, P, pb + 4 * j, add]]]);
-    helper.run(dw);
-  }
-
-  /** Cuts 0 = k0 < k1 < … = F into K_CHUNKS ranges with about equal nonzeros in the indexed dataset (once). */
-  private kCuts(): number[] {
-    const index = this.index!;
-    if (!index.cuts) {
-      const rowOff = this.arena.i32(index.rowOff, index.rows + 1);
-      const bytes = new Uint8Array(this.arena.memory.buffer);
-      const counts = new Float64Array(this.F);
-      for (let r = 0; r < index.rows; r++) {
-        const at = index.data + rowOff[r]!;
-        const count = (rowOff[r + 1]! - rowOff[r]!) / 3;
-        for (let i = 0; i < count; i++) counts[bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)]!++;
-      }
-      index.cuts = balancedCuts(counts, K_CHUNKS);
-    }
-    return index.cuts;
-  }
-
-  /** The helper, when this batch came from a dataset index and is big enough to split. */
-  private parallel(): Helper | null {
-    return this.helper && this.n >= 32 && this.gathered ? this.helper : null;
+    const fn = this.arena.fn;
+    for (const p of this.parts) for (const [op, args] of task(p)) (fn[op] as (...a: number[]) => void)(...args);
   }
 
   /** Stop the helper thread, if any. */

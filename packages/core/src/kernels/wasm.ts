@@ -19,7 +19,7 @@ export interface WasmKernels {
   sparse_dwt(dWt: number, P: number, F: number, outF: number, n: number, tab: number, mul: number, delta: number, k0: number, k1: number): void;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, P: number, db: number, add: number): void;
   bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
-  bias_act(z: number, a: number, src: number, n: number, outF: number, stride: number, b: number, act: number): void;
+  bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
   act_backward(dz: number, dout: number, out: number, count: number, act: number): void;
   col_sums(out: number, x: number, n: number, cols: number): void;
   sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
