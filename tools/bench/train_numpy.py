@@ -1,4 +1,5 @@
-"""Reference for train-speed.mjs: the same minibatch SGD MLP in numpy (float32, BLAS matmuls), timed per epoch.
+"""Reference for train-speed.mjs: the same minibatch SGD MLP in numpy (float32 unless the config says "dtype": "float64";
+BLAS matmuls), timed per epoch.
 
 Usage: python3 train_numpy.py MNIST_DIR CONFIG_JSON. Prints one JSON line with seconds per epoch, accuracies and the
 BLAS numpy uses. It mirrors @mlp/core's algorithm (forward, loss gradients, SGD with momentum and L2, per-epoch lr
@@ -53,7 +54,7 @@ def dact(name, a):
     if name == "sigmoid":
         return a * (1 - a)
     if name == "relu":
-        return (a > 0).astype(np.float32)
+        return (a > 0).astype(a.dtype)
     if name == "tanh":
         return 1 - a * a
     return np.ones_like(a)
@@ -64,23 +65,24 @@ def main():
     layers, hidden, output, loss = cfg["layers"], cfg["hidden"], cfg["output"], cfg["loss"]
     lr, mu, l2, decay, B, epochs, valid = cfg["lr"], cfg["momentum"], cfg["l2"], cfg["lrDecay"], cfg["batch"], cfg["epochs"], cfg["valid"]
     mul, add = cfg["mul"], cfg["add"]
+    f = np.dtype(cfg.get("dtype", "float32")).type
     x_all, y_all = load(data_dir, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
     rng = np.random.default_rng(cfg.get("seed", 0))
     perm = rng.permutation(len(x_all))
     tr, va = perm[valid:], perm[:valid]
-    X = (x_all[tr].astype(np.float32) * np.float32(mul) + np.float32(add))
+    X = x_all[tr].astype(f) * f(mul) + f(add)
     Y = y_all[tr]
-    Xv = x_all[va].astype(np.float32) * np.float32(mul) + np.float32(add)
+    Xv = x_all[va].astype(f) * f(mul) + f(add)
     Yv = y_all[va]
     k = layers[-1]
     W, b = [], []
     for i in range(len(layers) - 1):
         std = cfg["initStd"] if cfg["init"] == "normal" else np.sqrt(2 / layers[i]) if cfg["init"] == "he" else np.sqrt(2 / (layers[i] + layers[i + 1]))
-        W.append((rng.standard_normal((layers[i + 1], layers[i])) * std).astype(np.float32))
-        b.append(np.zeros(layers[i + 1], np.float32))
+        W.append((rng.standard_normal((layers[i + 1], layers[i])) * std).astype(f))
+        b.append(np.zeros(layers[i + 1], f))
     vW = [np.zeros_like(w) for w in W]
     vb = [np.zeros_like(x) for x in b]
-    eye = np.eye(k, dtype=np.float32)
+    eye = np.eye(k, dtype=f)
 
     def forward(x):
         acts = [x]
@@ -96,7 +98,7 @@ def main():
 
     seconds, accs = [], []
     for epoch in range(epochs):
-        rate = np.float32(lr * decay**epoch)
+        rate = f(lr * decay**epoch)
         order = rng.permutation(len(X))
         t0 = time.perf_counter()
         for s in range(0, len(X), B):

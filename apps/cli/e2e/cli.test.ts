@@ -43,6 +43,22 @@ describe('mlp train / eval / predict / info', () => {
     expect(b.W[0]).toEqual(a.W[0]);
   }, 60_000);
 
+  it('--threads 2 shares the first layer with a helper thread and gives the same bits as one thread', async () => {
+    const flags = [...QUICK, '--batch', '50'];
+    const one = join(work, 'one-thread.mlp');
+    const two = join(work, 'two-threads.mlp');
+    expect((await mlp(['train', '--data', data, ...flags, '--threads', '1', '--out', one])).code).toBe(0);
+    const r = await mlp(['train', '--data', data, ...flags, '--threads', '2', '--out', two]);
+    expect(r.code).toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/batch 50, 3 epochs, 2 threads/);
+    const a = loadModel(new Uint8Array(readFileSync(one))).model;
+    const b = loadModel(new Uint8Array(readFileSync(two))).model;
+    for (let l = 0; l < a.W.length; l++) {
+      expect(b.W[l]).toEqual(a.W[l]);
+      expect(b.b[l]).toEqual(a.b[l]);
+    }
+  }, 60_000);
+
   it('prints JSON lines with --json: one per epoch and a final one', async () => {
     const r = await mlp(['train', '--data', data, ...QUICK, '--epochs', '2', '--json', '--out', join(work, 'j.mlp')]);
     expect(r.code).toBe(0);
@@ -163,6 +179,7 @@ describe('bad input', () => {
     await usage(['train', '--momentum', '1'], /momentum must be in \[0, 1\)/);
     await usage(['train', '--epochs', '2.5'], /positive whole number/);
     await usage(['train', '--scale', '0,255'], /scale must be one of -1,1, 0,1, standard/);
+    await usage(['train', '--threads', '4'], /--threads <n>.*'4' is invalid\. expected 1 or 2/);
     await usage(['eval'], /missing required argument 'model'/);
   });
   it('settings the network cannot use exit 2', async () => {

@@ -34,6 +34,12 @@ export function integer(v: string): number {
   return n;
 }
 
+/** Threads for the first layer: 1, or 2 (a helper thread). */
+export function threads(v: string): number {
+  if (v.trim() !== '1' && v.trim() !== '2') throw new InvalidArgumentError('expected 1 or 2.');
+  return Number(v);
+}
+
 export function momentum(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('momentum must be in [0, 1).');

@@ -1,7 +1,7 @@
 // `mlp train`: the seed or best preset (or any flags) on MNIST, one line per epoch, test accuracy at the end.
 // Ctrl-C writes a resumable checkpoint; every file is written atomically. The learning itself is @mlp/core's.
 import { resolve } from 'node:path';
-import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel } from '@mlp/core';
+import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
 import { type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
 import { type DatasetName, loadData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
@@ -18,6 +18,8 @@ export interface TrainFlags extends Partial<TrainSettings> {
   checkpoint?: string;
   resume?: string;
   offline?: boolean;
+  /** Not a setting: results are bit-identical with 1 or 2, so a resumed run may use either. */
+  threads?: number;
 }
 
 /** Meta stored in model and checkpoint files: enough to evaluate, predict and resume the same way. */
@@ -113,6 +115,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   const trainData = toDataset(train, sc);
   const validData = validation.count > 0 ? toDataset(validation, sc) : undefined;
 
+  if (flags.threads !== undefined) setThreads(flags.threads);
   try {
     if (checkpoint) {
       trainer = Trainer.restore(checkpoint.snapshot, trainData, validData);
@@ -137,7 +140,8 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
 
   out.note(
     `training ${s.layers.join('-')} ${s.hidden}/${s.output}/${s.loss} on ${train.count} ${meta.dataset} images ` +
-      `(validation ${validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs`,
+      `(validation ${validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs` +
+      (t.model.threads > 1 ? `, ${t.model.threads} threads` : ''),
   );
 
   // Ctrl-C: stop after the current batch, then checkpoint. A second Ctrl-C quits at once.

@@ -14,6 +14,7 @@ import type { WasmArena, WasmKernels } from './wasm.js';
 
 /** Kernels a task may call, with argument types ('i' int, 'f' float). */
 const OPS = {
+  rows_touch: 'ii',
   bias_act: 'iiiiiiiii',
   wt_from_w: 'iiiiiiifi',
   sparse_forward: 'iiiifii',
@@ -24,8 +25,39 @@ const OPS = {
 } as const satisfies Partial<Record<keyof WasmKernels, string>>;
 export type HelperOp = keyof typeof OPS;
 const OP_NAMES = Object.keys(OPS) as HelperOp[];
+const OP_INDEX = Object.fromEntries(OP_NAMES.map((name, i) => [name, i])) as Record<HelperOp, number>;
+/** How many arguments a task's kernel takes. */
+export function opArity(op: HelperOp): number {
+  return OPS[op].length;
+}
 /** One kernel call. */
 export type HelperCall = readonly [HelperOp, readonly number[]];
+
+/**
+ * Make one call with its arguments spelled out: a spread call (`fn[op](...args)`) would go through the engine's
+ * generic JS-to-wasm wrapper, several times slower than a direct call for kernels this short.
+ */
+export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]): void {
+  switch (op) {
+    case 'rows_touch':
+      fn.rows_touch(a[0]!, a[1]!);
+      return;
+    case 'bias_act':
+      return fn.bias_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
+    case 'wt_from_w':
+      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
+    case 'sparse_forward':
+      return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+    case 'sparse_dwt':
+      return fn.sparse_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+    case 'dw_from_dwt':
+      return fn.dw_from_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+    case 'sgd_momentum':
+      return fn.sgd_momentum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+    case 'sgd_plain':
+      return fn.sgd_plain(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+  }
+}
 /** A task: kernel calls made in order by one thread. */
 export type Task = readonly HelperCall[];
 
@@ -37,7 +69,10 @@ const SPIN_MS = 2;
 
 // The helper's whole program (plain JS, the same text for Node's eval workers and for Blob-URL Web Workers).
 const WORKER_SOURCE = `'use strict';
-const OPS = ${JSON.stringify(OP_NAMES.map((name) => [name, OPS[name]]))};
+// Per kernel, a call with its arguments read from the control block at p (ints from c, floats from f).
+const CALLS = [
+${OP_NAMES.map((name) => `  (k, c, f, p) => k.${name}(${[...OPS[name]].map((t, j) => `${t === 'f' ? 'f' : 'c'}[p + ${j}]`).join(', ')}),`).join('\n')}
+];
 function serve(module, memory, ctl) {
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(memory.buffer, ctl, ${CTL_INTS});
@@ -57,10 +92,7 @@ function serve(module, memory, ctl) {
       if (Atomics.compareExchange(c, 1, cur, cur + 1) !== cur) continue;
       const at = c[4 + (cur & 0xffff)];
       for (let i = 0, p = at + 1; i < c[at]; i++) {
-        const [name, types] = OPS[c[p]];
-        const args = [];
-        for (let j = 0; j < c[p + 1]; j++) args.push(types[j] === 'f' ? f[p + 2 + j] : c[p + 2 + j]);
-        k[name](...args);
+        CALLS[c[p]](k, c, f, p + 2);
         p += 2 + c[p + 1];
       }
       Atomics.add(c, 2, 1);
@@ -158,21 +190,23 @@ export class Helper {
     // Retire the last job's counter first (a tag no job has), so no claim can succeed while the words change.
     Atomics.store(c, 1, 0xffff << 16);
     let p = TASKS;
-    tasks.forEach((task, t) => {
+    for (let t = 0; t < tasks.length; t++) {
+      const task = tasks[t]!;
       c[4 + t] = p;
       c[p++] = task.length;
-      for (const [op, args] of task) {
+      for (let k = 0; k < task.length; k++) {
+        const [op, args] = task[k]!;
         const types = OPS[op];
         if (args.length !== types.length || p + 2 + args.length > CTL_INTS) throw new RangeError(`helper: bad call ${op}`);
-        c[p] = OP_NAMES.indexOf(op);
+        c[p] = OP_INDEX[op];
         c[p + 1] = args.length;
         for (let i = 0; i < args.length; i++) {
-          if (types[i] === 'f') this.f[p + 2 + i] = args[i]!;
+          if (types.charCodeAt(i) === 102) this.f[p + 2 + i] = args[i]!; // 'f'
           else c[p + 2 + i] = args[i]!;
         }
         p += 2 + args.length;
       }
-    });
+    }
     this.seq = (this.seq + 1) & 0x7fff;
     c[3] = tasks.length;
     Atomics.store(c, 2, 0);
@@ -185,7 +219,8 @@ export class Helper {
       const t = cur & 0xffff;
       if (t >= tasks.length) break;
       if (Atomics.compareExchange(c, 1, cur, cur + 1) !== cur) continue;
-      for (const [op, args] of tasks[t]!) (this.fn[op] as (...a: number[]) => void)(...args);
+      const task = tasks[t]!;
+      for (let k = 0; k < task.length; k++) callKernel(this.fn, task[k]![0], task[k]![1]);
       Atomics.add(c, 2, 1);
     }
     this.waitFinished(tasks.length);

@@ -7,7 +7,7 @@
 // so only nonzero bytes cost multiply-adds; the add terms fold into a bias and into db. Results equal the dense
 // kernels' up to float32 rounding (tested against gemmNaive on the scaled floats).
 import { type ActivationName, activationBackward, activationForward } from '../activations.js';
-import { Helper, type Task } from './threads.js';
+import { callKernel, Helper, type HelperOp, opArity } from './threads.js';
 import type { WasmArena } from './wasm.js';
 
 /** Above this share of nonzero bytes a batch takes the dense kernels instead (the sparse ones stop paying). */
@@ -77,7 +77,41 @@ interface Part {
   dWt: number;
   bias2: number;
   zp: number;
+  /** Its tasks, made once; each batch rewrites their arguments in place (no allocation per batch). */
+  forward: Job;
+  backward: Job;
+  momentum: Job;
+  plain: Job;
 }
+
+/** A task whose argument arrays are reused. */
+type Job = [HelperOp, number[]][];
+
+function job(...ops: HelperOp[]): Job {
+  return ops.map((op) => [op, new Array<number>(opArity(op)).fill(0)]);
+}
+
+/** Overwrite a call's arguments (5 to 10 of them, as many as the array holds) in place. */
+function put(args: number[], v0: number, v1: number, v2: number, v3: number, v4: number, v5 = 0, v6 = 0, v7 = 0, v8 = 0, v9 = 0): void {
+  const n = args.length;
+  args[0] = v0;
+  args[1] = v1;
+  args[2] = v2;
+  args[3] = v3;
+  args[4] = v4;
+  if (n > 5) args[5] = v5;
+  if (n > 6) args[6] = v6;
+  if (n > 7) args[7] = v7;
+  if (n > 8) args[8] = v8;
+  if (n > 9) args[9] = v9;
+}
+
+function put2(args: number[], v0: number, v1: number): void {
+  args[0] = v0;
+  args[1] = v1;
+}
+
+type JobKind = 'forward' | 'backward' | 'momentum' | 'plain';
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
@@ -86,6 +120,8 @@ interface Part {
  */
 export class SparseFirstLayer {
   private readonly parts: Part[] = [];
+  /** Per kind, every part's job (the same arrays the parts hold). */
+  private readonly jobs: Record<JobKind, Job[]>;
   private readonly raw: number;
   private readonly blocks: number;
   private readonly rowsBuf: number;
@@ -118,8 +154,16 @@ export class SparseFirstLayer {
       const j0 = 4 * v0!;
       const P = 4 * (v1! - v0!);
       const units = Math.min(outF, 4 * v1!) - j0;
-      this.parts.push({ j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4) });
+      this.parts.push({
+        j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4),
+        forward: split < V ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
+        backward: job('sparse_dwt', 'dw_from_dwt'),
+        momentum: job('sgd_momentum'),
+        plain: job('sgd_plain'),
+      });
     }
+    const kinds: JobKind[] = ['forward', 'backward', 'momentum', 'plain'];
+    this.jobs = Object.fromEntries(kinds.map((k) => [k, this.parts.map((p) => p[k])])) as Record<JobKind, Job[]>;
   }
 
   private batchLimit(n: number): number {
@@ -147,8 +191,8 @@ export class SparseFirstLayer {
       const buf = arena.i32(this.rowsBuf, n);
       for (let r = 0; r < n; r++) buf[r] = rows[start + r]!;
       if (arena.fn.rows_table(this.rowsBuf, n, index.rowOff, index.data, this.tab) <= this.batchLimit(n)) {
-        arena.fn.rows_touch(this.tab, n);
         if (this.helper === undefined) this.helper = this.threads > 1 && this.parts.length > 1 ? Helper.create(arena) : null;
+        if (!this.helper) arena.fn.rows_touch(this.tab, n);
         this.set(n, mul, true);
         return true;
       }
@@ -218,25 +262,36 @@ export class SparseFirstLayer {
   forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
     const { arena, F, outF, n, mul } = this;
     const code = actCode(act);
-    const [pz, pa, pW, pb] = [arena.ptr(z), arena.ptr(a), arena.ptr(W), arena.ptr(b)];
+    const pz = arena.ptr(z);
+    const pa = arena.ptr(a);
+    const pW = arena.ptr(W);
+    const pb = arena.ptr(b);
     // Per part: its Wt and bias2 from W and b, the sums, then bias and activation into its columns of z and a.
-    this.run((p) => [
-      ['wt_from_w', [p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2]],
-      ['sparse_forward', [p.zp, n, p.P, this.tab, mul, p.Wt, p.bias2]],
-      ['bias_act', [pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code]],
-    ]);
+    for (const p of this.parts) {
+      const calls = p.forward;
+      const at = calls.length - 3;
+      if (at > 0) put2(calls[0]![1], this.tab, n); // with two threads each touches the batch's blocks into its own cache
+      put(calls[at]![1], p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2);
+      put(calls[at + 1]![1], p.zp, n, p.P, this.tab, mul, p.Wt, p.bias2);
+      put(calls[at + 2]![1], pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code);
+    }
+    this.run('forward');
     if (code === 3) activationForward(act, a, z, n, outF);
   }
 
   /** dW (outF, F) = δᵀ·x for the loaded batch, given δ (n, outF) and db = colsum δ already computed. */
   backward(dW: Float32Array, db: Float32Array, delta: Float32Array, add: number): void {
     const { arena, F, outF, n, mul } = this;
-    const [pd, pW, pb] = [arena.ptr(delta), arena.ptr(dW), arena.ptr(db)];
+    const pd = arena.ptr(delta);
+    const pW = arena.ptr(dW);
+    const pb = arena.ptr(db);
     // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
-    this.run((p) => [
-      ['sparse_dwt', [p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F]],
-      ['dw_from_dwt', [pW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, pb + 4 * p.j0, add]],
-    ]);
+    for (const p of this.parts) {
+      const [s, d] = p.backward;
+      put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F);
+      put(d![1], pW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, pb + 4 * p.j0, add);
+    }
+    this.run('backward');
   }
 
   /**
@@ -245,23 +300,27 @@ export class SparseFirstLayer {
    */
   update(W: Float32Array, dW: Float32Array, v: Float32Array | null, lr: number, mu: number, l2: number): void {
     const { arena, F } = this;
-    const [pw, pg, pv] = [arena.ptr(W), arena.ptr(dW), v ? arena.ptr(v) : 0];
-    this.run((p) => {
+    const pw = arena.ptr(W);
+    const pg = arena.ptr(dW);
+    const pv = v ? arena.ptr(v) : 0;
+    for (const p of this.parts) {
       const at = 4 * p.j0 * F;
       const len = p.units * F;
-      return [v ? ['sgd_momentum', [pw + at, pg + at, pv + at, len, lr, mu, l2]] : ['sgd_plain', [pw + at, pg + at, len, lr, l2]]];
-    });
+      if (v) put(p.momentum[0]![1], pw + at, pg + at, pv + at, len, lr, mu, l2);
+      else put(p.plain[0]![1], pw + at, pg + at, len, lr, l2);
+    }
+    this.run(v ? 'momentum' : 'plain');
   }
 
-  /** One task per part: on the helper and this thread when the batch is split, else in order on this thread. */
-  private run(task: (p: Part) => Task): void {
+  /** Each part's job of that kind: on the helper and this thread when the batch is split, else in order here. */
+  private run(kind: JobKind): void {
     const helper = this.helper && this.n >= 32 && this.gathered ? this.helper : null;
     if (helper) {
-      helper.run(this.parts.map(task));
+      helper.run(this.jobs[kind]);
       return;
     }
     const fn = this.arena.fn;
-    for (const p of this.parts) for (const [op, args] of task(p)) (fn[op] as (...a: number[]) => void)(...args);
+    for (const p of this.parts) for (const [op, args] of p[kind]) callKernel(fn, op, args);
   }
 
   /** Stop the helper thread, if any. */
