@@ -641,7 +641,9 @@ export function bytes_to_f32(out: usize, raw: usize, count: i32, mul: f32, add: 
 
 /** e^x for x ≤ 0 (clamped at −87.3, where it would leave the normal range): Cephes' expf, within 2 ulp. */
 @inline function expNonPositive(x: v128): v128 {
-  x = f32x4.max(x, f32x4.splat(-87.3));
+  // pmax (b < a ? a : b... here x < c ? c : x) is one instruction where max's NaN and ±0 rules take a dozen; a NaN x
+  // still comes through as NaN.
+  x = f32x4.pmax(x, f32x4.splat(-87.3));
   const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(0.5)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375))), f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -658,7 +660,7 @@ export function bytes_to_f32(out: usize, raw: usize, count: i32, mul: f32, add: 
 
 /** σ(x) = 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) below: never overflows. */
 @inline function sigmoid4(x: v128): v128 {
-  const e = expNonPositive(f32x4.neg(f32x4.abs(x)));
+  const e = expNonPositive(v128.or(x, f32x4.splat(-0.0))); // −|x|: the sign bit set
   const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, f32x4.splat(0)));
 }

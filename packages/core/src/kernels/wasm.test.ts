@@ -58,3 +58,33 @@ describe('WasmArena', () => {
     expect(() => arena.refresh(new Float32Array(2))).toThrow(/not a view made by this arena/);
   });
 });
+
+describe('bias_act: the fused activations', () => {
+  // Edges of the exp range (−87.3 clamp, where 2^fx leaves the normal floats), signed zeros, huge values and NaN.
+  const special = [-1e30, -1000, -104, -88, -87.3, -87, -50, -17, -1, -1e-7, -0, 0, 1e-7, 0.5, 1, 17, 50, 87.3, 88, 104, 1000, 1e30, Number.NaN];
+
+  function wasmActivation(act: 1 | 2, xs: number[]): Float32Array {
+    const arena = new WasmArena(0);
+    const z = arena.floats(xs.length);
+    const a = arena.floats(xs.length);
+    z.set(xs);
+    // One row, in place (src = z), no bias.
+    arena.fn.bias_act(arena.ptr(z), arena.ptr(a), arena.ptr(z), 1, xs.length, xs.length, xs.length, 0, act);
+    return a;
+  }
+
+  it('sigmoid matches 1/(1 + e^−x) within float32 rounding everywhere, saturates without overflow, and keeps NaN', () => {
+    const xs = [...special, ...Array.from({ length: 200 }, (_, i) => -100 + i)];
+    const a = wasmActivation(1, xs);
+    xs.forEach((x, i) => {
+      const want = 1 / (1 + Math.exp(-x));
+      if (Number.isNaN(x)) expect(a[i]).toBeNaN();
+      else expect(Math.abs(a[i]! - want), `σ(${x}) = ${a[i]}, want ${want}`).toBeLessThanOrEqual(Math.max(4e-7 * want, 1e-37));
+    });
+  });
+
+  it('relu is max(x, 0) with NaN → 0, as the JS kernel does', () => {
+    const a = wasmActivation(2, special);
+    special.forEach((x, i) => expect(a[i]).toBe(x > 0 ? Math.fround(x) : 0));
+  });
+});
