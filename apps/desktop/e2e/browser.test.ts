@@ -3,11 +3,12 @@
 // then what the trained network learned: the confusion matrix and its drill-down, the mistakes, a "1" drawn on the pad,
 // the forward-pass inspector; save → open gives the same predictions; a second run compared with the first, and
 // every tab at 1024×700. Screenshots of the views go to test-results/screenshots/.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve } from './helpers.js';
+import { CLI, RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve } from './helpers.js';
 
 const chrome = chromiumPath();
 const mnist = mnistDir();
@@ -318,6 +319,13 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     const file = join(SCREENSHOTS, '..', d.suggestedFilename());
     await d.saveAs(file);
     trained.file = file;
+
+    // The command-line trainer reads what the app wrote: `mlp eval` gets the test accuracy the app shows.
+    const r = spawnSync(process.execPath, [CLI, 'eval', file, '--data', mnist.dir!, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const evaluated = JSON.parse(r.stdout) as { test_acc: number; count: number };
+    expect(evaluated.count).toBe(10_000);
+    expect(`${(evaluated.test_acc * 100).toFixed(2)}%`).toBe(trained.test);
 
     // A fresh page: nothing trained, dataset loaded again, then the model file opened.
     await page.reload();

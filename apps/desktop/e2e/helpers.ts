@@ -11,6 +11,8 @@ import { type BrowserContext, chromium } from 'playwright-core';
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RENDERER_DIR = join(APP_DIR, 'dist', 'renderer');
+/** The built `mlp` command line (a devDependency, so turbo builds it before these tests). */
+export const CLI = join(APP_DIR, '..', 'cli', 'dist', 'cli.js');
 export const SCREENSHOTS = join(APP_DIR, 'test-results', 'screenshots');
 export const MNIST_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
