@@ -64,7 +64,7 @@ export function mlp(args: string[], options: { env?: Record<string, string>; cwd
 export function start(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): ChildProcess & { out: () => string; err: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? tempDir(),
-    env: { ...process.env, CI: 'true', MLP_CACHE_DIR: tempDir(), ...options.env },
+    env: { ...process.env, CI: 'true', MLP_CACHE_DIR: tempDir(), npm_lifecycle_event: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -10,9 +10,11 @@ import {
   type Mnist,
   type Progress,
   checkDescriptor,
+  datasetDir,
+  defaultCacheDir,
   loadMnist,
 } from '@mlp/mnist/node';
-import { CliError } from './errors.js';
+import { CliError, mlpCommand } from './errors.js';
 
 /** 'mnist', 'fashion-mnist', or the path of a JSON dataset descriptor (any MNIST-layout IDX dataset). */
 export type DatasetName = string;
@@ -64,17 +66,23 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
 
 function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions): CliError {
   const msg = (e as Error).message?.replace(/\.$/, '') ?? String(e);
+  const mlp = mlpCommand();
   if (o.data !== undefined) {
-    return new CliError(`Cannot use ${d.title} from ${o.data}: ${msg}. --data must name a folder holding the four ${d.title} IDX files (e.g. ${d.files.trainImages.name}).`);
+    // The library's own wording advises library calls; say it in the CLI's terms.
+    const what = e instanceof DatasetError && e.code === 'MISSING_FILE' ? `${e.file} (or ${e.file.replace(/\.gz$/, '')}) is not there` : msg;
+    return new CliError(
+      `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding the four ${d.title} IDX files (e.g. ${d.files.trainImages.name}); drop --data to use the download cache.`,
+    );
   }
   if (e instanceof DatasetError && e.code === 'ALL_MIRRORS_FAILED') {
     const lines = e.failures.map((f) => `  ${f.url}: ${f.reason}`).join('\n');
     return new CliError(
-      `Could not download ${e.file} from any mirror and it is not in the cache:\n${lines}\nIf you have the files, pass --data DIR, or import them once with: mlp download --from DIR.`,
+      `Could not download ${e.file} from any mirror and it is not in the cache:\n${lines}\nIf you have the files, pass --data DIR, or import them once with: ${mlp} download --from DIR.`,
     );
   }
   if (e instanceof DatasetError && e.code === 'NOT_CACHED') {
-    return new CliError(`${msg}. Run mlp download (or mlp download --from DIR), or pass --data DIR.`);
+    const where = datasetDir(defaultCacheDir(o.cache === undefined ? undefined : resolve(o.cache), process.env), d);
+    return new CliError(`${d.title} is not in the cache (${where}) and --offline forbids downloading. Run ${mlp} download (or ${mlp} download --from DIR), or pass --data DIR.`);
   }
   return new CliError(`Cannot load ${d.title}: ${msg}. Pass --data DIR to read the files from a folder.`);
 }

@@ -21,3 +21,11 @@ export class UsageError extends CliError {
 
 /** Ctrl-C: conventional exit code 130 after the checkpoint is written. */
 export const EXIT_INTERRUPTED = 130;
+
+/**
+ * How the user ran the CLI, for hints that name a command: `pnpm mlp` when started by the workspace's
+ * `pnpm mlp` / `pnpm train` scripts, else the installed binary's name `mlp`.
+ */
+export function mlpCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_lifecycle_event === 'mlp' ? 'pnpm mlp' : 'mlp';
+}

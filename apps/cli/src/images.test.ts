@@ -13,12 +13,15 @@ describe('images', () => {
     drawText('1', 0, 0, 1, (x, y) => lit.push(`${x},${y}`));
     expect(lit).toContain('2,0'); // the top of the 1's stem
     expect(lit).toContain('1,6'); // its foot
-    expect(textWidth('7>1', 2)).toBe((3 * 6 - 1) * 2);
+    expect(textWidth('7→1', 2)).toBe((3 * 6 - 1) * 2);
+    const arrow: string[] = [];
+    drawText('→', 0, 0, 1, (x, y) => arrow.push(`${x},${y}`));
+    expect(arrow.sort()).toEqual(['0,3', '1,3', '2,1', '2,3', '2,5', '3,2', '3,3', '3,4', '4,3'].sort()); // shaft and head, not a blank
   });
   it('lays tiles out in a grid with labels under them', () => {
     const tile = new Uint8Array(784).fill(255);
     const buf = gridPng(
-      Array.from({ length: 12 }, () => ({ pixels: tile, label: '4>9' })),
+      Array.from({ length: 12 }, () => ({ pixels: tile, label: '4→9' })),
       { columns: 5, scale: 2 },
     );
     const png = PNG.sync.read(buf);

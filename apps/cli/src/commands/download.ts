@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { type Progress, datasetDir, defaultCacheDir, download, importFrom } from '@mlp/mnist/node';
 import { type DatasetName, descriptorFor } from '../data.js';
-import { CliError } from '../errors.js';
+import { CliError, mlpCommand } from '../errors.js';
 import { type Output, mb } from '../output.js';
 import { DatasetError } from '@mlp/mnist/node';
 
@@ -44,7 +44,10 @@ export async function downloadCommand(flags: DownloadFlags, out: Output): Promis
     if (ac.signal.aborted) throw new CliError('Download interrupted; nothing partial was kept in the cache (a later run resumes it).', 130);
     if (e instanceof DatasetError && e.code === 'ALL_MIRRORS_FAILED') {
       const lines = e.failures.map((f) => `  ${f.url}: ${f.reason}`).join('\n');
-      throw new CliError(`Could not download ${e.file} from any mirror:\n${lines}\nIf you have the files, import them with: mlp download --from DIR.`);
+      throw new CliError(`Could not download ${e.file} from any mirror:\n${lines}\nIf you have the files, import them with: ${mlpCommand()} download --from DIR.`);
+    }
+    if (e instanceof DatasetError && e.code === 'MISSING_FILE' && flags.from !== undefined) {
+      throw new CliError(`Cannot import ${d.title} from ${flags.from}: ${e.file} is not there. --from must name a folder holding the four ${d.title} IDX files; drop --from to download them.`);
     }
     throw new CliError(`${(e as Error).message}`);
   } finally {

@@ -70,7 +70,7 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
     const px = mnist.test.rows * mnist.test.cols;
     const tiles = shown.map(({ i }) => ({
       pixels: mnist.test.images.subarray(i * px, (i + 1) * px),
-      label: `${mnist.test.labels[i]}>${test.predictions[i]}`,
+      label: `${mnist.test.labels[i]}→${test.predictions[i]}`,
     }));
     written = resolve(flags.misclassified);
     await writeAtomic(written, gridPng(tiles, { rows: mnist.test.rows, cols: mnist.test.cols }));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
 import { type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
 import { type DatasetName, loadData } from '../data.js';
-import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
 import { readCheckpointFile, writeAtomic } from '../files.js';
 import { type Output, median, pct } from '../output.js';
 import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
@@ -193,7 +193,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   if (status === 'stopped') {
     await writeAtomic(ckptPath, saveCheckpoint(t.snapshot(), meta));
     out.note(`Stopped after batch ${t.batch} of epoch ${t.epoch + 1}. Checkpoint written to ${ckptPath}.`);
-    out.note(`Resume with: mlp train --resume ${ckptPath}`);
+    out.note(`Resume with: ${mlpCommand()} train --resume ${ckptPath}`);
     out.record({ type: 'interrupted', epoch: t.epoch + 1, batch: t.batch, checkpoint: ckptPath });
     return EXIT_INTERRUPTED;
   }
