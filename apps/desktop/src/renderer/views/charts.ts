@@ -26,8 +26,36 @@ export function makeChart(target: HTMLElement, title: string, unit: string, seri
       { label: unit, size: 52, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
     ],
     series: [{}, ...series],
+    hooks: { setSeries: [(u) => keyboardLegend(u)] },
   };
-  return new uPlot(opts, [[], ...series.map(() => [])], target);
+  const chart = new uPlot(opts, [[], ...series.map(() => [])], target);
+  keyboardLegend(chart);
+  return chart;
+}
+
+/**
+ * uPlot's legend entries hide and show their series on a mouse click only: make each one a toggle button that Tab
+ * reaches and Enter or Space presses, with aria-pressed saying whether its curve is shown.
+ */
+export function keyboardLegend(u: uPlot): void {
+  const rows = u.root.querySelectorAll<HTMLElement>('.u-legend tr.u-series');
+  // Without a live legend uPlot leaves out the x series' row.
+  const first = u.series.length - rows.length;
+  rows.forEach((row, i) => {
+    const label = row.querySelector<HTMLElement>('th');
+    const s = u.series[i + first];
+    if (!label || !s || i + first === 0) return;
+    label.setAttribute('aria-pressed', String(s.show !== false));
+    if (label.getAttribute('role') === 'button') return;
+    label.setAttribute('role', 'button');
+    label.tabIndex = 0;
+    label.title = 'Show or hide this curve (Enter or Space)';
+    label.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      label.click();
+    });
+  });
 }
 
 /** Keep charts as wide as their boxes. */

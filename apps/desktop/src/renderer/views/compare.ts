@@ -2,7 +2,7 @@
 // ones overlaid on a loss and an accuracy chart, one colour per run: smoothed training batches thin, validation
 // per epoch bold with points. The run in progress is drawn live.
 import type uPlot from 'uplot';
-import type { Controller } from '../controller.js';
+import { type Controller, MAX_RUNS } from '../controller.js';
 import { compareColumns } from '../draw/curves.js';
 import { el, pct } from '../dom.js';
 import type { AppState, RunRecord, Store } from '../store.js';
@@ -25,7 +25,7 @@ export function mountCompare(root: HTMLElement, store: Store, c: Controller): vo
   const accBox = el('div', { id: 'compare-accuracy', class: 'chart' });
   const charts = el('div', { class: 'grid charts' }, el('section', { class: 'card chart-card' }, lossBox), el('section', { class: 'card chart-card' }, accBox));
   root.append(
-    el('section', { class: 'card wide' }, el('header', {}, el('h3', {}, 'Runs in this session'), el('span', { class: 'caption' }, 'tick the runs to overlay; dashed: training (smoothed), solid: validation per epoch')), empty, table),
+    el('section', { class: 'card wide' }, el('header', {}, el('h3', {}, 'Runs in this session'), el('span', { class: 'caption' }, `tick the runs to overlay; dashed: training (smoothed), solid: validation per epoch; the latest ${MAX_RUNS} runs are kept`)), empty, table),
     charts,
   );
 

@@ -44,6 +44,9 @@ export function tilePages(id: string, onOpen: (index: number) => void): TilePage
       const truth = a.labels[i]!;
       const pred = a.predictions[i]!;
       const conf = a.outputs[i * K + pred]!;
+      // The runner-up: what the network would have said next (often the true digit, for a near miss).
+      let second = pred === 0 ? 1 : 0;
+      for (let k = 0; k < K; k++) if (k !== pred && a.outputs[i * K + k]! > a.outputs[i * K + second]!) second = k;
       const img = el('canvas', { class: 'pixelated digit' });
       putRgba(img, digitImage(a.images, i * 784));
       const strip = el('canvas', { class: 'strip' });
@@ -57,10 +60,11 @@ export function tilePages(id: string, onOpen: (index: number) => void): TilePage
           tabindex: -1,
           'data-index': i,
           title: `${a.set} image #${i} · outputs ${Array.from(a.outputs.subarray(i * K, i * K + K), (v, k) => `${k}: ${percent(v)}`).join(', ')} · open in the inspector`,
-          'aria-label': `${a.set} image ${i}: a ${truth}, predicted ${pred} with output ${percent(conf)}`,
+          'aria-label': `${a.set} image ${i}: a ${truth}, predicted ${pred} with output ${percent(conf)}, then ${second} with ${percent(a.outputs[i * K + second]!)}`,
         },
         el('span', { class: 'tile-images' }, img, strip),
         el('span', { class: 'tile-text' }, `${truth} → ${pred}`, el('span', { class: 'conf' }, percent(conf))),
+        el('span', { class: 'runner-up', title: 'the second-highest output' }, `next: ${second} ${percent(a.outputs[i * K + second]!)}`),
       );
     });
     grid.replaceChildren(...tiles);

@@ -35,8 +35,9 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
   const galleryTitle = el('h3', { id: 'gallery-title' }, 'Misclassified');
   const gallery = tilePages('gallery', (i) => c.inspect({ set: store.state.analysisSet, index: i }));
   const galleryCard = el('section', { class: 'card gallery-card' }, el('header', {}, galleryTitle, el('label', { class: 'inline' }, 'sort ', sort)), gallery.root);
+  const outputsNote = el('p', { id: 'outputs-note', class: 'caption' });
   const body = el('div', { class: 'grid mistakes' }, matrixCard, cellCard, galleryCard);
-  root.append(el('div', { class: 'toolbar' }, el('label', { class: 'inline' }, 'Show ', setSelect), when, evaluate), empty, body);
+  root.append(el('div', { class: 'toolbar' }, el('label', { class: 'inline' }, 'Show ', setSelect), when, evaluate), empty, outputsNote, body);
 
   let cell: { t: number; p: number } | null = null;
   let shown: Analysis | null = null;
@@ -147,6 +148,12 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
     let correct = 0;
     for (let i = 0; i < a.count; i++) if (a.predictions[i] === a.labels[i]) correct++;
     when.textContent = `${SET_LABEL[a.set]}, ${a.count.toLocaleString('en')} images · model ${a.when} · accuracy ${pct(correct / a.count)}`;
+    const output = s.weights?.output;
+    outputsNote.hidden = !output;
+    outputsNote.textContent =
+      output === 'softmax'
+        ? 'Each tile: the image, its ten outputs as bars (true digit green, a wrong prediction red), and the softmax probability of the predicted digit and of the runner-up.'
+        : `Each tile: the image, its ten outputs as bars (true digit green, a wrong prediction red), and the ${output} output of the predicted digit and of the runner-up. These are activations, not probabilities: the ten need not sum to 100%.`;
     if (a === shown) return;
     shown = a;
     renderMatrix(a);

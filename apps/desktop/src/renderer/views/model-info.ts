@@ -25,7 +25,7 @@ export function mountModelInfo(root: HTMLElement, store: Store): void {
       ['Test', pct(s.evaluation?.testAccuracy)],
     ];
     summary.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-    const head = el('tr', {}, ...['epoch', 'loss', 'train acc', 'valid loss', 'valid acc', 'seconds'].map((h) => el('th', {}, h)));
+    const head = el('tr', {}, ...['epoch', 'loss', 'train acc', 'valid loss', 'valid acc', 'lr', 'seconds'].map((h) => el('th', {}, h)));
     const body = s.history.map((h) =>
       el(
         'tr',
@@ -35,6 +35,7 @@ export function mountModelInfo(root: HTMLElement, store: Store): void {
         el('td', {}, pct(h.trainAccuracy)),
         el('td', {}, h.validationLoss?.toFixed(4) ?? '—'),
         el('td', {}, pct(h.validationAccuracy)),
+        el('td', { class: 'lr' }, String(Number(h.lr.toPrecision(4)))),
         el('td', {}, h.seconds.toFixed(1)),
       ),
     );

@@ -1,5 +1,6 @@
 // The weight views: every first-layer unit's incoming weights as a tile grid (click one to enlarge it with its
 // outgoing weights), and the last layer as a heat map. Drawn once per frame at most; each draw acks the worker.
+import { gridMove } from '../analysis/confusion.js';
 import { column } from '../draw/bars.js';
 import { scaleLabel } from '../draw/labels.js';
 import { sharedScale } from '../draw/scale.js';
@@ -22,7 +23,17 @@ const legend = (id: string) => {
 };
 
 export function mountWeights(root: HTMLElement, store: Store, c: Controller): void {
-  const grid = el('canvas', { id: 'unit-grid', class: 'pixelated', title: 'Click a unit to enlarge it' });
+  // One canvas for all units (hundreds of tiles redrawn every frame); the keyboard moves the selection like a slider
+  // laid out in a grid: arrows move by one tile, Home/End to the row's ends (Ctrl: the first and last unit).
+  const grid = el('canvas', {
+    id: 'unit-grid',
+    class: 'pixelated',
+    tabindex: 0,
+    role: 'slider',
+    'aria-label': 'Hidden unit to enlarge',
+    'aria-valuemin': 0,
+    title: 'Click a unit (or use the arrow keys) to enlarge it',
+  });
   const gridTitle = el('h3', {}, 'Hidden units · incoming weights');
   const gridLegend = legend('grid-legend');
   const detailTile = el('canvas', { id: 'unit-detail', class: 'pixelated' });
@@ -56,6 +67,15 @@ export function mountWeights(root: HTMLElement, store: Store, c: Controller): vo
     const u = unitAt(L, Math.floor((e.offsetX / grid.clientWidth) * grid.width), Math.floor((e.offsetY / grid.clientHeight) * grid.height));
     if (u >= 0) c.selectUnit(u);
   });
+  grid.addEventListener('keydown', (e) => {
+    const w = store.state.weights;
+    if (!w) return;
+    const L = gridLayout(w.layers[1]!, w.layers[0]!);
+    const next = gridMove(Math.min(store.state.selectedUnit, L.units - 1), e.key, L.cols, L.units, e.ctrlKey);
+    if (next === null) return;
+    e.preventDefault();
+    c.selectUnit(next);
+  });
 
   const cards = [detailTile.closest('.card'), map.closest('.card')] as HTMLElement[];
   const draw = (s: AppState) => {
@@ -80,6 +100,9 @@ export function mountWeights(root: HTMLElement, store: Store, c: Controller): vo
     putRgba(grid, tileGrid(W0, units, inputs, scale0, unit));
     putRgba(detailTile, singleTile(W0, unit, inputs, scale0));
     detailTitle.textContent = `Unit ${unit}`;
+    grid.setAttribute('aria-valuemax', String(units - 1));
+    grid.setAttribute('aria-valuenow', String(unit));
+    grid.setAttribute('aria-valuetext', `unit ${unit} of ${units}, row ${Math.floor(unit / gridLayout(units, inputs).cols) + 1}`);
     // Outgoing weights of the selected unit into the next layer.
     const next = w.W[1];
     outBars.hidden = !next;
