@@ -4,6 +4,7 @@ import { evaluate } from './evaluate.js';
 import { loadCheckpoint, saveCheckpoint } from './format.js';
 import { threadsSupported } from './kernels/threads.js';
 import { type MLPConfig, MLP } from './mlp.js';
+import { argmaxRows } from './ops.js';
 import { SGD } from './sgd.js';
 import { sparseImages } from './testing/datasets.js';
 import { TOL, expectClose } from './testing/expect-close.js';
@@ -49,6 +50,27 @@ describe('wasm model buffers', () => {
     m.params().forEach((p, i) => expect(p.data, p.name).toEqual(before[i]));
     const ref = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'naive' });
     expectClose(out, ref.forward(x, 600).subarray(0, 600 * 4), TOL.f32, 'outputs after growth');
+  });
+
+  it('outputClasses is argmaxRows of the outputs on every backend: ties to the first, NaN rows to 0, one output at 0.5', () => {
+    for (const outputs of [10, 1]) {
+      const x = Float32Array.from({ length: 40 * 8 }, (_, i) => Math.sin(i * 1.7) * 3);
+      x.fill(0, 8, 16); // row 1: all zeros, so every output ties
+      x[16] = Number.NaN; // row 2: NaN reaches every output of the linear network
+      for (const backend of ['wasm', 'js', 'naive'] as const) {
+        const m = new MLP({ layers: [8, 6, outputs], hidden: 'tanh', output: 'linear', loss: 'mse' }, { seed: 2, backend });
+        m.b[1]!.fill(0.5); // one output: values on both sides of 0.5
+        const out = m.forward(x, 40);
+        const want = new Int32Array(40);
+        argmaxRows(want, out, 40, outputs);
+        const got = new Int32Array(40).fill(-1);
+        m.outputClasses(got, 40);
+        expect(got, `${backend}, ${outputs} outputs`).toEqual(want);
+        if (outputs === 10) expect(got[2], 'a NaN row').toBe(0);
+        expect(new Set(got).size, 'not all one class').toBeGreaterThan(1);
+        expect(() => m.outputClasses(got, 41)).toThrow(/41 rows/);
+      }
+    }
   });
 
   it('SGD keeps momentum in the model memory and carries over velocity assigned from outside', () => {

@@ -8,6 +8,7 @@ import { INITS, type InitName, fillNormal, initStd } from './init.js';
 import { SparseFirstLayer, activationBackwardWasm, colSumsWasm, denseForwardWasm } from './kernels/wasm-layers.js';
 import { threadsSupported } from './kernels/threads.js';
 import { WasmArena } from './kernels/wasm.js';
+import { argmaxRows } from './ops.js';
 import {
   LOSSES,
   type LossName,
@@ -131,6 +132,10 @@ export class MLP {
   private readonly arena: WasmArena | null;
   private generation = 0;
   private sparse: SparseFirstLayer | null = null;
+  /** Room for one class index (i32) per batch row, for outputClasses. */
+  private classes = 0;
+  /** Rows of the last forward pass. */
+  private rows = 0;
   private slots: FloatArray[] | null = null;
   private readonly gemm: Gemm;
 
@@ -215,6 +220,7 @@ export class MLP {
       this.xbuf = this.alloc(n * this.inputSize);
       this.sparse?.dispose();
       this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n, this.threads);
+      this.classes = this.arena.alloc(4 * n);
       this.refreshViews();
     }
     this.capacity = n;
@@ -297,6 +303,7 @@ export class MLP {
   /** Layers l0.. of the forward pass on `inp`, the input of layer l0. */
   private forwardFrom(l0: number, inp: FloatArray, n: number): FloatArray {
     const L = this.config.layers;
+    this.rows = n;
     for (let l = l0; l < this.depth; l++) {
       const act = l === this.depth - 1 ? this.config.output : this.config.hidden;
       if (this.arena) {
@@ -342,6 +349,26 @@ export class MLP {
       sigmoidCrossEntropyBackward(d, this.a[last]!, y, n, out);
     }
     for (let l = last; l >= 0; l--) {
+      // The sparse first layer takes the second layer's gradients too, split by units across its threads.
+      if (
+        l === 1 &&
+        sparseAdd !== null &&
+        this.sparse!.backwardThrough(
+          this.dW[1] as Float32Array,
+          this.delta[1] as Float32Array,
+          this.W[1] as Float32Array,
+          L[2]!,
+          this.a[0] as Float32Array,
+          this.delta[0] as Float32Array,
+          this.dW[0] as Float32Array,
+          this.db[0] as Float32Array,
+          sparseAdd,
+          this.config.hidden,
+        )
+      ) {
+        colSumsWasm(this.arena!, this.db[1] as Float32Array, this.delta[1] as Float32Array, n, L[2]!);
+        break;
+      }
       if (l === 0 && sparseAdd !== null) {
         colSumsWasm(this.arena!, this.db[0] as Float32Array, this.delta[0] as Float32Array, n, L[1]!);
         this.sparse!.backward(this.dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
@@ -362,6 +389,20 @@ export class MLP {
     const loss = this.loss(y, n);
     this.backward(y, n);
     return loss;
+  }
+
+  /**
+   * out[r] = the predicted class of row r of the last forward pass, for its first n rows: the index of the largest
+   * output (the first on ties; with one output, 1 when it is ≥ 0.5). The same as argmaxRows on the outputs; with
+   * the wasm backend, a kernel does it.
+   */
+  outputClasses(out: Int32Array, n: number): void {
+    const last = this.a[this.depth - 1];
+    if (!last || n > this.rows || n > out.length) throw new RangeError(`outputClasses: ${n} rows asked for, but the last forward pass had ${this.rows} and out holds ${out.length}`);
+    if (this.arena) {
+      this.arena.fn.argmax_rows(this.classes, this.arena.ptr(last), n, this.outputSize);
+      out.set(this.arena.i32(this.classes, n));
+    } else argmaxRows(out, last, n, this.outputSize);
   }
 
   /** Activations of layer l (0 = first hidden) from the last forward pass, rows 0..n-1 valid. For visualisation. */

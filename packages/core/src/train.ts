@@ -3,7 +3,6 @@
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP } from './mlp.js';
-import { argmaxRows } from './ops.js';
 import { Rng, type RngState } from './rng.js';
 import { SGD, checkSGDOptions } from './sgd.js';
 import type { FloatArray } from './tensor.js';
@@ -229,7 +228,7 @@ export class Trainer {
     if (Number.isFinite(loss)) m.backward(this.y, n);
     const lr = this.currentLr;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
-    argmaxRows(this.pred, m.activations(m.depth - 1), n, m.outputSize);
+    m.outputClasses(this.pred, n);
     let correct = 0;
     for (let r = 0; r < n; r++) if (this.pred[r] === this.train.labels[this.perm[start + r]!]) correct++;
     this.optimizer.lr = lr;

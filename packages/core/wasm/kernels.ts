@@ -89,17 +89,20 @@ export function gemm_nt(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32):
 /**
  * out[i, :] = Σ_k A(i, k)·b[k, :] with A(i, k) = a[i·si + k·sk] and b (K, N): a row of out is a sum of scaled rows
  * of b. (si, sk) = (K, 1) is a·b (δ·W, the input gradient); (1, M) is aᵀ·b with a stored (K, M) (δᵀ·X, the weight
- * gradient). Columns in blocks of 32, 16, 4, then one at a time; rows in pairs so each load of b serves two rows.
+ * gradient). Columns in blocks of 16, 4, then one at a time; rows in pairs so each load of b serves two rows.
+ * ldo and ldb are the row strides of out and b (N for whole matrices): a thread computes its columns of a wider
+ * product by offsetting out and b. Each element sums over k in order, however the columns are blocked: same bits.
  */
-export function gemm_axpy(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32, si: i32, sk: i32): void {
-  const rowB = <usize>N << 2;
+export function gemm_axpy(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32, si: i32, sk: i32, ldo: i32, ldb: i32): void {
+  const rowB = <usize>ldb << 2;
+  const rowO = <usize>ldo << 2;
   const dk = <usize>sk << 2;
   let i = 0;
   for (; i + 2 <= M; i += 2) {
     const p0 = a + ((<usize>i * <usize>si) << 2);
     const p1 = p0 + (<usize>si << 2);
-    const o0 = out + <usize>i * rowB;
-    const o1 = o0 + rowB;
+    const o0 = out + <usize>i * rowO;
+    const o1 = o0 + rowO;
     let j = 0;
     for (; j + 16 <= N; j += 16) {
       const bj = b + (<usize>j << 2);
@@ -161,7 +164,7 @@ export function gemm_axpy(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32
   }
   for (; i < M; i++) {
     const p0 = a + ((<usize>i * <usize>si) << 2);
-    const o0 = out + <usize>i * rowB;
+    const o0 = out + <usize>i * rowO;
     let j = 0;
     for (; j + 4 <= N; j += 4) {
       const bj = b + (<usize>j << 2);
@@ -726,6 +729,65 @@ export function act_backward(dz: usize, dout: usize, out: usize, count: i32, act
     const o = load<f32>(out + off);
     const d = load<f32>(dout + off);
     store<f32>(dz + off, act === 1 ? d * o * (1 - o) : o > 0 ? d : 0);
+  }
+}
+
+/**
+ * For columns [0, cols) of d and a, rows of stride ld: d ⊙= f'(z) from the forward output a (sigmoid a(1 − a), relu
+ * [a > 0], linear 1), then db[j] = Σ_r d[r, j]. act_backward and col_sums fused, on one thread's columns of a layer;
+ * the same operations in the same order as those two.
+ */
+export function act_colsum(d: usize, a: usize, n: i32, cols: i32, ld: i32, act: i32, db: usize): void {
+  memory.fill(db, 0, <usize>cols << 2);
+  const row = <usize>ld << 2;
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < n; r++) {
+    const dr = d + <usize>r * row;
+    const ar = a + <usize>r * row;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      let v = v128.load(dr + off);
+      if (act !== 0) {
+        const o = v128.load(ar + off);
+        v = act === 1 ? f32x4.mul(f32x4.mul(v, o), f32x4.sub(one, o)) : v128.and(v, f32x4.gt(o, zero));
+        v128.store(dr + off, v);
+      }
+      v128.store(db + off, f32x4.add(v128.load(db + off), v));
+    }
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      let v = load<f32>(dr + off);
+      if (act !== 0) {
+        const o = load<f32>(ar + off);
+        v = act === 1 ? v * o * (1 - o) : o > 0 ? v : 0;
+        store<f32>(dr + off, v);
+      }
+      store<f32>(db + off, load<f32>(db + off) + v);
+    }
+  }
+}
+
+/**
+ * out[r] (i32) = the index of the largest of row r of x (n, cols), the first one on ties, and 0 when the row starts
+ * with NaN (NaN never compares greater); with one column, 1 when the value is ≥ 0.5. As ops.ts argmaxRows.
+ */
+export function argmax_rows(out: usize, x: usize, n: i32, cols: i32): void {
+  const row = <usize>cols << 2;
+  for (let r = 0; r < n; r++) {
+    const xr = x + <usize>r * row;
+    let best = 0;
+    let bv = load<f32>(xr);
+    if (cols === 1) best = bv >= 0.5 ? 1 : 0;
+    for (let j = 1; j < cols; j++) {
+      const v = load<f32>(xr + (<usize>j << 2));
+      if (v > bv) {
+        bv = v;
+        best = j;
+      }
+    }
+    store<i32>(out + (<usize>r << 2), best);
   }
 }
 

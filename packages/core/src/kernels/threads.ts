@@ -22,6 +22,8 @@ const OPS = {
   dw_from_dwt: 'iiiiiif',
   sgd_momentum: 'iiiifff',
   sgd_plain: 'iiiff',
+  gemm_axpy: 'iiiiiiiiii',
+  act_colsum: 'iiiiiii',
 } as const satisfies Partial<Record<keyof WasmKernels, string>>;
 export type HelperOp = keyof typeof OPS;
 const OP_NAMES = Object.keys(OPS) as HelperOp[];
@@ -56,6 +58,10 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
       return fn.sgd_momentum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sgd_plain':
       return fn.sgd_plain(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'gemm_axpy':
+      return fn.gemm_axpy(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+    case 'act_colsum':
+      return fn.act_colsum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
   }
 }
 /** A task: kernel calls made in order by one thread. */

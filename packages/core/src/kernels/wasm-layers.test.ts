@@ -118,4 +118,26 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     expect(results[1]!.out).toEqual(results[0]!.out);
     results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
   });
+
+  // The second layer's gradients are split across the threads too (each its columns of dW₁ and δ₀): every hidden
+  // activation the fused path takes, a deeper network, and tanh, which takes the layer-by-layer path.
+  it.skipIf(!threadsSupported()).each<MLPConfig>([
+    { layers: [200, 50, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },
+    { layers: [200, 30, 20, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },
+    { layers: [200, 21, 10], hidden: 'linear', output: 'sigmoid', loss: 'mse' },
+    { layers: [200, 21, 10], hidden: 'tanh', output: 'sigmoid', loss: 'mse' },
+  ])('two threads give the same bits as one, and agree with the naive kernels: $layers $hidden', (cfg) => {
+    const data = bytes(300, 200, 0.2);
+    const order = new Rng(4).permutation(300);
+    const y = oneHot(100, 10);
+    const results = [1, 2].map((threads) => {
+      const m = new MLP(cfg, { seed: 3, backend: 'wasm', threads });
+      const r = run(m, (mm) => mm.forwardRows(data, order, 50, 100, 2 / 255, -1), y, 100);
+      m.dispose();
+      return r;
+    });
+    results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
+    const ref = run(new MLP(cfg, { seed: 3, backend: 'naive' }), (m) => m.forwardRows(data, order, 50, 100, 2 / 255, -1), y, 100);
+    expectSame(results[1]!, ref, 'two threads against naive');
+  });
 });

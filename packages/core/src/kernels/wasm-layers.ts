@@ -80,6 +80,8 @@ interface Part {
   /** Its tasks, made once; each batch rewrites their arguments in place (no allocation per batch). */
   forward: Job;
   backward: Job;
+  /** backward() with the next layer's weight gradient and this layer's δ computed first, for its columns. */
+  through: Job;
   momentum: Job;
   plain: Job;
 }
@@ -111,7 +113,7 @@ function put2(args: number[], v0: number, v1: number): void {
   args[1] = v1;
 }
 
-type JobKind = 'forward' | 'backward' | 'momentum' | 'plain';
+type JobKind = 'forward' | 'backward' | 'through' | 'momentum' | 'plain';
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
@@ -158,11 +160,12 @@ export class SparseFirstLayer {
         j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4),
         forward: split < V ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
         backward: job('sparse_dwt', 'dw_from_dwt'),
+        through: job('gemm_axpy', 'gemm_axpy', 'act_colsum', 'sparse_dwt', 'dw_from_dwt'),
         momentum: job('sgd_momentum'),
         plain: job('sgd_plain'),
       });
     }
-    const kinds: JobKind[] = ['forward', 'backward', 'momentum', 'plain'];
+    const kinds: JobKind[] = ['forward', 'backward', 'through', 'momentum', 'plain'];
     this.jobs = Object.fromEntries(kinds.map((k) => [k, this.parts.map((p) => p[k])])) as Record<JobKind, Job[]>;
   }
 
@@ -292,6 +295,48 @@ export class SparseFirstLayer {
       put(d![1], pW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, pb + 4 * p.j0, add);
     }
     this.run('backward');
+  }
+
+  /**
+   * The backward pass from the next layer's δ1 (n, next) down to this layer's weight gradient, split by this layer's
+   * units so each thread does its columns of every step: dW1[:, part] = δ1ᵀ·a[:, part] (W1, dW1 (next, outF));
+   * δ[:, part] = (δ1·W1[:, part]) ⊙ f'(a[:, part]); db[part] = its column sums; then dW and db as backward().
+   * `a` is this layer's forward output. Returns false, doing nothing, for a hidden activation other than linear,
+   * sigmoid or relu (the caller then takes the layer-by-layer path).
+   */
+  backwardThrough(
+    dW1: Float32Array,
+    delta1: Float32Array,
+    W1: Float32Array,
+    next: number,
+    a: Float32Array,
+    delta: Float32Array,
+    dW: Float32Array,
+    db: Float32Array,
+    add: number,
+    act: ActivationName,
+  ): boolean {
+    const code = actCode(act);
+    if (code === 3) return false;
+    const { arena, F, outF, n, mul } = this;
+    const pdW1 = arena.ptr(dW1);
+    const pd1 = arena.ptr(delta1);
+    const pW1 = arena.ptr(W1);
+    const pa = arena.ptr(a);
+    const pd = arena.ptr(delta);
+    const pW = arena.ptr(dW);
+    const pb = arena.ptr(db);
+    for (const p of this.parts) {
+      const [g1, g2, ac, s, d] = p.through;
+      const col = 4 * p.j0;
+      put(g1![1], pdW1 + col, pd1, pa + col, next, p.units, n, 1, next, outF, outF);
+      put(g2![1], pd + col, pd1, pW1 + col, n, p.units, next, next, 1, outF, outF);
+      put(ac![1], pd + col, pa + col, n, p.units, outF, code, pb + col);
+      put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + col, 0, F);
+      put(d![1], pW + col * F, p.dWt, p.units, F, p.P, pb + col, add);
+    }
+    this.run('through');
+    return true;
   }
 
   /**

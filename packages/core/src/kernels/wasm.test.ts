@@ -31,6 +31,66 @@ describe('gemmWasm', () => {
   });
 });
 
+describe('kernels on a column range (one thread\'s part of a layer)', () => {
+  // Both products of the backward pass on columns [j0, j0 + cols) of wider matrices, against gemmNaive on the whole.
+  it.each([
+    [0, 28, 50],
+    [28, 22, 50],
+    [4, 13, 17],
+    [0, 3, 3],
+  ])('gemm_axpy writes exactly columns %i + %i of %i, with both operand layouts', (j0, cols, N) => {
+    const arena = new WasmArena(0);
+    for (const [M, K, si, sk, transposeA] of [
+      [10, 23, 1, 10, true],
+      [23, 10, 10, 1, false],
+    ] as const) {
+      const a = arena.floats(M * K);
+      a.set(randn(M * K));
+      const b = arena.floats(K * N);
+      b.set(randn(K * N));
+      const out = arena.floats(M * N).fill(7);
+      arena.fn.gemm_axpy(arena.ptr(out) + 4 * j0, arena.ptr(a), arena.ptr(b) + 4 * j0, M, cols, K, si, sk, N, N);
+      const ref = new Float32Array(M * N);
+      gemmNaive(ref, a, b, M, N, K, transposeA, false);
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          const inside = j >= j0 && j < j0 + cols;
+          if (!inside) expect(out[i * N + j], `untouched (${i}, ${j})`).toBe(7);
+          else expect(Math.abs(out[i * N + j]! - ref[i * N + j]!), `(${i}, ${j})`).toBeLessThan(1e-5 * (1 + Math.abs(ref[i * N + j]!)));
+        }
+      }
+    }
+  });
+
+  it.each([
+    [1, 'sigmoid'],
+    [2, 'relu'],
+    [0, 'linear'],
+  ] as const)('act_colsum (act %i, %s) is the activation gradient then column sums, on its columns only', (act, name) => {
+    const arena = new WasmArena(0);
+    const [n, ld, j0, cols] = [9, 19, 5, 11];
+    const d = arena.floats(n * ld);
+    const a = arena.floats(n * ld);
+    d.set(randn(n * ld));
+    a.set(Float32Array.from({ length: n * ld }, () => (act === 1 ? rng.float() : rng.normal())));
+    const before = Float32Array.from(d);
+    const db = arena.floats(ld).fill(7);
+    arena.fn.act_colsum(arena.ptr(d) + 4 * j0, arena.ptr(a) + 4 * j0, n, cols, ld, act, arena.ptr(db) + 4 * j0);
+    const grad = (v: number, o: number) => (name === 'sigmoid' ? v * o * (1 - o) : name === 'relu' ? (o > 0 ? v : 0) : v);
+    for (let j = 0; j < ld; j++) {
+      const inside = j >= j0 && j < j0 + cols;
+      let sum = 0;
+      for (let r = 0; r < n; r++) {
+        const want = inside ? grad(before[r * ld + j]!, a[r * ld + j]!) : before[r * ld + j]!;
+        expect(Math.abs(d[r * ld + j]! - want), `d (${r}, ${j})`).toBeLessThan(1e-6);
+        sum += want;
+      }
+      if (inside) expect(Math.abs(db[j]! - sum), `db ${j}`).toBeLessThan(1e-5);
+      else expect(db[j], `db ${j} untouched`).toBe(7);
+    }
+  });
+});
+
 describe('WasmArena', () => {
   it('keeps allocations aligned, zeroed and distinct', () => {
     const arena = new WasmArena(0);

@@ -7,7 +7,7 @@ import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.j
 /** The exports of wasm/kernels.ts used from JS. Pointers are byte offsets into the arena's memory. */
 export interface WasmKernels {
   gemm_nt(out: number, a: number, b: number, M: number, N: number, K: number): void;
-  gemm_axpy(out: number, a: number, b: number, M: number, N: number, K: number, si: number, sk: number): void;
+  gemm_axpy(out: number, a: number, b: number, M: number, N: number, K: number, si: number, sk: number, ldo: number, ldb: number): void;
   gemm_tt(out: number, a: number, b: number, M: number, N: number, K: number): void;
   nnz_count(raw: number, count: number): number;
   bytes_index(raw: number, n: number, F: number, rowOff: number, data: number, base: number): number;
@@ -22,6 +22,8 @@ export interface WasmKernels {
   bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
   act_backward(dz: number, dout: number, out: number, count: number, act: number): void;
   col_sums(out: number, x: number, n: number, cols: number): void;
+  argmax_rows(out: number, x: number, n: number, cols: number): void;
+  act_colsum(d: number, a: number, n: number, cols: number, ld: number, act: number, db: number): void;
   sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
   sgd_plain(w: number, g: number, n: number, lr: number, l2: number): void;
 }
@@ -178,8 +180,8 @@ export class WasmArena {
     if (po < 0 || pa < 0 || pb < 0) return false;
     if (M === 0 || N === 0) return true;
     if (!tA && tB) this.fn.gemm_nt(po, pa, pb, M, N, K);
-    else if (!tA) this.fn.gemm_axpy(po, pa, pb, M, N, K, K, 1);
-    else if (!tB) this.fn.gemm_axpy(po, pa, pb, M, N, K, 1, M);
+    else if (!tA) this.fn.gemm_axpy(po, pa, pb, M, N, K, K, 1, N, N);
+    else if (!tB) this.fn.gemm_axpy(po, pa, pb, M, N, K, 1, M, N, N);
     else this.fn.gemm_tt(po, pa, pb, M, N, K);
     return true;
   }
