@@ -32,5 +32,7 @@ for (const group of ['packages', 'apps', 'tools']) {
   }
 }
 for (const row of rows) console.log(row);
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`(${skipped} skipped, each with its reason printed above)`);
+// The last line is exactly what CI reads.
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
