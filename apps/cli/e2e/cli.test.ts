@@ -241,7 +241,7 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/--data DIR/);
     const off = await mlp(['train', '--offline', '--epochs', '1']);
     expect(off.code).toBe(1);
-    expect(off.stderr).toMatch(/^mlp: MNIST is not in the cache \(.*\) and --offline forbids downloading\. Run mlp download \(or mlp download --from DIR\), or pass --data DIR\./);
+    expect(off.stderr).toMatch(/^mlp: MNIST is not in the cache \(.*\): train-images-idx3-ubyte\.gz is missing, and --offline forbids downloading\. Run mlp download \(or mlp download --from DIR\), or pass --data DIR\./);
     expect(off.stderr).not.toMatch(/importFrom/);
     // Started by the workspace's `pnpm mlp` script, hints name that command.
     const viaPnpm = await mlp(['train', '--offline', '--epochs', '1'], { env: { npm_lifecycle_event: 'mlp' } });

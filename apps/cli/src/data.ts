@@ -82,7 +82,8 @@ function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions): CliError {
   }
   if (e instanceof DatasetError && e.code === 'NOT_CACHED') {
     const where = datasetDir(defaultCacheDir(o.cache === undefined ? undefined : resolve(o.cache), process.env), d);
-    return new CliError(`${d.title} is not in the cache (${where}) and --offline forbids downloading. Run ${mlp} download (or ${mlp} download --from DIR), or pass --data DIR.`);
+    const what = e.reason === undefined || e.reason === 'missing' ? `${e.file} is missing` : `${e.file} is not the published file (${e.reason})`;
+    return new CliError(`${d.title} is not in the cache (${where}): ${what}, and --offline forbids downloading. Run ${mlp} download (or ${mlp} download --from DIR), or pass --data DIR.`);
   }
   return new CliError(`Cannot load ${d.title}: ${msg}. Pass --data DIR to read the files from a folder.`);
 }

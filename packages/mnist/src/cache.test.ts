@@ -1,8 +1,12 @@
 // Tests for the cache: platform folders, verification with the marker, and the cross-process lock.
+import { spawn } from 'node:child_process';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cacheHit, defaultCacheDir, verifyFile, withLock } from './cache.js';
+import { cacheCheck, cacheHit, checkContent, defaultCacheDir, holderIsDead, verifyFile, withLock } from './cache.js';
+import { writeIdx } from './idx.js';
 import { pseudoBytes, sha256, tempDir } from './testing/fixtures.js';
 
 describe('defaultCacheDir', () => {
@@ -66,6 +70,14 @@ describe('verifyFile and cacheHit', () => {
     expect(await cacheHit(path, spec)).toBe(true);
   });
 
+  it('cacheCheck says why a file is not a hit: missing, wrong size, wrong checksum', async () => {
+    const path = fresh();
+    expect(await cacheCheck(path, spec)).toBeNull();
+    expect(await cacheCheck(`${path}.nothing`, spec)).toBe('missing');
+    expect(await cacheCheck(path, { ...spec, size: 5 })).toBe('size is 100000 bytes, expected 5');
+    expect(await cacheCheck(path, { ...spec, sha256: '0'.repeat(64) })).toMatch(/^sha256 is [0-9a-f]{64}, expected 0{64}$/);
+  });
+
   it('deletes a bad file only when asked to repair', async () => {
     const path = fresh();
     const wrong = { ...spec, size: 1 };
@@ -76,6 +88,49 @@ describe('verifyFile and cacheHit', () => {
     expect(await cacheHit(path, spec)).toBe(false);
   });
 });
+
+describe('checkContent (files without a checksum)', () => {
+  const write = (bytes: Uint8Array) => {
+    const path = join(tempDir(), 'f');
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const images = writeIdx({ dims: [2, 2, 2], data: new Uint8Array(8) });
+  const labels = writeIdx({ dims: [2], data: new Uint8Array(2) });
+
+  it('accepts gzip, and the IDX header that fits the role', async () => {
+    expect(await checkContent(write(gzipSync(images)), 'trainImages')).toBeNull();
+    expect(await checkContent(write(images), 'testImages')).toBeNull();
+    expect(await checkContent(write(labels), 'trainLabels')).toBeNull();
+  });
+
+  it('rejects an HTML page, an empty file, and IDX of the other role', async () => {
+    expect(await checkContent(write(Buffer.from('<!DOCTYPE html>')), 'trainImages')).toBe(
+      'starts with 3c 21 44 4f ("<!DO"), which is neither gzip (1f 8b) nor an IDX images header (00 00 08 03); it looks like an error page or another file',
+    );
+    expect(await checkContent(write(new Uint8Array(0)), 'testLabels')).toMatch(/^starts with nothing, .* IDX labels header \(00 00 08 01\)/);
+    expect(await checkContent(write(labels), 'trainImages')).toMatch(/^starts with 00 00 08 01/);
+  });
+
+  it('verifyFile applies it only when a role is given and no checksum is published', async () => {
+    const html = write(Buffer.from('<html>'));
+    expect(await verifyFile(html, { name: 'f' })).toBeNull();
+    expect(await verifyFile(html, { name: 'f' }, 'trainLabels')).toMatch(/neither gzip/);
+    expect(await verifyFile(html, { name: 'f', sha256: sha256(Buffer.from('<html>')) }, 'trainLabels')).toBeNull();
+  });
+});
+
+/** The pid of a Node process that has already exited (nothing else is likely to reuse it within the test). */
+async function deadPid(): Promise<number> {
+  const p = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => p.on('exit', r));
+  return p.pid!;
+}
+
+/** A Node process that stays alive until killed. */
+function liveChild() {
+  return spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+}
 
 describe('withLock', () => {
   it('lets one holder in at a time and releases on failure', async () => {
@@ -106,5 +161,44 @@ describe('withLock', () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 50);
     await expect(withLock(lock, async () => 'never', { staleMs: 60_000, pollMs: 5, signal: ctl.signal })).rejects.toThrow(/abort/i);
+  });
+
+  it('breaks at once a fresh lock whose holder on this host has exited (kill -9, Ctrl-C)', async () => {
+    const lock = join(tempDir(), 'dead.lock');
+    const pid = await deadPid();
+    writeFileSync(lock, `${hostname()}:${pid}:0123456789ab`);
+    const waits: string[] = [];
+    const t0 = performance.now();
+    // Without the fix this waits out staleMs; the abort turns that into a quick failure.
+    const signal = AbortSignal.timeout(2000);
+    expect(await withLock(lock, async () => 'got it', { staleMs: 60_000, signal, onWait: (h) => waits.push(h) })).toBe('got it');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(waits).toEqual([]);
+  });
+
+  it('waits on a fresh lock whose holder on this host is alive, and says so once', async () => {
+    const child = liveChild();
+    try {
+      const lock = join(tempDir(), 'live.lock');
+      writeFileSync(lock, `${hostname()}:${child.pid}:0123456789ab`);
+      const waits: string[] = [];
+      const ctl = new AbortController();
+      setTimeout(() => ctl.abort(), 300);
+      await expect(withLock(lock, async () => 'never', { staleMs: 60_000, pollMs: 5, signal: ctl.signal, onWait: (h) => waits.push(h) })).rejects.toThrow(/abort/i);
+      expect(waits).toEqual([`${hostname()}:${child.pid}`]);
+      expect(readFileSync(lock, 'utf8')).toBe(`${hostname()}:${child.pid}:0123456789ab`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('holderIsDead: only a parseable lock of this host whose pid is gone', async () => {
+    const pid = await deadPid();
+    expect(holderIsDead(`${hostname()}:${pid}:abc`)).toBe(true);
+    expect(holderIsDead(`${hostname()}:${process.pid}:abc`)).toBe(false);
+    // Another machine's pid means nothing here: such locks only go stale by age.
+    expect(holderIsDead(`not-${hostname()}:${pid}:abc`)).toBe(false);
+    expect(holderIsDead('')).toBe(false);
+    expect(holderIsDead('garbage')).toBe(false);
   });
 });

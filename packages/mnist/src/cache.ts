@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { posix, win32 } from 'node:path';
-import type { DatasetDescriptor, FileSpec } from './descriptors.js';
+import type { DatasetDescriptor, FileSpec, MnistRole } from './descriptors.js';
+import { isGzip } from './idx.js';
 
 /**
  * The cache root: `option`, else $MLP_CACHE_DIR, else the platform cache folder + '/mlp'
@@ -42,14 +43,48 @@ export async function hashFile(path: string, algo: Algo): Promise<string> {
   return h.digest('hex');
 }
 
-/** Why `path` is not exactly the published file, or null when its size and checksum match. */
-export async function verifyFile(path: string, spec: FileSpec): Promise<string | null> {
+/**
+ * Why `path` is not exactly the published file, or null when its size and checksum match. With `role`, a file that
+ * no checksum vouches for must at least start like one (gzip, or the IDX header of its role; see checkContent).
+ */
+export async function verifyFile(path: string, spec: FileSpec, role?: MnistRole): Promise<string | null> {
   const st = await stat(path);
   if (spec.size !== undefined && st.size !== spec.size) return `size is ${st.size} bytes, expected ${spec.size}`;
   const want = expectedDigest(spec);
-  if (!want) return null;
+  if (!want) return role ? checkContent(path, role) : null;
   const got = await hashFile(path, want.algo);
   return got === want.hex ? null : `${want.algo} is ${got}, expected ${want.hex}`;
+}
+
+/** The IDX header an MNIST-layout file starts with: ubyte (08), 3 dimensions for images, 1 for labels. */
+const IDX_HEADER: Record<MnistRole, readonly number[]> = {
+  trainImages: [0, 0, 0x08, 3],
+  testImages: [0, 0, 0x08, 3],
+  trainLabels: [0, 0, 0x08, 1],
+  testLabels: [0, 0, 0x08, 1],
+};
+
+/**
+ * Why the first bytes of `path` cannot be the `role` file, or null when it is gzip (1f 8b) or starts with the role's
+ * IDX header. Catches an HTML error page served with HTTP 200 when no checksum is published. Reads 4 bytes.
+ */
+export async function checkContent(path: string, role: MnistRole): Promise<string | null> {
+  const fh = await open(path, 'r');
+  let head: Uint8Array;
+  try {
+    const buf = new Uint8Array(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const want = IDX_HEADER[role];
+  if (isGzip(head) || (head.length === 4 && want.every((b, i) => head[i] === b))) return null;
+  const hex = Array.from(head, (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
+  const text = Array.from(head, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+  const kind = want[3] === 3 ? 'images' : 'labels';
+  const wantHex = want.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `starts with ${hex}${head.length ? ` (${JSON.stringify(text)})` : ''}, which is neither gzip (1f 8b) nor an IDX ${kind} header (${wantHex}); it looks like an error page or another file`;
 }
 
 /** What the `<file>.verified` marker records: the file's identity when it was last hashed, and the digest it had. */
@@ -63,26 +98,31 @@ interface Marker {
 const markerPath = (path: string): string => `${path}.verified`;
 
 /**
- * True when `path` is the published file. A marker written after the last successful hash lets an unchanged
- * file (same size, mtime and inode) skip re-hashing; any change forces a full check. With `repair`, a file that
- * fails the check is deleted (only do that while holding the file's lock).
+ * Why the cached `path` is not the published file ('missing', or verifyFile's reason), or null when it is. A marker
+ * written after the last successful hash lets an unchanged file (same size, mtime and inode) skip re-hashing; any
+ * change forces a full check. With `repair`, a file that fails the check is deleted (only while holding its lock).
  */
-export async function cacheHit(path: string, spec: FileSpec, repair = false): Promise<boolean> {
+export async function cacheCheck(path: string, spec: FileSpec, repair = false, role?: MnistRole): Promise<string | null> {
   const st = await stat(path).catch(() => null);
-  if (!st?.isFile()) return false;
+  if (!st?.isFile()) return 'missing';
   const want = expectedDigest(spec);
   const sizeOk = spec.size === undefined || st.size === spec.size;
   if (sizeOk && want) {
     const m = (await readFile(markerPath(path), 'utf8').then(JSON.parse, () => null)) as Marker | null;
-    if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino && m.digest === want.hex) return true;
+    if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino && m.digest === want.hex) return null;
   }
-  const reason = sizeOk ? await verifyFile(path, spec) : 'wrong size';
+  const reason = sizeOk ? await verifyFile(path, spec, role) : `size is ${st.size} bytes, expected ${spec.size}`;
   if (reason === null) {
     await writeMarker(path, spec);
-    return true;
+    return null;
   }
   if (repair) await Promise.all([rm(path, { force: true }), rm(markerPath(path), { force: true })]);
-  return false;
+  return reason;
+}
+
+/** True when `path` is the published file (see cacheCheck). */
+export async function cacheHit(path: string, spec: FileSpec, repair = false, role?: MnistRole): Promise<boolean> {
+  return (await cacheCheck(path, spec, repair, role)) === null;
 }
 
 /** Record that `path` (just verified) has the published digest; written atomically, best effort. */
@@ -110,15 +150,20 @@ export interface LockOptions {
   staleMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
+  /** Called once, when the lock is held by a live holder and this call starts to wait: the holder as 'host:pid'. */
+  onWait?: (holder: string) => void;
 }
 
 /**
  * Run `fn` while holding `lockPath` (created exclusively; other holders, in this process or another, wait).
- * The holder touches the file every staleMs/4 so a live lock never looks stale. Released on success and failure.
+ * The file records 'host:pid:random'. A lock is broken at once when its host is this machine and its process is
+ * gone (killed, crashed); a lock from another host is broken once untouched for staleMs. The holder touches the
+ * file every staleMs/4 so a live lock never looks stale. Released on success and failure.
  */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const { staleMs = 60_000, pollMs = 50, signal } = options;
+  const { staleMs = 60_000, pollMs = 50, signal, onWait } = options;
   const token = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+  let reported = false;
   for (;;) {
     signal?.throwIfAborted();
     try {
@@ -132,7 +177,14 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, option
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    await breakIfStale(lockPath, staleMs);
+    const holder = await liveHolder(lockPath, staleMs);
+    // Gone or just broken: try again at once.
+    if (holder === null) continue;
+    // An empty file is a lock being created right now; its holder is reported on a later poll.
+    if (!reported && holder !== '') {
+      reported = true;
+      onWait?.(holder.split(':').slice(0, 2).join(':'));
+    }
     await new Promise((r) => setTimeout(r, pollMs));
   }
   const beat = setInterval(() => {
@@ -149,13 +201,33 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, option
   }
 }
 
-async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
+/** True when a lock's contents ('host:pid:random') name a process on this machine that no longer exists. */
+export function holderIsDead(owner: string, host: string = hostname()): boolean {
+  const m = /^(.+):(\d+):[^:]*$/.exec(owner.trim());
+  if (!m || m[1] !== host) return false;
+  const pid = Number(m[2]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** The lock's contents while its holder may be alive; null when it is gone or was just broken as abandoned. */
+async function liveHolder(lockPath: string, staleMs: number): Promise<string | null> {
   const st = await stat(lockPath).catch(() => null);
-  if (!st || Date.now() - st.mtimeMs < staleMs) return;
-  const owner = await readFile(lockPath, 'utf8').catch(() => null);
+  const owner = st && (await readFile(lockPath, 'utf8').catch(() => null));
+  if (!st || owner === null) return null;
+  if (Date.now() - st.mtimeMs < staleMs && !holderIsDead(owner)) return owner;
   // Re-read just before removing, so a lock re-created in between is left alone.
   const again = await stat(lockPath).catch(() => null);
-  if (owner !== null && again && again.mtimeMs === st.mtimeMs && (await readFile(lockPath, 'utf8').catch(() => null)) === owner) {
-    await unlink(lockPath).catch(() => {});
+  if (again && again.mtimeMs === st.mtimeMs && (await readFile(lockPath, 'utf8').catch(() => null)) === owner) {
+    // A lock that cannot be removed is waited on like a live one (no busy loop).
+    const err = await unlink(lockPath).then(() => null, (e: NodeJS.ErrnoException) => e);
+    if (err && err.code !== 'ENOENT') return owner;
   }
+  return null;
 }

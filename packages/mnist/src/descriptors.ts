@@ -14,7 +14,7 @@ export interface FileSpec {
   size?: number;
   /** Lower-case hex SHA-256 of the file as downloaded. */
   sha256?: string;
-  /** Lower-case hex MD5, for datasets that only publish MD5 (Fashion-MNIST). */
+  /** Lower-case hex MD5, for datasets that only publish MD5 (used only when `sha256` is absent). */
   md5?: string;
 }
 
@@ -70,6 +70,8 @@ export const MNIST: DatasetDescriptor = {
 /**
  * Fashion-MNIST (Zalando Research, MIT licence): same IDX layout, 10 clothing classes. The project publishes
  * MD5 sums and sizes (github.com/zalandoresearch/fashion-mnist README; torchvision and Keras use the same).
+ * It publishes no SHA-256; the SHA-256 values here are the ones other loaders pin for the same files
+ * (torchvision's prototype datasets, Flux.jl, batchup), which agree. SHA-256 is checked; the MD5s stay for reference.
  * Its original S3 website endpoint is http-only, so it comes last.
  */
 export const FASHION_MNIST: DatasetDescriptor = {
@@ -77,10 +79,30 @@ export const FASHION_MNIST: DatasetDescriptor = {
   title: 'Fashion-MNIST',
   classes: 10,
   files: {
-    trainImages: { name: 'train-images-idx3-ubyte.gz', size: 26421880, md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
-    trainLabels: { name: 'train-labels-idx1-ubyte.gz', size: 29515, md5: '25c81989df183df01b3e8a0aad5dffbe' },
-    testImages: { name: 't10k-images-idx3-ubyte.gz', size: 4422102, md5: 'bef4ecab320f06d8554ea6380940ec79' },
-    testLabels: { name: 't10k-labels-idx1-ubyte.gz', size: 5148, md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
+    trainImages: {
+      name: 'train-images-idx3-ubyte.gz',
+      size: 26421880,
+      sha256: '3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84',
+      md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+    },
+    trainLabels: {
+      name: 'train-labels-idx1-ubyte.gz',
+      size: 29515,
+      sha256: 'a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845',
+      md5: '25c81989df183df01b3e8a0aad5dffbe',
+    },
+    testImages: {
+      name: 't10k-images-idx3-ubyte.gz',
+      size: 4422102,
+      sha256: '346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073',
+      md5: 'bef4ecab320f06d8554ea6380940ec79',
+    },
+    testLabels: {
+      name: 't10k-labels-idx1-ubyte.gz',
+      size: 5148,
+      sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5',
+      md5: 'bb300cfdad3c16e7a12a480ee83cd310',
+    },
   },
   mirrors: [
     'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',

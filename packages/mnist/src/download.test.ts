@@ -1,15 +1,18 @@
 // Downloader tests against a real HTTP server on 127.0.0.1 whose mirrors misbehave on purpose (see testing/fixtures.ts).
 // Serves the real MNIST files when ../shared/data/mnist has them, else generated ones with their own descriptor.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDir } from './cache.js';
 import { type DatasetDescriptor, type MnistRole, ROLES } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type Progress, download, mirrorList } from './download.js';
-import { type Mode, type ServedDataset, type TestServer, rejectsWith, servedDataset, startServer, tempDir } from './testing/fixtures.js';
+import { HTML_PAGE, type Mode, type ServedDataset, type TestServer, rejectsWith, servedDataset, startServer, tempDir } from './testing/fixtures.js';
 
 let data: ServedDataset;
 let server: TestServer;
@@ -46,9 +49,9 @@ async function closedPort(): Promise<number> {
 }
 
 /** The dataset folder holds exactly the four files (each byte-identical to the served one) and their markers. */
-function expectCleanCache(cacheDir: string): void {
-  const dir = datasetDir(cacheDir, desc);
-  const expected = ROLES.flatMap((r) => [name(r), `${name(r)}.verified`]).sort();
+function expectCleanCache(cacheDir: string, d: DatasetDescriptor = desc, markers = true): void {
+  const dir = datasetDir(cacheDir, d);
+  const expected = ROLES.flatMap((r) => (markers ? [name(r), `${name(r)}.verified`] : [name(r)])).sort();
   expect(readdirSync(dir).sort()).toEqual(expected);
   for (const r of ROLES) expect(readFileSync(join(dir, name(r))).equals(data.files.get(name(r))!)).toBe(true);
 }
@@ -117,10 +120,54 @@ describe('download', () => {
   });
 
   it('retries a transient failure after a backoff', async () => {
-    const o = opts(['flaky'], { retries: 1 });
+    const backoffMs = 100;
+    const o = opts(['flaky'], { retries: 1, backoffMs });
     await download(desc, o);
-    expect(hitsFor('flaky', 'trainImages').map((h) => h.status)).toEqual([503, 200]);
+    for (const r of ROLES) {
+      const [failed, retried] = hitsFor('flaky', r);
+      expect([failed!.status, retried!.status]).toEqual([503, 200]);
+      // The 503 arrived, then the client paused at least backoffMs before asking again.
+      expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(backoffMs);
+    }
     expectCleanCache(o.cacheDir!);
+  });
+
+  describe('descriptors without SHA-256', () => {
+    const digest = (algo: string, b: Uint8Array) => createHash(algo).update(b).digest('hex');
+    const variant = (id: string, spec: (role: MnistRole) => Partial<DatasetDescriptor['files'][MnistRole]>): DatasetDescriptor => ({
+      ...desc,
+      id,
+      files: Object.fromEntries(ROLES.map((r) => [r, { name: name(r), ...spec(r) }])) as DatasetDescriptor['files'],
+    });
+
+    it('MD5 only: downloads and verifies with MD5, and a wrong MD5 is rejected', async () => {
+      const md5Only = variant('md5-only', (r) => ({ size: data.files.get(name(r))!.length, md5: digest('md5', data.files.get(name(r))!) }));
+      const o = opts(['ok']);
+      await download(md5Only, o);
+      expectCleanCache(o.cacheDir!, md5Only);
+      const marker = JSON.parse(readFileSync(join(datasetDir(o.cacheDir!, md5Only), `${name('testLabels')}.verified`), 'utf8'));
+      expect(marker.digest).toBe(md5Only.files.testLabels.md5);
+
+      const wrong = { ...md5Only, id: 'md5-wrong', files: { ...md5Only.files, trainImages: { ...md5Only.files.trainImages, md5: '0'.repeat(32) } } };
+      const e = await rejectsWith(download(wrong, opts(['ok'])), DatasetError);
+      expect(e.code).toBe('ALL_MIRRORS_FAILED');
+      expect(e.file).toBe(name('trainImages'));
+      expect(e.failures[0]!.reason).toMatch(/^wrong bytes: md5 is [0-9a-f]{32}, expected 0{32}$/);
+    });
+
+    it('no checksum and no size: an HTML page answered with HTTP 200 is refused and the next mirror is used', async () => {
+      const bare = variant('no-checksum', () => ({}));
+      const o = opts(['html', 'ok']);
+      const before = hitsFor('html').length;
+      await download(bare, o);
+      expect(hitsFor('html').length - before).toBe(4);
+      // No checksum, so no markers; the files are the good mirror's.
+      expectCleanCache(o.cacheDir!, bare, false);
+      for (const r of ROLES) expect(readFileSync(join(datasetDir(o.cacheDir!, bare), name(r))).equals(HTML_PAGE)).toBe(false);
+
+      const e = await rejectsWith(download(bare, opts(['html'])), DatasetError);
+      expect(e.failures[0]!.reason).toMatch(/^wrong bytes: starts with 3c 21 44 4f \("<!DO"\), which is neither gzip/);
+    });
   });
 
   describe('resume', () => {
@@ -163,10 +210,11 @@ describe('download', () => {
       const o = opts(['reset', 'ok']);
       const before = hitsFor('ok', 'trainImages').length;
       await download(desc, o);
+      // The reset mirror flushes exactly the first half before dropping the connection; the next mirror is asked
+      // for the rest only.
+      const half = full().length >> 1;
       const [hit] = hitsFor('ok', 'trainImages').slice(before);
-      // How much of the half body arrived before the reset depends on the kernel; any prefix is resumed from.
-      expect(hit!.status === 206 || hit!.range === undefined).toBe(true);
-      expect(hit!.bytes).toBeLessThanOrEqual(full().length);
+      expect(hit).toMatchObject({ range: `bytes=${half}-`, status: 206, bytes: full().length - half });
       expectCleanCache(o.cacheDir!);
     });
   });
@@ -200,8 +248,29 @@ describe('download', () => {
       expectCleanCache(o.cacheDir!);
     });
 
+    it('breaks at once the lock of a killed process on this host, and resumes its partial file', async () => {
+      // The "killed process": a real process that has exited, whose pid the lock and a .part file were left with.
+      const p = spawn(process.execPath, ['-e', '']);
+      await new Promise((r) => p.on('exit', r));
+      const o = opts(['ok'], { lockStaleMs: 60_000 });
+      const lock = await lockTrainImages(o, `${hostname()}:${p.pid}:0123456789ab`);
+      const have = 1000;
+      writeFileSync(join(datasetDir(o.cacheDir!, desc), `${name('trainImages')}.part`), data.files.get(name('trainImages'))!.subarray(0, have));
+      const events: Progress[] = [];
+      const before = hitsFor('ok', 'trainImages').length;
+      const t0 = performance.now();
+      // Without the fix this waits out lockStaleMs; the abort turns that into a quick failure.
+      await download(desc, { ...o, onProgress: (e) => events.push(e), signal: AbortSignal.timeout(4000) });
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(events.filter((e) => e.source === 'lock')).toEqual([]);
+      expect(hitsFor('ok', 'trainImages').slice(before)[0]).toMatchObject({ range: `bytes=${have}-`, status: 206 });
+      expect(existsSync(lock)).toBe(false);
+      expectCleanCache(o.cacheDir!);
+    });
+
     it('waits for a live lock, then uses what the other process placed in the cache', async () => {
-      const o = opts(['ok']);
+      const events: Progress[] = [];
+      const o = opts(['ok'], { onProgress: (e) => events.push({ ...e }) });
       const dir = datasetDir(o.cacheDir!, desc);
       const lock = await lockTrainImages(o, 'otherhost:1:alive');
       const before = hitsFor('ok', 'trainImages').length;
@@ -211,6 +280,10 @@ describe('download', () => {
       });
       await new Promise((r) => setTimeout(r, 300));
       expect(settled).toBe(false);
+      // One event says why nothing moves: another process holds the file's lock.
+      expect(events).toEqual([
+        { file: name('trainImages'), bytesDone: 0, bytesTotal: desc.files.trainImages.size, source: 'lock', waitingFor: 'otherhost:1' },
+      ]);
       // The "other process" finishes: file renamed into place, lock removed.
       copyFileSync(join(data.dir, name('trainImages')), join(dir, 'other.tmp'));
       renameSync(join(dir, 'other.tmp'), join(dir, name('trainImages')));
@@ -274,6 +347,11 @@ describe('mirrorList', () => {
 
   it('rejects mirrors that are not http(s) URLs, and an empty list', () => {
     expect(() => mirrorList(d, { mirrors: ['not a url'], env: {} })).toThrow(/is not a URL/);
+    // A bad value in the environment names the variable to fix.
+    expect(() => mirrorList(d, { env: { X_MIRROR: 'https://ok.example/,mirror.example/x' } })).toThrow(
+      'mirror "mirror.example/x" from $X_MIRROR (comma-separated base URLs) is not a URL',
+    );
+    expect(() => mirrorList(d, { env: { X_MIRROR: 'ftp://a.example/' } })).toThrow(/from \$X_MIRROR .*only http/);
     expect(() => mirrorList(d, { mirrors: ['ftp://a.example/'], env: {} })).toThrow(/only http/);
     expect(() => mirrorList({ ...d, mirrors: [] }, { env: {} })).toThrow(/no mirrors for X/);
   });

@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import { cacheHit, datasetDir, defaultCacheDir, verifyFile, withLock, writeMarker } from './cache.js';
 import { type DatasetDescriptor, type FileSpec, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 
-/** Where a file's bytes are: `source` is the URL being downloaded, 'cache' for a verified hit, or 'import'. */
+/** Where a file's bytes are coming from, and how far along they are. */
 export interface Progress {
   file: string;
   bytesDone: number;
   /** Undefined only when neither the descriptor nor the server says how big the file is. */
   bytesTotal: number | undefined;
+  /** The URL being downloaded, 'cache' for a verified hit, 'import', or 'lock' while waiting (see waitingFor). */
   source: string;
+  /**
+   * Set only on the one event (source 'lock', bytesDone 0) sent when another download of this file holds its lock:
+   * the holder as 'host:pid'. This call waits for it to finish, then uses the file it placed in the cache.
+   */
+  waitingFor?: string;
 }
 
 export type MnistPaths = Record<MnistRole, string>;
@@ -27,7 +33,10 @@ export interface MirrorFailure {
   attempts: number;
 }
 
-/** A dataset file could not be obtained. `failures` lists every mirror tried (ALL_MIRRORS_FAILED). */
+/**
+ * A dataset file could not be obtained. `failures` lists every mirror tried (ALL_MIRRORS_FAILED); `reason` says what
+ * is wrong with `file` (NOT_CACHED: 'missing', or how the cached file differs from the published one).
+ */
 export class DatasetError extends Error {
   override name = 'DatasetError';
   constructor(
@@ -35,6 +44,7 @@ export class DatasetError extends Error {
     message: string,
     readonly file: string,
     readonly failures: MirrorFailure[] = [],
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -65,17 +75,23 @@ export interface DownloadOptions {
 export function mirrorList(d: DatasetDescriptor, options: Pick<DownloadOptions, 'mirrors' | 'env'> = {}): string[] {
   const env = options.env ?? process.env;
   const fromEnv = d.mirrorEnv ? (env[d.mirrorEnv] ?? '').split(',') : [];
+  // Where each entry came from, so a bad one can be traced: the option, the variable, or the descriptor.
+  const sources: [string, string][] = [
+    ...(options.mirrors ?? []).map((m): [string, string] => [m, 'options.mirrors']),
+    ...fromEnv.map((m): [string, string] => [m, `$${d.mirrorEnv} (comma-separated base URLs)`]),
+    ...d.mirrors.map((m): [string, string] => [m, `descriptor ${JSON.stringify(d.id)}`]),
+  ];
   const out: string[] = [];
-  for (const raw of [...(options.mirrors ?? []), ...fromEnv, ...d.mirrors]) {
+  for (const [raw, from] of sources) {
     const m = raw.trim();
     if (!m) continue;
     let u: URL;
     try {
       u = new URL(m);
     } catch {
-      throw new TypeError(`mirror ${JSON.stringify(m)} is not a URL; give a base URL such as https://example.org/mnist/`);
+      throw new TypeError(`mirror ${JSON.stringify(m)} from ${from} is not a URL; give a base URL such as https://example.org/mnist/`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`mirror ${m}: only http: and https: mirrors are supported`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`mirror ${m} from ${from}: only http: and https: mirrors are supported`);
     const base = u.href.endsWith('/') ? u.href : `${u.href}/`;
     if (!out.includes(base)) out.push(base);
   }
@@ -93,7 +109,7 @@ export async function download(d: DatasetDescriptor, options: DownloadOptions = 
   const mirrors = mirrorList(d, options);
   await mkdir(dir, { recursive: true });
   const paths = {} as MnistPaths;
-  for (const role of ROLES) paths[role] = await fetchFile(d, d.files[role], dir, mirrors, options);
+  for (const role of ROLES) paths[role] = await fetchFile(d, role, dir, mirrors, options);
   return paths;
 }
 
@@ -110,11 +126,12 @@ class AttemptError extends Error {
   }
 }
 
-async function fetchFile(d: DatasetDescriptor, spec: FileSpec, dir: string, mirrors: string[], o: DownloadOptions): Promise<string> {
+async function fetchFile(d: DatasetDescriptor, role: MnistRole, dir: string, mirrors: string[], o: DownloadOptions): Promise<string> {
+  const spec = d.files[role];
   const target = join(dir, spec.name);
   const report: Report = (bytesDone, source, total = spec.size) => o.onProgress?.({ file: spec.name, bytesDone, bytesTotal: total, source });
   const hit = async (repair: boolean) => {
-    if (!(await cacheHit(target, spec, repair))) return false;
+    if (!(await cacheHit(target, spec, repair, role))) return false;
     const { size } = await stat(target);
     report(size, 'cache', size);
     return true;
@@ -135,7 +152,7 @@ async function fetchFile(d: DatasetDescriptor, spec: FileSpec, dir: string, mirr
         for (const base of pending) {
           const url = base + spec.name;
           try {
-            await fromMirror(url, part, spec, o, report);
+            await fromMirror(url, part, spec, role, o, report);
             await rename(part, target);
             await writeMarker(target, spec);
             return target;
@@ -150,7 +167,11 @@ async function fetchFile(d: DatasetDescriptor, spec: FileSpec, dir: string, mirr
       }
       throw allFailed(d, spec, [...failures.values()]);
     },
-    { staleMs: o.lockStaleMs, signal: o.signal },
+    {
+      staleMs: o.lockStaleMs,
+      signal: o.signal,
+      onWait: (holder) => o.onProgress?.({ file: spec.name, bytesDone: 0, bytesTotal: spec.size, source: 'lock', waitingFor: holder }),
+    },
   );
 }
 
@@ -165,8 +186,11 @@ function allFailed(d: DatasetDescriptor, spec: FileSpec, failures: MirrorFailure
   );
 }
 
-/** Get `url` into `part` and verify it; resumes an existing partial, and starts over once if a resumed file is bad. */
-async function fromMirror(url: string, part: string, spec: FileSpec, o: DownloadOptions, report: Report): Promise<void> {
+/**
+ * Get `url` into `part` and verify it (size and checksum; without a checksum, that it starts like a `role` file);
+ * resumes an existing partial, and starts over once if a resumed file is bad.
+ */
+async function fromMirror(url: string, part: string, spec: FileSpec, role: MnistRole, o: DownloadOptions, report: Report): Promise<void> {
   for (let fresh = false; ; fresh = true) {
     if (fresh) await rm(part, { force: true });
     const start = fresh ? 0 : await resumableBytes(part, spec);
@@ -179,7 +203,7 @@ async function fromMirror(url: string, part: string, spec: FileSpec, o: Download
         throw e;
       }
     }
-    const bad = await verifyFile(part, spec);
+    const bad = await verifyFile(part, spec, role);
     if (bad === null) return;
     await rm(part, { force: true });
     if (start === 0) throw new AttemptError(`wrong bytes: ${bad}`, false);

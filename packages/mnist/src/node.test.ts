@@ -1,10 +1,12 @@
 // Tests for the Node entry: offline import, loadMnist from a folder or the cache, gunzipNode, descriptors,
 // and an integration test on the real MNIST files when ../shared/data/mnist has them.
-import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatasetDescriptor, type MnistRole, ROLES } from './descriptors.js';
+import { MAX_RATIO, gunzipChunkSize } from './gunzip.js';
 import {
   DatasetError,
   FASHION_MNIST,
@@ -13,6 +15,8 @@ import {
   cachedFiles,
   checkDescriptor,
   datasetDir,
+  IdxError,
+  type Progress,
   gunzipNode,
   importFrom,
   loadMnist,
@@ -61,6 +65,32 @@ describe('importFrom', () => {
     expect(e.message).toMatch(/sha256 is [0-9a-f]{64}, expected/);
     expect(readdirSync(datasetDir(cacheDir, desc)).filter((f) => f.includes('t10k-images'))).toEqual([]);
   });
+
+  it('reports each file to onProgress as imported, also when it was already in the cache', async () => {
+    const cacheDir = tempDir();
+    const events: Progress[] = [];
+    await importFrom(gen.dir, desc, { cacheDir, env, onProgress: (p) => events.push(p) });
+    await importFrom(gen.dir, desc, { cacheDir, env, onProgress: (p) => events.push(p) });
+    const once = ROLES.map((r) => {
+      const size = gen.files.get(name(r))!.length;
+      return { file: name(r), bytesDone: size, bytesTotal: size, source: 'import' };
+    });
+    expect(events).toEqual([...once, ...once]);
+  });
+
+  it('MD5-only descriptor: imports files that match, refuses one that does not', async () => {
+    const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+    const files = Object.fromEntries(ROLES.map((r) => [r, { name: name(r), md5: md5(gen.files.get(name(r))!) }])) as DatasetDescriptor['files'];
+    const md5Only: DatasetDescriptor = { ...desc, id: 'md5-only', files };
+    const cacheDir = tempDir();
+    await importFrom(gen.dir, md5Only, { cacheDir, env });
+    expect(await cachedFiles(md5Only, { cacheDir, env })).not.toBeNull();
+    const wrong: DatasetDescriptor = { ...md5Only, id: 'md5-wrong', files: { ...files, testLabels: { ...files.testLabels, md5: 'f'.repeat(32) } } };
+    const e = await datasetError(importFrom(gen.dir, wrong, { cacheDir, env }));
+    expect(e.code).toBe('CHECKSUM');
+    expect(e.file).toBe(name('testLabels'));
+    expect(e.message).toMatch(/md5 is [0-9a-f]{32}, expected f{32}/);
+  });
 });
 
 describe('loadMnist', () => {
@@ -97,7 +127,60 @@ describe('loadMnist', () => {
     const cacheDir = tempDir();
     const e = await datasetError(loadMnist({ descriptor: desc, cacheDir, env, download: false }));
     expect(e.code).toBe('NOT_CACHED');
+    expect(e.file).toBe(name('trainImages'));
     expect(e.message).toContain(datasetDir(cacheDir, desc));
+    expect(e.message).toContain(`${name('trainImages')} is missing`);
+  });
+
+  it('with download: false, names the one cached file that is corrupt or missing, and which', async () => {
+    const cacheDir = tempDir();
+    const paths = await importFrom(gen.dir, desc, { cacheDir, env });
+    const bad = readFileSync(paths.testImages);
+    bad[bad.length >> 1]! ^= 0xff;
+    writeFileSync(paths.testImages, bad);
+    let e = await datasetError(loadMnist({ descriptor: desc, cacheDir, env, download: false }));
+    expect(e.code).toBe('NOT_CACHED');
+    expect(e.file).toBe(name('testImages'));
+    expect(e.message).toContain(datasetDir(cacheDir, desc));
+    expect(e.message).toMatch(new RegExp(`${name('testImages')} is there but is not the published file \\(sha256 is [0-9a-f]{64}, expected ${desc.files.testImages.sha256}\\)`));
+    expect(e.message).toContain('Downloading (download(), or loadMnist without download: false) re-fetches it');
+    expect(e.reason).toMatch(/^sha256 is [0-9a-f]{64}, expected /);
+
+    rmSync(paths.trainLabels);
+    e = await datasetError(loadMnist({ descriptor: desc, cacheDir, env, download: false }));
+    expect([e.file, e.reason, e.message.includes(`${name('trainLabels')} is missing`)]).toEqual([name('trainLabels'), 'missing', true]);
+  });
+
+  /** A descriptor `id` whose files have no checksum or size, with the generated files already in its cache. */
+  function cachedWithoutChecksums(id: string): { bare: DatasetDescriptor; cacheDir: string; dir: string } {
+    const files = Object.fromEntries(ROLES.map((r) => [r, { name: name(r) }])) as DatasetDescriptor['files'];
+    const bare: DatasetDescriptor = { ...desc, id, files };
+    const cacheDir = tempDir();
+    const dir = datasetDir(cacheDir, bare);
+    mkdirSync(dir, { recursive: true });
+    for (const r of ROLES) copyFileSync(join(gen.dir, name(r)), join(dir, name(r)));
+    return { bare, cacheDir, dir };
+  }
+
+  it('a cached file without a checksum that does not parse: the error says to delete it, naming its path', async () => {
+    const { bare, cacheDir, dir } = cachedWithoutChecksums('no-checksum');
+    // A truncated gzip passes the first-bytes check (it is gzip) but cannot be inflated.
+    const gz = readFileSync(join(dir, name('trainLabels')));
+    writeFileSync(join(dir, name('trainLabels')), gz.subarray(0, gz.length - 12));
+    const e = await rejectsWith(loadMnist({ descriptor: bare, cacheDir, env, download: false }), IdxError);
+    expect(e.code).toBe('GZIP');
+    expect(e.message).toContain(`This is the cache's copy: delete ${join(dir, name('trainLabels'))} so that the next download fetches it again.`);
+  });
+
+  it('a cached HTML page left by an older version is not a hit: download: false names it, a download replaces it', async () => {
+    const { bare, cacheDir, dir } = cachedWithoutChecksums('no-checksum-html');
+    writeFileSync(join(dir, name('testLabels')), '<html>error</html>');
+    const e = await datasetError(loadMnist({ descriptor: bare, cacheDir, env, download: false }));
+    expect([e.code, e.file]).toEqual(['NOT_CACHED', name('testLabels')]);
+    expect(e.message).toMatch(/is there but is not the published file \(starts with 3c 68 74 6d/);
+    const m = await loadMnist({ descriptor: bare, cacheDir, env, mirrors: [server.mirror('ok')], retries: 0 });
+    expect(m.test.count).toBe(200);
+    expect(readFileSync(join(dir, name('testLabels'))).equals(gen.files.get(name('testLabels'))!)).toBe(true);
   });
 
   it('downloads into the cache when allowed', async () => {
@@ -116,6 +199,19 @@ describe('gunzipNode', () => {
     expect(out.buffer.byteLength).toBeLessThanOrEqual(raw.length + 1);
   });
 
+  it('does not trust the trailer of a truncated file beyond MAX_RATIO x its length', () => {
+    const gz = gzipSync(pseudoBytes(200_000, 6));
+    // A valid file: exactly its inflated size plus the spare byte.
+    expect(gunzipChunkSize(gz)).toBe(200_001);
+    // Truncated: the "ISIZE" is whatever compressed bytes now end the file (here forced to ~4 GB).
+    const cut = Uint8Array.from(gz.subarray(0, 100_000));
+    cut.set([0x00, 0xff, 0xff, 0xff], cut.length - 4);
+    expect(gunzipChunkSize(cut)).toBe(MAX_RATIO * cut.length);
+    expect(() => gunzipNode(cut, 'cut.gz')).toThrow(/cut.gz: the gzip data could not be inflated/);
+    // Small input keeps the 64 KiB floor.
+    expect(gunzipChunkSize(cut.subarray(0, 100))).toBe(64 * 1024);
+  });
+
   it('passes non-gzip bytes through', () => {
     const raw = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 0);
     expect(gunzipNode(raw)).toBe(raw);
@@ -131,6 +227,14 @@ describe('descriptors', () => {
     }
     expect(MNIST.mirrors[0]).toBe('https://ossci-datasets.s3.amazonaws.com/mnist/');
     expect(MNIST.mirrors[2]).toBe('http://yann.lecun.com/exdb/mnist/');
+  });
+
+  it('every built-in file has a size and a SHA-256 (Fashion-MNIST keeps its published MD5s too)', () => {
+    for (const d of [MNIST, FASHION_MNIST]) for (const r of ROLES) expect(d.files[r]).toMatchObject({ size: expect.any(Number), sha256: expect.any(String), md5: expect.any(String) });
+    expect(FASHION_MNIST.files.testLabels).toMatchObject({
+      sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5',
+      md5: 'bb300cfdad3c16e7a12a480ee83cd310',
+    });
   });
 
   it('rejects a malformed user descriptor with the field named', () => {

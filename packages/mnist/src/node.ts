@@ -3,16 +3,17 @@
 
 import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { cacheHit, datasetDir, defaultCacheDir, uniqueTemp, verifyFile, writeMarker } from './cache.js';
-import { type DatasetDescriptor, MNIST, ROLES, checkDescriptor } from './descriptors.js';
+import { cacheCheck, cacheHit, datasetDir, defaultCacheDir, uniqueTemp, verifyFile, writeMarker } from './cache.js';
+import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type MnistPaths, download } from './download.js';
-import { gzipError, isGzip } from './idx.js';
+import { gunzipNode } from './gunzip.js';
+import { IdxError } from './idx.js';
 import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
 
 export * from './index.js';
 export { MNIST, FASHION_MNIST, ROLES, checkDescriptor, type DatasetDescriptor, type FileSpec, type MnistRole } from './descriptors.js';
 export { defaultCacheDir, datasetDir, verifyFile, hashFile } from './cache.js';
+export { gunzipNode } from './gunzip.js';
 export {
   download,
   mirrorList,
@@ -23,21 +24,6 @@ export {
   type MnistPaths,
   type Progress,
 } from './download.js';
-
-/**
- * Inflate gzip with Node's zlib into one buffer sized from the gzip trailer (ISIZE), so a 47 MB file
- * costs 47 MB, not the chunks plus their concatenation. Non-gzip input is returned as is.
- */
-export function gunzipNode(gz: Uint8Array, name?: string): Uint8Array {
-  if (!isGzip(gz)) return gz;
-  const isize = gz.length >= 18 ? new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true) : 0;
-  try {
-    // One spare byte so zlib never fills the output exactly (which would make it allocate a second chunk).
-    return gunzipSync(gz, { chunkSize: Math.min(Math.max(isize + 1, 64 * 1024), 1 << 30) });
-  } catch (e) {
-    throw gzipError(e, name);
-  }
-}
 
 export interface ImportOptions {
   cacheDir?: string;
@@ -60,11 +46,11 @@ export async function importFrom(dir: string, d: DatasetDescriptor = MNIST, opti
     const target = join(dest, spec.name);
     const st = await stat(src).catch(() => null);
     if (!st?.isFile()) throw new DatasetError('MISSING_FILE', `${spec.name} is not in ${dir}; put all four ${d.title} files there, or download instead.`, spec.name);
-    if (!(await cacheHit(target, spec))) {
+    if (!(await cacheHit(target, spec, false, role))) {
       const tmp = uniqueTemp(target);
       try {
         await copyFile(src, tmp);
-        const bad = await verifyFile(tmp, spec);
+        const bad = await verifyFile(tmp, spec, role);
         if (bad) throw new DatasetError('CHECKSUM', `${join(dir, spec.name)} is not the published ${d.title} file (${bad}); it is corrupt or a different file, so replace it.`, spec.name);
         await rename(tmp, target);
         await writeMarker(target, spec);
@@ -80,14 +66,24 @@ export async function importFrom(dir: string, d: DatasetDescriptor = MNIST, opti
 
 /** The cached files' paths when all four are present and verified, else null. Never touches the network. */
 export async function cachedFiles(d: DatasetDescriptor = MNIST, options: Pick<DownloadOptions, 'cacheDir' | 'env'> = {}): Promise<MnistPaths | null> {
+  const { paths, problem } = await checkCache(d, options);
+  return problem ? null : paths;
+}
+
+/** The four cache paths, and the first file that is missing or fails verification (in ROLES order), if any. */
+async function checkCache(
+  d: DatasetDescriptor,
+  options: Pick<DownloadOptions, 'cacheDir' | 'env'>,
+): Promise<{ dir: string; paths: MnistPaths; problem?: { role: MnistRole; reason: string } }> {
   checkDescriptor(d);
   const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
   const paths = {} as MnistPaths;
+  for (const role of ROLES) paths[role] = join(dir, d.files[role].name);
   for (const role of ROLES) {
-    paths[role] = join(dir, d.files[role].name);
-    if (!(await cacheHit(paths[role], d.files[role]))) return null;
+    const reason = await cacheCheck(paths[role], d.files[role], false, role);
+    if (reason !== null) return { dir, paths, problem: { role, reason } };
   }
-  return paths;
+  return { dir, paths };
 }
 
 export interface LoadMnistOptions extends DownloadOptions {
@@ -110,11 +106,8 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
   if (options.dir !== undefined) {
     paths = await findInDir(options.dir, d);
   } else if (options.download === false) {
-    const cached = await cachedFiles(d, options);
-    if (!cached) {
-      const where = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
-      throw new DatasetError('NOT_CACHED', `${d.title} is not in the cache (${where}); download it, or import it with importFrom(dir).`, d.files.trainImages.name);
-    }
+    const { dir, paths: cached, problem } = await checkCache(d, options);
+    if (problem) throw notCached(d, dir, problem.role, problem.reason);
     paths = cached;
   } else {
     paths = await download(d, options);
@@ -125,7 +118,29 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
     files[role] = await readFile(paths[role]);
     names[role] = paths[role];
   }
-  return loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode });
+  try {
+    return await loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode });
+  } catch (e) {
+    if (options.dir !== undefined || !(e instanceof IdxError)) throw e;
+    // A cached file that passed verification but does not parse (possible only without a published checksum):
+    // downloading again would reuse it, so say which file to delete.
+    const bad = ROLES.map((r) => paths[r]).filter((p) => e.message.includes(p));
+    const which = bad.length > 0 ? bad : ROLES.map((r) => paths[r]);
+    throw new IdxError(e.code, `${e.message} This is the cache's copy: delete ${which.join(' and ')} so that the next download fetches it again.`);
+  }
+}
+
+/** NOT_CACHED for loadMnist({ download: false }): which file is missing or wrong, and that a download re-fetches it. */
+function notCached(d: DatasetDescriptor, dir: string, role: MnistRole, reason: string): DatasetError {
+  const { name } = d.files[role];
+  const what = reason === 'missing' ? `${name} is missing` : `${name} is there but is not the published file (${reason})`;
+  return new DatasetError(
+    'NOT_CACHED',
+    `${d.title} is not in the cache (${dir}): ${what}. Downloading (download(), or loadMnist without download: false) re-fetches it; or import the files with importFrom(dir).`,
+    name,
+    [],
+    reason,
+  );
 }
 
 async function findInDir(dir: string, d: DatasetDescriptor): Promise<MnistPaths> {

@@ -1,25 +1,22 @@
 // Two separate Node processes download the same dataset into the same cache at once (the built package, as a
 // user's two terminals would run it): each file is fetched once, both get verified files, nothing half-written stays.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDir } from './cache.js';
 import { ROLES } from './descriptors.js';
+import { PKG, ensureBuilt } from './testing/build.js';
 import { type ServedDataset, type TestServer, servedDataset, startServer, tempDir } from './testing/fixtures.js';
 
-const pkg = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const dist = join(pkg, 'dist', 'node.js');
+const dist = join(PKG, 'dist', 'node.js');
 let data: ServedDataset;
 let server: TestServer;
 
 beforeAll(async () => {
-  // Turbo builds before testing; a bare `vitest` run builds here so the child processes have a package to import.
-  if (!existsSync(dist)) {
-    const b = spawnSync('pnpm', ['run', 'build'], { cwd: pkg, encoding: 'utf8', shell: process.platform === 'win32' });
-    if (b.status !== 0) throw new Error(`building @mlp/mnist failed:\n${b.stdout}\n${b.stderr}`);
-  }
+  // Turbo builds before testing; a bare `vitest` run builds here (when dist is missing or older than src) so the
+  // child processes import the code under test, not a stale build.
+  await ensureBuilt();
   data = servedDataset();
   server = await startServer(data.files);
 }, 120_000);

@@ -22,7 +22,8 @@ export async function downloadCommand(flags: DownloadFlags, out: Output): Promis
     if (p.file !== current) {
       bar.stop();
       current = p.file;
-      const what = p.source === 'cache' ? 'cached' : p.source === 'import' ? 'importing' : `from ${p.source}`;
+      const what =
+        p.source === 'cache' ? 'cached' : p.source === 'import' ? 'importing' : p.source === 'lock' ? `waiting for another download of it (${p.waitingFor}) to finish` : `from ${p.source}`;
       if (!out.interactive) out.note(`${p.file}: ${what}`);
       bar.start(p.bytesTotal ?? 0, { file: p.file, done: mb(0), total: p.bytesTotal ? mb(p.bytesTotal) : '?' });
     }

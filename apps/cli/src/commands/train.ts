@@ -90,6 +90,10 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     ...(flags.offline ? { offline: true } : {}),
     onProgress: (p) => {
       if (p.source === 'cache') return;
+      if (p.source === 'lock') {
+        out.note(`waiting for another download of ${p.file} (${p.waitingFor}) to finish…`);
+        return;
+      }
       if (p.file !== current) {
         downloadBar.stop();
         current = p.file;

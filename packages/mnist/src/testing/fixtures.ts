@@ -104,11 +104,15 @@ export function generatedDataset(): ServedDataset {
 
 /**
  * How a mirror path prefix misbehaves. `/<mode>/<file>`:
- * ok (Range supported), norange (always 200), 404, 500, reset (half the body, then the socket is destroyed),
- * stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms, Range supported),
- * redirect (302 to /ok/), flaky (503 the first time each file is asked for, then ok).
+ * ok (Range supported), norange (always 200), 404, 500, reset (half the body, flushed to the client, then the socket
+ * is destroyed), stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
+ * Range supported), redirect (302 to /ok/), flaky (503 the first time each file is asked for, then ok),
+ * html (200 with an HTML page, as a misconfigured mirror or captive portal answers).
  */
-export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky';
+export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky' | 'html';
+
+/** What the html mode serves for every file. */
+export const HTML_PAGE = Buffer.from('<!DOCTYPE html>\n<html><head><title>Not here</title></head><body>This mirror has moved.</body></html>\n');
 
 export interface Hit {
   mode: string;
@@ -117,6 +121,8 @@ export interface Hit {
   status: number;
   /** Body bytes the server attempted to send. */
   bytes: number;
+  /** performance.now() when the request arrived. */
+  at: number;
 }
 
 export interface TestServer {
@@ -133,7 +139,7 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
     const [, mode = '', file = ''] = (req.url ?? '').split('/');
     const range = req.headers.range;
     const body = files.get(file);
-    const hit: Hit = { mode, file, range, status: 0, bytes: 0 };
+    const hit: Hit = { mode, file, range, status: 0, bytes: 0, at: performance.now() };
     hits.push(hit);
     const send = (status: number, headers: Record<string, string | number>, data?: Uint8Array) => {
       hit.status = status;
@@ -148,6 +154,7 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
       return send(503, {});
     }
     if (mode === 'redirect') return send(302, { location: `/ok/${file}` });
+    if (mode === 'html') return send(200, { 'content-type': 'text/html', 'content-length': HTML_PAGE.length }, HTML_PAGE);
     if (mode === 'wrong') {
       const bad = Buffer.from(body);
       for (let i = 0; i < bad.length; i += 997) bad[i] = bad[i]! ^ 0xff;
@@ -158,8 +165,10 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
       const sent = mode === 'reset' ? body.subarray(0, body.length >> 1) : body.subarray(0, 1024);
       hit.bytes = sent.length;
       res.writeHead(200, { 'content-length': body.length });
+      // The write callback means the kernel took the bytes; the pause lets the client read them all before the
+      // connection dies, so exactly the first half reaches its .part file.
       res.write(sent, () => {
-        if (mode === 'reset') res.socket?.destroy();
+        if (mode === 'reset') setTimeout(() => res.socket?.destroy(), 100);
       });
       return;
     }
