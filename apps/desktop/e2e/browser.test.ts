@@ -333,6 +333,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await page.locator('#inspect-units canvas.unit-tile').count()).toBe(50);
     expect(await page.locator('#inspect-units canvas.votes').count()).toBe(50);
     expect(await page.locator('#inspect-bars li').count()).toBe(10);
+    expect(await page.locator('#inspect-layer').isVisible()).toBe(false); // one hidden layer: nothing to pick
     await page.click('#inspect-next');
     await page.locator('#inspect-caption', { hasText: 'test image #8:' }).waitFor();
     await page.click('#inspect-prev');
@@ -423,6 +424,42 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.locator('#compare-loss[data-runs="1"]').waitFor();
     await page.check('#runs-table tbody tr:first-child input');
     await page.locator('#compare-loss[data-runs="2"]').waitFor();
+  });
+
+  it('inspects each hidden layer of a deeper network: traced weight tiles, votes from the last one', async () => {
+    await page.fill('#hidden-layers', '40,20');
+    await page.selectOption('#hidden', 'relu');
+    await page.selectOption('#output', 'softmax');
+    await page.selectOption('#loss', 'ce');
+    await page.selectOption('#init', 'he');
+    await page.fill('#epochs', '1');
+    await page.fill('#lr', '0.1');
+    await page.press('#lr', 'Tab');
+    await page.click('#start');
+    await page.locator('#run-state[data-state="done"]').waitFor({ timeout: 120_000 });
+    await page.click('#tab-inspect');
+    await page.selectOption('#inspect-source', 'test');
+    await page.fill('#inspect-index', '7');
+    await page.press('#inspect-index', 'Enter');
+    await page.locator('#inspect-units-title', { hasText: 'Hidden layer 1 of 2 · 40 units' }).waitFor();
+    expect(await page.locator('#inspect-layer option').count()).toBe(2);
+    expect(await page.locator('#inspect-units canvas.unit-tile').count()).toBe(40);
+    expect(await page.locator('#inspect-units canvas.votes').count()).toBe(0);
+    expect(await text('#inspect-units-note')).toContain('feeds hidden layer 2');
+    await page.selectOption('#inspect-layer', '1');
+    await page.locator('#inspect-units-title', { hasText: 'Hidden layer 2 of 2 · 20 units' }).waitFor();
+    expect(await page.locator('#inspect-units canvas.unit-tile').count()).toBe(20);
+    expect(await page.locator('#inspect-units canvas.votes').count()).toBe(20);
+    expect(await text('#inspect-units-note')).toContain('traced back to the pixels (W2·W1');
+    expect(Number.parseFloat(await text('#valid-acc'))).toBeGreaterThan(85); // a ReLU network learns in one epoch
+    // The traced tiles are pictures, not blanks: many distinct colours in the first one.
+    const colours = await page.$eval('#inspect-units canvas.unit-tile', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 28, 28).data;
+      return new Set(Array.from({ length: 784 }, (_, i) => `${d[i * 4]},${d[i * 4 + 1]},${d[i * 4 + 2]}`)).size;
+    });
+    expect(colours).toBeGreaterThan(50);
+    await shot('9b-inspect-deeper');
+    await page.click('#tab-train');
   });
 
   it('works at 1024×700: no horizontal scrolling on any tab', async () => {

@@ -1,7 +1,7 @@
 import { MLP } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import type { Weights } from '../train/protocol.js';
-import { argmax, forwardPass, rankDescending, votes } from './forward.js';
+import { argmax, forwardPass, rankDescending, tracedWeights, votes } from './forward.js';
 
 function snapshot(m: MLP, mul: number, add: number): Weights {
   return {
@@ -49,6 +49,21 @@ describe('the UI-thread forward pass', () => {
     expect(1 / (1 + Math.exp(-z))).toBeCloseTo(out[cls]!, 5);
     // A different class gets different votes.
     expect(votes(net, pass.layers[0]!, (cls + 1) % 10)).not.toEqual(v);
+  });
+
+  it('traces a deeper layer\'s weights back to the pixels: for a linear network without biases they give its units\' inputs', () => {
+    const m = new MLP({ layers: [784, 16, 8, 10], hidden: 'linear', output: 'softmax', init: 'xavier' }, { seed: 9 });
+    const net = snapshot(m, 1 / 255, 0);
+    const pass = forwardPass(net, pixels);
+    expect(tracedWeights(net, 0)).toBe(net.W[0]);
+    const t = tracedWeights(net, 1);
+    expect(t).toHaveLength(8 * 784);
+    for (let u = 0; u < 8; u++) {
+      let z = 0;
+      for (let i = 0; i < 784; i++) z += t[u * 784 + i]! * pass.input[i]!;
+      expect(z).toBeCloseTo(pass.layers[1]![u]!, 4);
+    }
+    expect(() => tracedWeights(net, 2)).toThrow(/not a hidden layer of 784-16-8-10/);
   });
 
   it('ranks values from largest to smallest and refuses too few pixels', () => {

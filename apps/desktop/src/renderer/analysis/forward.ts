@@ -1,7 +1,7 @@
 // The forward pass of a network snapshot (the worker's weight copies) on one image, on the UI thread: every layer's
 // activations for the inspector and the drawing pad, composed from @mlp/core's own denseForward and activationForward.
 // One example at a time; training and batch evaluation stay in the worker.
-import { activationForward, denseForward } from '@mlp/core';
+import { activationForward, denseForward, gemmJs } from '@mlp/core';
 import type { Weights } from '../train/protocol.js';
 
 export interface ForwardPass {
@@ -52,4 +52,21 @@ export function votes(net: Weights, lastHidden: ArrayLike<number>, cls: number):
   const out = new Float32Array(n);
   for (let j = 0; j < n; j++) out[j] = lastHidden[j]! * W[cls * n + j]!;
   return out;
+}
+
+/**
+ * Hidden layer k's weights traced back to the pixels: the (layers[k+1], inputs) product W[k]·W[k−1]·…·W[0]. Row u is
+ * what unit u of layer k would respond to if the layers below it were linear (no activation, no bias): a picture
+ * of its preferred input for deeper layers, exact only for linear networks. Layer 0 is W[0] itself.
+ */
+export function tracedWeights(net: Weights, k: number): Float32Array {
+  const L = net.layers;
+  if (!(k >= 0 && k < L.length - 2)) throw new RangeError(`tracedWeights: layer ${k} is not a hidden layer of ${L.join('-')}`);
+  let traced = net.W[0]!;
+  for (let l = 1; l <= k; l++) {
+    const next = new Float32Array(L[l + 1]! * L[0]!);
+    gemmJs(next, net.W[l]!, traced, L[l + 1]!, L[0]!, L[l]!, false, false);
+    traced = next;
+  }
+  return traced;
 }

@@ -1,8 +1,8 @@
-// The Inspect tab: one image's forward pass. The input (a test or validation image, or the drawn digit), the first
-// hidden layer's units sorted by activation, each with its incoming weights as a tile and, for a one-hidden-layer
-// network, its vote for every digit (activation × hidden→output weight), then the outputs. So a learner sees which
-// hidden units pushed the network towards its answer.
-import { argmax, forwardPass, rankDescending, votes } from '../analysis/forward.js';
+// The Inspect tab: one image's forward pass. The input (a test or validation image, or the drawn digit), a hidden
+// layer's units sorted by activation (any layer of a deeper network), each with its weights as a tile (traced back to
+// the pixels beyond the first layer) and, for the last hidden layer, its vote for every digit (activation ×
+// hidden→output weight), then the outputs. So a learner sees which hidden units pushed the network to its answer.
+import { argmax, forwardPass, rankDescending, tracedWeights, votes } from '../analysis/forward.js';
 import type { Controller } from '../controller.js';
 import { column } from '../draw/bars.js';
 import { digitImage } from '../draw/digits.js';
@@ -10,6 +10,7 @@ import { sharedScale } from '../draw/scale.js';
 import { singleTile } from '../draw/tiles.js';
 import { el } from '../dom.js';
 import type { AppState, InspectTarget, Store } from '../store.js';
+import type { Weights } from '../train/protocol.js';
 import { drawBars, putRgba } from './canvas.js';
 import { classBars } from './class-bars.js';
 import { throttle } from './throttle.js';
@@ -42,6 +43,8 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
   const outNote = el('p', { class: 'caption' });
   const unitsTitle = el('h3', { id: 'inspect-units-title' }, 'Hidden units');
   const unitsNote = el('p', { class: 'caption', id: 'inspect-units-note' });
+  const layerPick = el('select', { id: 'inspect-layer', 'aria-label': 'hidden layer' });
+  const layerLabel = el('label', { class: 'inline' }, 'layer ', layerPick);
   const sort = el('select', { id: 'inspect-sort', 'aria-label': 'sort units by' }, el('option', { value: 'activation' }, 'activation'), el('option', { value: 'vote' }, 'vote for the prediction'));
   const all = el('button', { id: 'inspect-all', 'aria-pressed': 'false' }, 'Show all');
   const units = el('div', { id: 'inspect-units', class: 'units', role: 'list' });
@@ -51,11 +54,20 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     { class: 'grid inspector' },
     el('section', { class: 'card inspect-input' }, el('header', {}, el('h3', {}, 'Input')), input, caption),
     el('section', { class: 'card inspect-output' }, el('header', {}, el('h3', {}, 'Output')), bars.root, outNote),
-    el('section', { class: 'card inspect-units wide' }, el('header', {}, unitsTitle, el('span', { class: 'header-tools' }, el('label', { class: 'inline' }, 'sort by ', sort), all)), unitsNote, units),
+    el('section', { class: 'card inspect-units wide' }, el('header', {}, unitsTitle, el('span', { class: 'header-tools' }, layerLabel, el('label', { class: 'inline' }, 'sort by ', sort), all)), unitsNote, units),
   );
   root.append(el('div', { class: 'toolbar' }, el('label', { class: 'inline' }, 'Show ', source), el('span', { class: 'inline' }, '#', index, prev, next)), message, body);
 
   let showAll = false;
+  // Traced weights are a product of matrices: made once per weight snapshot and layer.
+  let traced: { net: Weights; byLayer: Map<number, Float32Array> } | null = null;
+  const tilesOf = (net: Weights, k: number): Float32Array => {
+    if (traced?.net !== net) traced = { net, byLayer: new Map() };
+    let t = traced.byLayer.get(k);
+    if (!t) traced.byLayer.set(k, (t = tracedWeights(net, k)));
+    return t;
+  };
+  layerPick.addEventListener('change', () => draw(true));
   const go = (set: InspectTarget['set'], i: number) => c.inspect(set === 'drawn' ? { set } : { set, index: Math.max(0, i) }, false);
   source.addEventListener('change', () => go(source.value as InspectTarget['set'], Number(index.value) || 0));
   index.addEventListener('change', () => go(source.value as InspectTarget['set'], Math.floor(Number(index.value) || 0)));
@@ -100,27 +112,38 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     bars.update(out, img.label);
     outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations (they need not sum to 100%)`;
 
-    // The first hidden layer: every unit's activation, weight tile and (one hidden layer) its votes.
-    const hidden = pass.layers[0]!;
-    const single = net.layers.length === 3;
-    const deep = net.layers.length > 3;
-    sort.disabled = !single;
-    if (!single) sort.value = 'activation';
-    const myVotes = single ? votes(net, hidden, pred) : null;
+    // One hidden layer (the picked one of a deeper network): every unit's activation, its weight tile and, for the
+    // last hidden layer, its votes.
+    const depth = net.layers.length - 2;
+    if (layerPick.options.length !== depth) {
+      layerPick.replaceChildren(...Array.from({ length: depth }, (_, k) => el('option', { value: k }, `${k + 1} of ${depth} (${net.layers[k + 1]} units)`)));
+    }
+    layerLabel.hidden = depth === 1;
+    const k = Math.min(depth - 1, Math.max(0, Number(layerPick.value) || 0));
+    layerPick.value = String(k);
+    const hidden = pass.layers[k]!;
+    const voting = k === depth - 1;
+    sort.disabled = !voting;
+    if (!voting) sort.value = 'activation';
+    const myVotes = voting ? votes(net, hidden, pred) : null;
     const order = rankDescending(sort.value === 'vote' && myVotes ? myVotes : hidden);
     const shown = showAll ? order : order.slice(0, FIRST_UNITS);
     all.hidden = order.length <= FIRST_UNITS;
     all.textContent = showAll ? `Show the first ${FIRST_UNITS}` : `Show all ${order.length}`;
-    unitsTitle.textContent = deep ? `First hidden layer (1 of ${net.layers.length - 2}) · ${hidden.length} units` : `Hidden layer · ${hidden.length} units`;
-    unitsNote.textContent = single
-      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: its incoming weights (red +, blue −), its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
-      : `Sorted by activation. Each unit: its incoming weights (red +, blue −) and its activation. This layer feeds the next hidden layer, not the outputs, so its votes are not shown.`;
-    const W0 = net.W[0]!;
+    unitsTitle.textContent = depth > 1 ? `Hidden layer ${k + 1} of ${depth} · ${hidden.length} units` : `Hidden layer · ${hidden.length} units`;
+    const weightsSay =
+      k === 0
+        ? 'its incoming weights (red +, blue −)'
+        : `its weights traced back to the pixels (${k === 1 ? 'W2·W1' : `W${k + 1}·…·W1`}, red +, blue −: what it would respond to if the layers below were linear)`;
+    unitsNote.textContent = voting
+      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
+      : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
+    const W0 = tilesOf(net, k);
     const scale = sharedScale(W0);
     const maxAct = Math.max(1e-6, ...hidden);
     // One scale for every unit's votes: a high quantile of |activation × weight| over the layer, so a few big votes
     // do not flatten the rest (they saturate instead).
-    const W1 = net.W[1]!;
+    const W1 = net.W[net.W.length - 1]!; // into the outputs
     const voteScale = myVotes ? sharedScale(W1.map((w, i) => w * hidden[i % hidden.length]!), 0.98) : 1;
     units.replaceChildren(
       ...shown.map((u) => {
