@@ -2,7 +2,8 @@
 """Golden values for @mlp/core, computed independently with numpy in float64.
 
 Writes packages/core/test/golden.json: tiny fixed networks and batches with their forward outputs,
-losses, gradients and the weights after two SGD steps (momentum + L2). Run with Debian's python3:
+losses, gradients and the weights after two SGD steps (momentum + L2 in most cases; one case with L2 and no
+momentum). Run with Debian's python3:
     /usr/bin/python3 tools/golden/make_golden.py
 Weights and inputs are rounded to float32 first, so only the library's float32 arithmetic differs.
 """
@@ -79,7 +80,7 @@ def forward_backward(cfg, Ws, bs, x, y):
     return a, loss, dWs, dbs
 
 
-def case(name, cfg, n, scale):
+def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01)):
     layers = cfg["layers"]
     Ws = [f32(rs.normal(0, scale, (layers[i + 1], layers[i]))) for i in range(len(layers) - 1)]
     bs = [f32(rs.normal(0, 0.1, layers[i + 1])) for i in range(len(layers) - 1)]
@@ -87,8 +88,8 @@ def case(name, cfg, n, scale):
     labels = rs.randint(0, layers[-1], n)
     y = np.eye(layers[-1])[labels]
     out, loss, dWs, dbs = forward_backward(cfg, Ws, bs, x, y)
-    # Two SGD steps: g = dW + l2*W (weights only); v = mu*v + g; W -= lr*v.
-    lr, mu, l2 = 0.1, 0.9, 0.01
+    # Two SGD steps: g = dW + l2*W (weights only); v = mu*v + g; W -= lr*v (with mu = 0: W -= lr*g).
+    lr, mu, l2 = sgd
     W2 = [W.copy() for W in Ws]
     b2 = [b.copy() for b in bs]
     vW = [np.zeros_like(W) for W in Ws]
@@ -126,6 +127,8 @@ cases = [
     case("relu/softmax/ce, two hidden layers", {"layers": [6, 5, 4, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 5, 0.7),
     case("tanh/sigmoid/ce (binary per output)", {"layers": [6, 4, 3], "hidden": "tanh", "output": "sigmoid", "loss": "ce"}, 4, 0.7),
     case("tanh/softmax/mse", {"layers": [6, 4, 3], "hidden": "tanh", "output": "softmax", "loss": "mse"}, 4, 0.7),
+    # Last, so the cases above keep their random draws.
+    case("relu/sigmoid/mse, L2 without momentum", {"layers": [6, 5, 3], "hidden": "relu", "output": "sigmoid", "loss": "mse"}, 5, 0.7, sgd=(0.5, 0.0, 0.05)),
 ]
 doc = {
     "version": VERSION,

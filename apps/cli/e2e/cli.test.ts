@@ -153,7 +153,8 @@ describe('Ctrl-C and resume', () => {
     expect(r.stderr).toContain(`Resume with: mlp train --resume ${cut}.ckpt`);
     expect(existsSync(cut)).toBe(false);
 
-    const resumed = await mlp(['train', '--resume', `${cut}.ckpt`]);
+    // --threads may change on resume (a speed setting, not a training one): the same bits as the uninterrupted run.
+    const resumed = await mlp(['train', '--resume', `${cut}.ckpt`, '--threads', '2']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming .* at epoch \d+, batch \d+/);
     const a = loadModel(new Uint8Array(readFileSync(full))).model;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
 import { MLP } from './mlp.js';
+import { TOL, expectClose } from './testing/expect-close.js';
 
 const d = { inputs: Uint8Array.from([0, 255, 51, 102, 255, 0]), labels: [1, 0, 2], count: 3, inputSize: 2 };
 
@@ -31,13 +32,24 @@ describe('datasets', () => {
     expect(() => checkDataset({ ...d, inputSize: 0 })).toThrow(/inputSize/);
   });
   it('evaluates a model over a dataset in batches, keeping outputs on request', () => {
+    // Hand-set weights: z = (x0, x1, 0) for x = pixels / 255, so the classes and the loss can be worked out by hand.
     const m = new MLP({ layers: [2, 3], output: 'softmax', loss: 'ce' }, { seed: 1 });
+    m.W[0]!.set([1, 0, 0, 1, 0, 0]);
+    m.b[0]!.fill(0);
     const e = evaluate(m, { ...d, scaling: { mul: 1 / 255, add: 0 } }, { batchSize: 2, keepOutputs: true });
     expect(e.count).toBe(3);
-    expect(e.outputs!.length).toBe(9);
-    const p = e.predictions;
-    expect(e.accuracy).toBeCloseTo([0, 1, 2].filter((i) => p[i] === d.labels[i]).length / 3, 10);
-    expect(Number.isFinite(e.loss)).toBe(true);
+    // Rows x = (0, 1), (0.2, 0.4), (1, 0) with labels 1, 0, 2: predicted 1, 1, 0, so one of three is right.
+    const x = [0, 1, 0.2, 0.4, 1, 0];
+    const out = m.predict(x, 3);
+    const argmax = [0, 1, 2].map((r) => [0, 1, 2].reduce((best, k) => (out[r * 3 + k]! > out[r * 3 + best]! ? k : best), 0));
+    expect(argmax).toEqual([1, 1, 0]);
+    expect(Array.from(e.predictions)).toEqual(argmax);
+    expect(e.accuracy).toBe(1 / 3);
+    expectClose(e.outputs!, out, TOL.f32, 'outputs');
+    // Cross-entropy −log softmax(z)[label], averaged: z rows (0, 1, 0), (0.2, 0.4, 0), (1, 0, 0).
+    const E = Math.E;
+    const expected = (-Math.log(E / (E + 2)) - Math.log(Math.exp(0.2) / (Math.exp(0.2) + Math.exp(0.4) + 1)) - Math.log(1 / (E + 2))) / 3;
+    expectClose([e.loss], [expected], TOL.f32, 'loss');
     expect(() => evaluate(m, { ...d, inputSize: 1, inputs: new Uint8Array(3) })).toThrow(/expects 2/);
   });
 });

@@ -1,7 +1,7 @@
 // The one file format for models and resumable checkpoints (bytes in, bytes out; works in browsers too).
 // Layout and rules are documented in the package README ("File format"); this file is the only reader and writer.
 import { type FullConfig, MLP, resolveConfig } from './mlp.js';
-import type { TrainerSnapshot } from './train.js';
+import { type TrainerSnapshot, checkTrainerState } from './train.js';
 
 export const MAGIC = 'MLPW';
 export const FORMAT_VERSION = 1;
@@ -19,9 +19,11 @@ interface Header {
   config: FullConfig;
   tensors: TensorEntry[];
   meta: ModelMeta;
-  /** Checkpoints only: the trainer state other than tensors. */
+  /** Checkpoints only: the trainer state other than tensors (dtype, backend and threads are optional: newer files). */
   trainer?: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity'> & { hasVelocity: boolean };
 }
+
+const KINDS: readonly Header['kind'][] = ['model', 'checkpoint'];
 
 /** Every load failure: a message saying what is wrong with the file. */
 export class ModelFormatError extends Error {
@@ -48,7 +50,40 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** A short description of a value for error messages: its type or class. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  const an = (w: string) => `${/^[aeiou]/i.test(w) ? 'an' : 'a'} ${w}`;
+  if (typeof v !== 'object') return an(typeof v);
+  const name = (v as object).constructor?.name;
+  return name && name !== 'Object' ? an(name) : 'a plain object';
+}
+
+/** Saving refuses what loading would refuse: wrong sizes, NaN/Inf values, and meta that is not JSON. */
 function encode(header: Header, tensors: ArrayLike<number>[]): Uint8Array {
+  header.meta ??= {};
+  if (typeof header.meta !== 'object' || Array.isArray(header.meta)) {
+    throw new TypeError(`meta must be a plain object of JSON values, got ${describe(header.meta)}`);
+  }
+  try {
+    JSON.stringify(header.meta);
+  } catch (e) {
+    throw new TypeError(`meta must be plain JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
+  }
+  header.tensors.forEach((entry, k) => {
+    const t = tensors[k]!;
+    const n = entry.shape.reduce((a, b) => a * b, 1);
+    if (t?.length !== n) {
+      throw new RangeError(`cannot save: tensor ${entry.name} has ${t?.length} values, but layers ${header.config.layers.join('-')} give it shape [${entry.shape}] = ${n}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(t[i])) {
+        throw new RangeError(
+          `cannot save: tensor ${entry.name} holds ${t[i]} at index ${i}; weights must be finite (if training diverged, retrain with a lower learning rate)`,
+        );
+      }
+    }
+  });
   let json = new TextEncoder().encode(JSON.stringify(header));
   const pad = (4 - ((12 + json.length) % 4)) % 4;
   if (pad) {
@@ -72,7 +107,12 @@ function encode(header: Header, tensors: ArrayLike<number>[]): Uint8Array {
 }
 
 function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } {
-  if (!(bytes instanceof Uint8Array)) throw new ModelFormatError('model data must be a Uint8Array');
+  if (!(bytes instanceof Uint8Array)) {
+    const hint = ArrayBuffer.isView(bytes)
+      ? 'view its bytes with new Uint8Array(data.buffer, data.byteOffset, data.byteLength)'
+      : 'wrap an ArrayBuffer as new Uint8Array(buffer)';
+    throw new ModelFormatError(`model data must be a Uint8Array, got ${describe(bytes)}; ${hint}`);
+  }
   if (bytes.length < 16) throw new ModelFormatError(`not a model file: only ${bytes.length} bytes`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (magic !== MAGIC) throw new ModelFormatError(`not a model file: it starts with ${JSON.stringify(magic)}, expected "${MAGIC}"`);
@@ -82,7 +122,11 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
     throw new ModelFormatError(`unsupported model file version ${version}; this library reads version ${FORMAT_VERSION}`);
   }
   const hlen = dv.getUint32(8, true);
-  if (12 + hlen + 4 > bytes.length) throw new ModelFormatError(`model file is truncated: its header needs ${hlen} bytes, the file has ${bytes.length}`);
+  if (12 + hlen + 4 > bytes.length) {
+    throw new ModelFormatError(
+      `model file is corrupt or truncated: its header length field says ${hlen} bytes, which cannot fit in the whole file (${bytes.length} bytes)`,
+    );
+  }
   let header: Header;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + hlen)));
@@ -91,6 +135,9 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
   }
   if (!header || typeof header !== 'object' || !Array.isArray(header.tensors) || typeof header.config !== 'object') {
     throw new ModelFormatError('model file header lacks its config or tensor list');
+  }
+  if (!KINDS.includes(header.kind)) {
+    throw new ModelFormatError(`model file kind ${JSON.stringify(header.kind)} is unknown; this library reads "model" and "checkpoint" files`);
   }
   let floats = 0;
   for (const t of header.tensors) {
@@ -118,7 +165,10 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
   return { header, tensors };
 }
 
-/** Build the model the header describes and check every tensor's shape against it. */
+/**
+ * Build the model the header describes and check the tensor list against it: the parameters W0, b0, W1, b1, …, then
+ * in a checkpoint with momentum their velocities v_W0, v_b0, …, each with its parameter's shape; nothing else.
+ */
 function modelFrom(header: Header, tensors: Float32Array[]): MLP {
   let config: FullConfig;
   try {
@@ -128,15 +178,28 @@ function modelFrom(header: Header, tensors: Float32Array[]): MLP {
   }
   const model = new MLP(config);
   const params = model.params();
-  for (const [i, p] of params.entries()) {
+  const np = params.length;
+  const count = header.tensors.length;
+  const allowed = header.kind === 'checkpoint' ? [np, 2 * np] : [np];
+  if (count > np && !allowed.includes(count)) {
+    throw new ModelFormatError(
+      `${header.kind} file has ${count} tensors, but layers ${config.layers.join('-')} need ${allowed.join(' or ')}` +
+        (header.kind === 'checkpoint' ? ` (${np} parameters, then their ${np} velocities with momentum)` : ` (${np} parameters)`),
+    );
+  }
+  const expect = (i: number, name: string, shape: readonly number[]) => {
     const entry = header.tensors[i];
-    if (!entry || entry.name !== p.name || entry.shape.join('x') !== p.shape.join('x')) {
+    if (!entry || entry.name !== name || entry.shape.join('x') !== shape.join('x')) {
       throw new ModelFormatError(
-        `model file tensor ${i} is ${entry ? `${entry.name} [${entry.shape}]` : 'missing'}, but layers ${config.layers.join('-')} need ${p.name} [${p.shape}]`,
+        `model file tensor ${i} is ${entry ? `${entry.name} [${entry.shape}]` : 'missing'}, but layers ${config.layers.join('-')} need ${name} [${shape}]`,
       );
     }
+  };
+  for (const [i, p] of params.entries()) {
+    expect(i, p.name, p.shape);
     p.data.set(tensors[i]!);
   }
+  if (count === 2 * np) for (const [i, p] of params.entries()) expect(np + i, `v_${p.name}`, p.shape);
   return model;
 }
 
@@ -144,8 +207,11 @@ function paramEntries(model: MLP): TensorEntry[] {
   return model.params().map((p) => ({ name: p.name, shape: [...p.shape] }));
 }
 
-/** Serialize a model (and optional metadata) to bytes. */
+/** Serialize a model (and optional metadata) to bytes. Throws, writing nothing, for NaN/Inf weights or non-JSON meta. */
 export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
+  if (typeof (model as Partial<MLP> | null)?.params !== 'function' || typeof model.config !== 'object') {
+    throw new TypeError(`saveModel needs an MLP, got ${describe(model)}`);
+  }
   const params = model.params();
   return encode({ kind: 'model', config: model.config, tensors: paramEntries(model), meta }, params.map((p) => p.data));
 }
@@ -156,17 +222,38 @@ export function loadModel(bytes: Uint8Array): { model: MLP; meta: ModelMeta; kin
   return { model: modelFrom(header, tensors), meta: header.meta ?? {}, kind: header.kind };
 }
 
-/** Serialize a trainer snapshot: a model file that also holds optimizer, PRNG and cursor state. */
+/**
+ * Serialize a trainer snapshot: a model file that also holds optimizer, PRNG and cursor state. Throws, writing
+ * nothing, for a snapshot that could not be loaded back (inconsistent state, wrong tensor sizes, NaN/Inf values).
+ */
 export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8Array {
-  const model = new MLP(s.config);
-  const entries = paramEntries(model);
-  const tensors: ArrayLike<number>[] = [...s.params];
-  if (s.velocity) {
-    entries.push(...entries.map((e) => ({ name: `v_${e.name}`, shape: e.shape })));
-    tensors.push(...s.velocity);
+  if (typeof (s as Partial<{ snapshot: unknown }> | null)?.snapshot === 'function') {
+    throw new TypeError('saveCheckpoint needs a snapshot, got a Trainer: pass trainer.snapshot()');
   }
-  const { config, params, velocity, ...rest } = s;
-  return encode({ kind: 'checkpoint', config, tensors: entries, meta, trainer: { ...rest, hasVelocity: velocity !== null } }, tensors);
+  if (s === null || typeof s !== 'object' || typeof s.config !== 'object' || !Array.isArray(s.params)) {
+    throw new TypeError(`saveCheckpoint needs a snapshot from trainer.snapshot(), got ${describe(s)}`);
+  }
+  try {
+    checkTrainerState(s);
+  } catch (e) {
+    throw new RangeError(`cannot save the checkpoint: ${(e as Error).message}`);
+  }
+  const model = new MLP(s.config, { backend: 'js' }); // only for its tensor names and shapes
+  const entries = paramEntries(model);
+  const np = entries.length;
+  const velocity = s.velocity ?? null;
+  for (const [list, what] of [[s.params, 'parameter'], [velocity, 'velocity']] as const) {
+    if (list && list.length !== np) {
+      throw new RangeError(`cannot save the checkpoint: it has ${list.length} ${what} tensors, layers ${model.config.layers.join('-')} need ${np}`);
+    }
+  }
+  const tensors: ArrayLike<number>[] = [...s.params];
+  if (velocity) {
+    entries.push(...entries.map((e) => ({ name: `v_${e.name}`, shape: e.shape })));
+    tensors.push(...velocity);
+  }
+  const { config: _config, params: _params, velocity: _velocity, ...rest } = s;
+  return encode({ kind: 'checkpoint', config: model.config, tensors: entries, meta, trainer: { ...rest, hasVelocity: velocity !== null } }, tensors);
 }
 
 /** Read a checkpoint back into a snapshot for Trainer.restore. A plain model file is rejected with a clear message. */
@@ -175,10 +262,22 @@ export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; 
   if (header.kind !== 'checkpoint' || !header.trainer) {
     throw new ModelFormatError('this is a model file, not a resumable checkpoint (it has no training state)');
   }
+  if (typeof header.trainer !== 'object' || Array.isArray(header.trainer)) throw new ModelFormatError('checkpoint trainer state must be an object');
   const model = modelFrom(header, tensors);
   const np = model.params().length;
   const { hasVelocity, ...trainer } = header.trainer;
-  if (tensors.length !== (hasVelocity ? 2 * np : np)) throw new ModelFormatError('checkpoint has the wrong number of tensors');
+  if (typeof hasVelocity !== 'boolean') throw new ModelFormatError(`checkpoint trainer state needs hasVelocity true or false, got ${hasVelocity}`);
+  if (tensors.length !== (hasVelocity ? 2 * np : np)) {
+    throw new ModelFormatError(
+      `checkpoint has ${tensors.length} tensors, but its trainer state says ${hasVelocity ? `it has momentum velocity: ${2 * np} expected` : `it has no momentum velocity: ${np} expected`}`,
+    );
+  }
+  try {
+    checkTrainerState(trainer);
+  } catch (e) {
+    throw new ModelFormatError(`checkpoint trainer state is invalid: ${(e as Error).message}`);
+  }
+  model.dispose();
   const snapshot: TrainerSnapshot = {
     ...trainer,
     config: model.config,

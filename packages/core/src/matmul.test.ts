@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemmJs, gemmNaive, gemmWasm, matmul, matmulNaive } from './matmul.js';
 import { Rng } from './rng.js';
-import { TOL, expectClose } from './testing/expect-close.js';
+import { TOL, closeness, expectClose } from './testing/expect-close.js';
 import { tensor } from './tensor.js';
 
 const rng = new Rng(42);
@@ -92,16 +92,21 @@ describe('matmul', () => {
     expect(() => matmul(tensor([2]), tensor([2, 3]), tensor([3, 2]))).toThrow(/2-D/);
   });
 
-  it('raw gemm kernels agree on float64 buffers too (gemmWasm takes the JS kernel for them)', () => {
-    const a = Float64Array.from({ length: 15 }, () => rng.normal());
-    const b = Float64Array.from({ length: 20 }, () => rng.normal());
-    const o1 = new Float64Array(12);
-    const o2 = new Float64Array(12);
-    const o3 = new Float64Array(12);
-    gemmNaive(o1, a, b, 3, 4, 5, false, true);
-    gemmJs(o2, a, b, 3, 4, 5, false, true);
-    gemmWasm(o3, a, b, 3, 4, 5, false, true);
-    expectClose(o2, o1, TOL.f64);
-    expect(o3).toEqual(o2);
+  it('gemmJs and gemmWasm on float64 buffers match the naive kernel to float64 precision (no float32 rounding)', () => {
+    for (const [tA, tB] of flags) {
+      // Values that float32 cannot hold, so a kernel that rounded through float32 would miss TOL.f64 by far.
+      const a = Float64Array.from({ length: 15 }, () => rng.normal() / 3);
+      const b = Float64Array.from({ length: 20 }, () => rng.normal() / 3);
+      const ref = new Float64Array(12);
+      gemmNaive(ref, a, b, 3, 4, 5, tA, tB);
+      for (const [name, kernel] of [['gemmJs', gemmJs], ['gemmWasm', gemmWasm]] as const) {
+        const out = new Float64Array(12).fill(Number.NaN);
+        kernel(out, a, b, 3, 4, 5, tA, tB);
+        expectClose(out, ref, TOL.f64, `${name} float64 (transA=${tA}, transB=${tB})`);
+      }
+      const rounded = new Float32Array(12);
+      gemmNaive(rounded, Float32Array.from(a), Float32Array.from(b), 3, 4, 5, tA, tB);
+      expect(closeness(rounded, ref, TOL.f64).excess, 'float32 rounding must fail TOL.f64').toBeGreaterThan(0);
+    }
   });
 });

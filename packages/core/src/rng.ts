@@ -1,5 +1,6 @@
-// Seeded PRNG (xoshiro128**, seeded by splitmix32) with snapshot/restore; the only randomness the library uses.
-// Not cryptographic. Same seed → same stream on every platform (integer ops only; floats derived exactly).
+// Seeded PRNG (xoshiro128**, seeded by splitmix32) with snapshot/restore; the only randomness the library uses. Not
+// cryptographic. Same seed → same integers, float() and int() on every engine; normal() uses Math.log/Math.cos, whose
+// last bits are engine-defined, so it is bit-identical only on the same engine (tests run on V8: Node and Chromium).
 
 /** The whole generator state: four uint32 words. Plain data, safe to JSON.stringify. */
 export type RngState = [number, number, number, number];

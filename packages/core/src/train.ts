@@ -1,8 +1,9 @@
 // The training loop: seeded shuffling, minibatch SGD, per-batch and per-epoch reports, stop/pause and exact resume.
 // It schedules work and keeps state; the maths lives in mlp.ts and sgd.ts, persistence in format.ts.
+import { BACKENDS, type BackendName, backendAvailable } from './backend.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
-import { type FullConfig, MLP } from './mlp.js';
+import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
 import { SGD, checkSGDOptions } from './sgd.js';
 import type { FloatArray } from './tensor.js';
@@ -31,6 +32,8 @@ export interface BatchReport {
   /** Accuracy on this batch, measured during its forward pass (before the update). */
   accuracy: number;
   lr: number;
+  /** Seconds this batch took to train (gather, forward, backward, update); they add up to the epoch's `seconds`. */
+  seconds: number;
 }
 
 export interface EpochReport {
@@ -74,6 +77,13 @@ export interface TrainerSnapshot {
   epochRng: RngState;
   running: { lossSum: number; correct: number; seen: number; seconds: number };
   history: EpochReport[];
+  /**
+   * The network's storage type, backend and thread count, which restore() reuses. Absent in snapshots from older
+   * versions: those restore with the defaults (float32, getBackend(), getThreads()).
+   */
+  dtype?: 'float32' | 'float64';
+  backend?: BackendName;
+  threads?: number;
 }
 
 /** Thrown when the loss becomes NaN or ±Infinity. Parameters are left as they were before the failing batch's update. */
@@ -112,12 +122,70 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 function resolveOptions(o: TrainOptions): Required<TrainOptions> {
+  if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
   const sgd = checkSGDOptions(o);
   const full = { ...sgd, epochs: o.epochs, batchSize: o.batchSize, lrDecay: o.lrDecay ?? 1, seed: o.seed ?? 0, shuffle: o.shuffle ?? true };
   if (!Number.isInteger(full.epochs) || full.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(full.batchSize) || full.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${o.batchSize}`);
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
+  if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
+  if (typeof full.shuffle !== 'boolean') throw new RangeError(`shuffle must be true or false, got ${full.shuffle}`);
   return full;
+}
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Check the trainer state of a snapshot apart from its tensors and dataset: options, cursor, shuffle state, running
+ * sums, history and the optional dtype/backend/threads. Throws a RangeError saying what is wrong; returns the options
+ * resolved. Trainer.restore calls it, and loadCheckpoint (turning the error into a ModelFormatError).
+ */
+export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity'>): Required<TrainOptions> {
+  if (typeof s !== 'object' || s === null) throw new RangeError(`trainer state must be an object from trainer.snapshot(), got ${s}`);
+  if (typeof s.options !== 'object' || s.options === null) throw new RangeError('options (the training settings: epochs, batchSize, lr, …) are missing');
+  let options: Required<TrainOptions>;
+  try {
+    options = resolveOptions(s.options);
+  } catch (e) {
+    throw new RangeError(`training options are invalid: ${(e as Error).message}`);
+  }
+  if (!isCount(s.epoch) || s.epoch > options.epochs) {
+    throw new RangeError(`epoch must be an integer from 0 to ${options.epochs} (the options' epochs), got ${s.epoch}`);
+  }
+  if (!isCount(s.batch)) throw new RangeError(`batch must be a non-negative integer, got ${s.batch}`);
+  if (s.epoch === options.epochs && s.batch !== 0) throw new RangeError(`all ${options.epochs} epochs are finished, so batch must be 0, got ${s.batch}`);
+  try {
+    Rng.fromState(s.epochRng);
+  } catch (e) {
+    throw new RangeError(`shuffle generator state (epochRng) is invalid: ${(e as Error).message}`);
+  }
+  const r = s.running;
+  if (typeof r !== 'object' || r === null) throw new RangeError('running sums (running: { lossSum, correct, seen, seconds }) are missing');
+  for (const k of ['lossSum', 'correct', 'seen', 'seconds'] as const) {
+    if (!isFiniteNumber(r[k])) throw new RangeError(`running.${k} must be a finite number, got ${r[k]}`);
+  }
+  if (!isCount(r.seen) || !isCount(r.correct) || r.correct > r.seen) {
+    throw new RangeError(`running counts must be integers with 0 ≤ correct ≤ seen, got correct ${r.correct}, seen ${r.seen}`);
+  }
+  if (!Array.isArray(s.history)) throw new RangeError(`history must be an array of epoch reports, got ${typeof s.history}`);
+  if (s.history.length !== s.epoch) {
+    throw new RangeError(`history has ${s.history.length} epoch reports, but ${s.epoch} epochs are finished (one report each)`);
+  }
+  s.history.forEach((h, i) => {
+    if (typeof h !== 'object' || h === null) throw new RangeError(`history[${i}] must be an epoch report object, got ${h}`);
+    if (h.epoch !== i + 1) throw new RangeError(`history[${i}].epoch must be ${i + 1}, got ${h.epoch}`);
+    for (const k of ['loss', 'trainAccuracy', 'seconds', 'evalSeconds', 'lr'] as const) {
+      if (!isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number, got ${h[k]}`);
+    }
+    for (const k of ['validationLoss', 'validationAccuracy'] as const) {
+      if (h[k] !== undefined && !isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number when present, got ${h[k]}`);
+    }
+  });
+  if (s.dtype !== undefined && s.dtype !== 'float32' && s.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${s.dtype}`);
+  if (s.backend !== undefined && !BACKENDS.includes(s.backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${s.backend}`);
+  if (s.threads !== undefined && s.threads !== 1 && s.threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${s.threads}`);
+  return options;
 }
 
 export class Trainer {
@@ -163,26 +231,54 @@ export class Trainer {
     this.perm = this.shuffled();
   }
 
-  /** Continue from a snapshot (from snapshot() or a checkpoint file) on the same data. */
-  static restore(s: TrainerSnapshot, train: Dataset, validation?: Dataset): Trainer {
-    const model = new MLP(s.config);
-    const params = model.params();
-    if (s.params.length !== params.length) throw new RangeError(`snapshot has ${s.params.length} parameter tensors, the network needs ${params.length}`);
-    params.forEach((p, i) => {
-      const src = s.params[i]!;
-      if (src.length !== p.data.length) throw new RangeError(`snapshot tensor ${p.name} has ${src.length} values, expected ${p.data.length}`);
-      p.data.set(src);
-    });
-    const t = new Trainer(model, train, s.options, validation);
-    if (s.velocity) t.optimizer.velocity = s.velocity.map((v) => Float32Array.from(v));
-    t.epoch = s.epoch;
-    t.batch = s.batch;
-    t.rng = Rng.fromState(s.epochRng);
-    t.epochRng = s.epochRng;
-    t.perm = t.shuffled();
-    t.running = { ...s.running };
-    t.history.push(...s.history.map((h) => ({ ...h })));
-    return t;
+  /**
+   * Continue from a snapshot (from snapshot() or a checkpoint file) on the same data, with the snapshot's dtype,
+   * backend and threads (a backend that cannot run here falls back to getBackend(): the same maths, not bit-identical).
+   * `options` overrides backend and threads. Throws a RangeError saying what is wrong with an inconsistent snapshot.
+   */
+  static restore(s: TrainerSnapshot, train: Dataset, validation?: Dataset, options: Pick<MLPOptions, 'backend' | 'threads'> = {}): Trainer {
+    const bad = (msg: string) => new RangeError(`Trainer.restore: the snapshot is unusable: ${msg}`);
+    if (typeof s !== 'object' || s === null) throw bad(`expected an object from trainer.snapshot() or loadCheckpoint(), got ${s}`);
+    try {
+      checkTrainerState(s);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    const backend = options.backend ?? (s.backend && backendAvailable(s.backend) ? s.backend : undefined);
+    const model = new MLP(s.config, { dtype: s.dtype, backend, threads: options.threads ?? s.threads });
+    try {
+      const params = model.params();
+      const checkTensors = (list: readonly ArrayLike<number>[], what: string, prefix: string): void => {
+        if (!Array.isArray(list) || list.length !== params.length) {
+          throw bad(`it has ${Array.isArray(list) ? list.length : 'no'} ${what} tensors, the network ${model.config.layers.join('-')} needs ${params.length}`);
+        }
+        params.forEach((p, i) => {
+          const n = list[i]?.length;
+          if (n !== p.data.length) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.data.length}`);
+        });
+      };
+      checkTensors(s.params, 'parameter', '');
+      if (s.velocity) checkTensors(s.velocity, 'velocity', 'v_');
+      params.forEach((p, i) => p.data.set(s.params[i]!));
+      const t = new Trainer(model, train, s.options, validation);
+      if (s.epoch < t.options.epochs && s.batch >= t.batchesPerEpoch) {
+        throw bad(
+          `its batch ${s.batch} is past the end of an epoch: this data makes ${t.batchesPerEpoch} batches of ${t.options.batchSize} (restore on the data it was trained on)`,
+        );
+      }
+      if (s.velocity) t.optimizer.velocity = s.velocity.map((v) => Float32Array.from(v));
+      t.epoch = s.epoch;
+      t.batch = s.batch;
+      t.rng = Rng.fromState(s.epochRng);
+      t.epochRng = [...s.epochRng];
+      t.perm = t.shuffled();
+      t.running = { ...s.running };
+      t.history.push(...s.history.map((h) => ({ ...h })));
+      return t;
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
   }
 
   get batchesPerEpoch(): number {
@@ -202,7 +298,10 @@ export class Trainer {
     this.options.lr = lr;
   }
 
-  /** Ask run() to return 'paused' after the current batch. */
+  /**
+   * Ask run() to return 'paused' after the current batch, or before its first batch when it is not running yet.
+   * The request stands until a run honours it; a run that ends otherwise (done, stopped, thrown) drops it.
+   */
   pause(): void {
     this.pauseRequested = true;
   }
@@ -236,8 +335,9 @@ export class Trainer {
     this.running.lossSum += loss * n;
     this.running.correct += correct;
     this.running.seen += n;
-    this.running.seconds += (now() - t0) / 1000;
-    const batch: BatchReport = { epoch: this.epoch + 1, batch: this.batch + 1, batches: this.batchesPerEpoch, size: n, loss, accuracy: correct / n, lr };
+    const seconds = (now() - t0) / 1000;
+    this.running.seconds += seconds;
+    const batch: BatchReport = { epoch: this.epoch + 1, batch: this.batch + 1, batches: this.batchesPerEpoch, size: n, loss, accuracy: correct / n, lr, seconds };
     this.batch++;
     if (this.batch < this.batchesPerEpoch) return { batch };
     return { batch, epoch: this.finishEpoch(lr) };
@@ -245,24 +345,24 @@ export class Trainer {
 
   /** Train until done, paused or aborted. Resolves with why it returned; throws DivergenceError on NaN/Inf loss. */
   async run(options: RunOptions = {}): Promise<{ status: RunStatus; history: EpochReport[] }> {
-    this.pauseRequested = false;
     const yieldMs = options.yieldMs ?? 16;
     let lastYield = now();
-    while (!this.done) {
-      if (options.signal?.aborted) return { status: 'stopped', history: this.history };
-      if (this.pauseRequested) {
-        this.pauseRequested = false;
-        return { status: 'paused', history: this.history };
+    try {
+      while (!this.done) {
+        if (options.signal?.aborted) return { status: 'stopped', history: this.history };
+        if (this.pauseRequested) return { status: 'paused', history: this.history };
+        const r = this.step();
+        options.onBatch?.(r.batch);
+        if (r.epoch) options.onEpoch?.(r.epoch);
+        if (now() - lastYield >= yieldMs) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
       }
-      const r = this.step();
-      options.onBatch?.(r.batch);
-      if (r.epoch) options.onEpoch?.(r.epoch);
-      if (now() - lastYield >= yieldMs) {
-        await yieldToEventLoop();
-        lastYield = now();
-      }
+      return { status: 'done', history: this.history };
+    } finally {
+      this.pauseRequested = false; // honoured, or dropped because the run ended otherwise
     }
-    return { status: 'done', history: this.history };
   }
 
   /** A deep copy of the whole training state; Trainer.restore(snapshot, data) continues bit-identically. */
@@ -277,6 +377,9 @@ export class Trainer {
       epochRng: [...this.epochRng] as RngState,
       running: { ...this.running },
       history: this.history.map((h) => ({ ...h })),
+      dtype: this.model.dtype,
+      backend: this.model.backend,
+      threads: this.model.threads,
     };
   }
 

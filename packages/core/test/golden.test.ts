@@ -1,8 +1,8 @@
 // Compares forward outputs, losses, gradients and two SGD steps with values computed independently by numpy
-// (tools/golden/make_golden.py → test/golden.json). Float32 library vs float64 reference, TOL.golden.
+// (tools/golden/make_golden.py → test/golden.json), on every backend. Float32 library vs float64 reference, TOL.golden.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MLP, type MLPConfig, SGD } from '../src/index.js';
+import { BACKENDS, type BackendName, MLP, type MLPConfig, SGD, backendAvailable } from '../src/index.js';
 import { TOL, expectClose } from '../src/testing/expect-close.js';
 
 interface GoldenCase {
@@ -16,10 +16,21 @@ interface GoldenCase {
   labels: number[];
   expected: { output: number[]; loss: number; dW: number[][]; db: number[][]; W_after: number[][]; b_after: number[][] };
 }
-const golden = JSON.parse(readFileSync(new URL('./golden.json', import.meta.url), 'utf8')) as { version: number; cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(new URL('./golden.json', import.meta.url), 'utf8')) as { version: number; generator: string; cases: GoldenCase[] };
+const generator = readFileSync(new URL('../../../tools/golden/make_golden.py', import.meta.url), 'utf8');
 
-function setup(c: GoldenCase) {
-  const m = new MLP(c.config);
+/** The cases this suite relies on, by name: each covers something the others do not. */
+const CASES = [
+  'seed-like sigmoid/sigmoid/mse',
+  'relu/softmax/ce, two hidden layers',
+  'tanh/sigmoid/ce (binary per output)',
+  'tanh/softmax/mse',
+  'relu/sigmoid/mse, L2 without momentum',
+];
+const backends = BACKENDS.filter((b) => backendAvailable(b));
+
+function setup(c: GoldenCase, backend: BackendName) {
+  const m = new MLP(c.config, { backend });
   c.W.forEach((w, l) => m.W[l]!.set(w));
   c.b.forEach((b, l) => m.b[l]!.set(b));
   const out = m.outputSize;
@@ -31,37 +42,75 @@ function setup(c: GoldenCase) {
   return { m, x, y };
 }
 
+function sgdSteps(c: GoldenCase, backend: BackendName, sgd = c.sgd) {
+  const { m, x, y } = setup(c, backend);
+  const opt = new SGD(sgd);
+  for (let s = 0; s < c.sgd.steps; s++) {
+    m.gradient(x, y, c.batch);
+    opt.step(m);
+  }
+  return m;
+}
+
 describe('golden values from numpy', () => {
-  it('has the expected file version', () => expect(golden.version).toBe(1));
-
-  for (const c of golden.cases) {
-    it(`${c.name}: forward, loss, gradients`, () => {
-      const { m, x, y } = setup(c);
-      const loss = m.gradient(x, y, c.batch);
-      expectClose(m.activations(m.depth - 1).subarray(0, c.batch * m.outputSize), c.expected.output, TOL.golden, 'output');
-      expectClose([loss], [c.expected.loss], TOL.golden, 'loss');
-      c.expected.dW.forEach((dw, l) => expectClose(m.dW[l]!, dw, TOL.golden, `dW${l}`));
-      c.expected.db.forEach((db, l) => expectClose(m.db[l]!, db, TOL.golden, `db${l}`));
-    });
-
-    it(`${c.name}: two SGD steps with momentum and L2`, () => {
-      const { m, x, y } = setup(c);
-      const opt = new SGD(c.sgd);
-      for (let s = 0; s < c.sgd.steps; s++) {
-        m.gradient(x, y, c.batch);
-        opt.step(m);
+  it('golden.json is what the generator writes now: same version, the same cases in order, from numpy', () => {
+    expect(golden.version).toBe(Number(/^VERSION = (\d+)$/m.exec(generator)?.[1]));
+    expect(golden.cases.map((c) => c.name)).toEqual([...generator.matchAll(/^\s+case\("([^"]+)"/gm)].map((m) => m[1]));
+    expect(golden.cases.map((c) => c.name)).toEqual(CASES);
+    expect(golden.generator).toMatch(/^tools\/golden\/make_golden\.py \(numpy [\d.]+, float64\)$/);
+    // Each case's arrays have the sizes its layers and batch imply (a half-written file fails here, not later).
+    for (const c of golden.cases) {
+      const L = c.config.layers;
+      expect(c.x.length, c.name).toBe(c.batch * L[0]!);
+      expect(c.labels.length, c.name).toBe(c.batch);
+      expect(c.expected.output.length, c.name).toBe(c.batch * L.at(-1)!);
+      for (const key of ['W', 'dW', 'W_after'] as const) {
+        const list = key === 'W' ? c.W : c.expected[key];
+        expect(list.map((w) => w.length), `${c.name} ${key}`).toEqual(L.slice(1).map((out, l) => out * L[l]!));
       }
-      c.expected.W_after.forEach((w, l) => expectClose(m.W[l]!, w, TOL.golden, `W${l} after`));
-      c.expected.b_after.forEach((b, l) => expectClose(m.b[l]!, b, TOL.golden, `b${l} after`));
-    });
+    }
+  });
+
+  it('covers L2 decay without momentum (the plain update W −= lr·(g + λW)) as well as with it', () => {
+    const byName = new Map(golden.cases.map((c) => [c.name, c]));
+    expect(byName.get('relu/sigmoid/mse, L2 without momentum')!.sgd).toMatchObject({ momentum: 0, l2: 0.05 });
+    expect(golden.cases.filter((c) => c.sgd.momentum > 0 && c.sgd.l2 > 0)).not.toHaveLength(0);
+  });
+
+  for (const backend of backends) {
+    for (const name of CASES) {
+      const c = golden.cases.find((k) => k.name === name)!;
+      it(`${name} [${backend}]: forward, loss, gradients`, () => {
+        const { m, x, y } = setup(c, backend);
+        const loss = m.gradient(x, y, c.batch);
+        expectClose(m.activations(m.depth - 1).subarray(0, c.batch * m.outputSize), c.expected.output, TOL.golden, 'output');
+        expectClose([loss], [c.expected.loss], TOL.golden, 'loss');
+        c.expected.dW.forEach((dw, l) => expectClose(m.dW[l]!, dw, TOL.golden, `dW${l}`));
+        c.expected.db.forEach((db, l) => expectClose(m.db[l]!, db, TOL.golden, `db${l}`));
+      });
+
+      it(`${name} [${backend}]: ${c.sgd.steps} SGD steps (lr ${c.sgd.lr}, momentum ${c.sgd.momentum}, l2 ${c.sgd.l2})`, () => {
+        const m = sgdSteps(c, backend);
+        c.expected.W_after.forEach((w, l) => expectClose(m.W[l]!, w, TOL.golden, `W${l} after`));
+        c.expected.b_after.forEach((b, l) => expectClose(m.b[l]!, b, TOL.golden, `b${l} after`));
+      });
+    }
   }
 
   it('detects a wrong gradient (the comparison can fail)', () => {
     const c = golden.cases[0]!;
-    const { m, x, y } = setup(c);
+    const { m, x, y } = setup(c, 'naive');
     m.gradient(x, y, c.batch);
     const bad = Float32Array.from(m.dW[0]!);
     bad[0]! *= 1.01;
     expect(() => expectClose(bad, c.expected.dW[0]!, TOL.golden, 'dW0')).toThrow(/element 0/);
+  });
+
+  it('detects a missing L2 term or stray momentum in the plain update (the comparison can fail)', () => {
+    const c = golden.cases.find((k) => k.name === 'relu/sigmoid/mse, L2 without momentum')!;
+    for (const wrong of [{ ...c.sgd, l2: 0 }, { ...c.sgd, momentum: 0.5 }]) {
+      const m = sgdSteps(c, 'naive', wrong);
+      expect(() => expectClose(m.W[0]!, c.expected.W_after[0]!, TOL.golden, 'W0 after')).toThrow(/W0 after: element/);
+    }
   });
 });

@@ -122,7 +122,8 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   if (flags.threads !== undefined) setThreads(flags.threads);
   try {
     if (checkpoint) {
-      trainer = Trainer.restore(checkpoint.snapshot, trainData, validData);
+      // The run's own thread count unless --threads says otherwise (the results are the same bits either way).
+      trainer = Trainer.restore(checkpoint.snapshot, trainData, validData, flags.threads !== undefined ? { threads: flags.threads } : {});
       out.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}, batch ${trainer.batch + 1}`);
     } else {
       const model = new MLP(
