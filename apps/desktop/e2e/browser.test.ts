@@ -391,25 +391,30 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   });
 
   it('changes the learning rate, keeps each run for comparison and overlays the selected ones', async () => {
-    // A cheap second run (the seed network, 2 epochs at learning rate 0.5) beside the opened 5-epoch model; its rate
-    // is lowered to 0.25 while it runs (paused, as a learner would, but the run stays live).
-    await page.fill('#epochs', '2');
+    // A short second run of the seed network at learning rate 0.5, lowered to 0.25 while it runs (paused, as a learner
+    // would, but the run stays live), then stopped after the next epoch. 50 epochs are set so that it cannot finish
+    // before the pause lands; it is stopped after a few.
+    await page.fill('#epochs', '50');
     await page.fill('#lr', '0.5');
     await page.press('#lr', 'Tab');
     await page.click('#start');
-    await page.waitForFunction(() => /epoch \d\/2 · batch \d+\//.test(document.getElementById('epoch-progress')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /epoch \d+\/50 · batch \d+\//.test(document.getElementById('epoch-progress')!.textContent ?? ''), undefined, { timeout: 60_000 });
     await page.click('#pause');
     await page.locator('#run-state[data-state="paused"]').waitFor();
-    const pausedIn = Number(/epoch (\d)\//.exec(await text('#epoch-progress'))![1]);
+    const pausedIn = Number(/epoch (\d+)\//.exec(await text('#epoch-progress'))![1]);
     expect(await page.locator('#lr').isEnabled()).toBe(true);
     await page.fill('#lr', '0.25');
     await page.press('#lr', 'Tab');
     await page.click('#resume');
-    await page.locator('#run-state[data-state="done"]').waitFor({ timeout: 120_000 });
+    await page.waitForFunction((p) => Number(new RegExp(`epoch (\\d+)/50`).exec(document.getElementById('epoch-progress')!.textContent ?? '')?.[1] ?? 0) >= p + 2, pausedIn, { timeout: 60_000 });
+    await page.click('#stop');
+    await page.locator('#run-state[data-state="stopped"]').waitFor();
     // The worker trained at each rate: every epoch report gives the rate its last batch used.
     await page.click('#tab-model');
-    await page.locator('#history-table tbody tr').nth(1).waitFor();
-    expect(await page.$$eval('#history-table td.lr', (t) => t.map((e) => e.textContent))).toEqual(pausedIn === 1 ? ['0.25', '0.25'] : ['0.5', '0.25']);
+    await page.locator('#history-table tbody tr').nth(pausedIn).waitFor();
+    const rates = await page.$$eval('#history-table td.lr', (t) => t.map((e) => e.textContent));
+    expect(rates.length).toBeGreaterThanOrEqual(pausedIn + 1);
+    expect(rates).toEqual([...Array(pausedIn - 1).fill('0.5'), ...Array(rates.length - pausedIn + 1).fill('0.25')]);
     await page.click('#tab-compare');
     await page.locator('#runs-table tbody tr').nth(1).waitFor();
     const rows = await page.$$eval('#runs-table tbody tr', (r) => r.map((e) => e.textContent));
