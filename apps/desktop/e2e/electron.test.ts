@@ -1,5 +1,6 @@
 // The real app under Electron, driven by playwright-core's _electron. Electron's binary comes from outside the
 // package registries, so where it was never downloaded (our CI) this test is skipped with the reason printed.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,16 @@ describe.skipIf(!bin.path)('the Electron app', () => {
     await page.press('#epochs', 'Tab');
     await expect.poll(() => page.evaluate(() => (window as unknown as { desktop: { loadSettings(): Promise<{ train: { epochs: number } } | null> } }).desktop.loadSettings().then((s) => s?.train.epochs))).toBe(7);
   });
+
+  it('runs once per data folder: a second start exits and the first keeps its one window', async () => {
+    const second = spawn(bin.path!, [APP_DIR, ...(process.platform === 'linux' ? ['--no-sandbox'] : [])], {
+      env: { ...process.env, MLP_DESKTOP_USER_DATA: userData },
+      stdio: 'ignore',
+    });
+    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(app.windows()).toHaveLength(1);
+  }, 30_000);
 
   it('refuses to navigate away from the app or open windows', async () => {
     // Neither target is a web link, so nothing is handed to the system browser either.

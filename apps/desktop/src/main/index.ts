@@ -113,7 +113,19 @@ app.on('web-contents-created', (_e, contents) => {
   });
 });
 
+// One running app per data folder: a second start focuses the first window instead of racing it over the settings
+// file and the dataset download.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+app.on('second-instance', () => {
+  const win = BrowserWindow.getAllWindows()[0];
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+
 app.whenReady().then(() => {
+  if (!primary) return;
   serveRenderer();
   wireIpc();
   createWindow();
