@@ -102,6 +102,81 @@ describe('wasm model buffers', () => {
   });
 });
 
+describe('plain SGD on the first layer\'s transposed weights (sgd_t)', () => {
+  // Odd widths reach the kernel's single-column and partial-vector tails; both thread counts; with and without L2.
+  const data = sparseImages(3, 37, 40, 0.3, 5);
+  const order = Array.from({ length: data.count }, (_, i) => (i * 7) % data.count);
+  const cfg: MLPConfig = { layers: [37, 13, 3], hidden: 'sigmoid', output: 'softmax', loss: 'ce' };
+
+  /** Six steps; `peek` runs between steps (reading W or dW, which brings them up to date). */
+  function train(threads: number, l2: number, peek: (m: MLP) => void, momentum = 0, backend: 'wasm' | 'naive' = 'wasm'): MLP {
+    const m = new MLP(cfg, { seed: 3, backend, threads });
+    const opt = new SGD({ lr: 0.3, l2, momentum });
+    const y = new Float32Array(40 * 3);
+    for (let step = 0; step < 6; step++) {
+      const start = (step * 40) % 120;
+      y.fill(0);
+      for (let r = 0; r < 40; r++) y[r * 3 + data.labels[order[start + r]!]!] = 1;
+      m.forwardRows(data.inputs as Uint8Array, order, start, 40, 1 / 255, 0.1);
+      m.loss(y, 40);
+      m.backward(y, 40);
+      peek(m);
+      opt.step(m);
+    }
+    return m;
+  }
+
+  it.each([
+    { threads: 1, l2: 0 },
+    { threads: 1, l2: 1e-3 },
+    { threads: 2, l2: 0 },
+    { threads: 2, l2: 1e-3 },
+  ])('gives the same bits as stepping W from dW and transposing it again: threads $threads, l2 $l2', ({ threads, l2 }) => {
+    const onWt = train(threads, l2, () => {});
+    // Reading dW and W before each step makes the step take the W path (dW written, W stepped, Wt made again).
+    const onW = train(threads, l2, (m) => {
+      expect(m.dW[0]!.some((g) => g !== 0)).toBe(true);
+      expect(m.W[0]!.length).toBe(13 * 37);
+    });
+    const a = onWt.params();
+    onW.params().forEach((p, i) => expect(a[i]!.data, p.name).toEqual(p.data));
+    expect(onWt.dW[0]).toEqual(onW.dW[0]); // the last gradient stays readable after a step that did not write it
+    onWt.dispose();
+    onW.dispose();
+  });
+
+  it('with momentum steps W as before, and agrees with the naive kernels', () => {
+    const wasm = train(2, 1e-3, () => {}, 0.9);
+    const naive = train(1, 1e-3, () => {}, 0.9, 'naive');
+    wasm.params().forEach((p, i) => expectClose(p.data, naive.params()[i]!.data, { atol: 1e-4, rtol: 1e-3 }, p.name));
+    wasm.dispose();
+  });
+
+  it('uses weights written through model.W between steps, and shows stepped weights when read', () => {
+    const wasm = train(1, 0, () => {});
+    const naive = new MLP(cfg, { seed: 3, backend: 'naive' });
+    naive.copyWeightsFrom(wasm); // W read through the getter: the stepped weights
+    const rows = Array.from({ length: 40 }, (_, i) => i);
+    const same = () => {
+      const a = Float32Array.from(wasm.forwardRows(data.inputs as Uint8Array, rows, 0, 40, 1 / 255, 0).subarray(0, 120));
+      expectClose(a, naive.forwardRows(data.inputs as Uint8Array, rows, 0, 40, 1 / 255, 0).subarray(0, 120), TOL.f32, 'outputs');
+    };
+    same();
+    for (const net of [wasm, naive]) {
+      net.W[0]!.fill(0.01, 0, 37); // unit 0 now sees every pixel the same
+      net.W[0]![37 * 5 + 2] = -3;
+    }
+    same();
+    // The float path reads W[0] directly: it must see the stepped weights too.
+    const x = Float32Array.from({ length: 40 * 37 }, (_, i) => Math.sin(i));
+    new SGD({ lr: 0.5 }).step(wasm); // a step on Wt (the last gradient is still in dWt form)
+    const got = Float32Array.from(wasm.forward(x, 40).subarray(0, 120)); // before anything reads W
+    naive.copyWeightsFrom(wasm);
+    expectClose(got, naive.forward(x, 40).subarray(0, 120), TOL.f32, 'float inputs after a step');
+    wasm.dispose();
+  });
+});
+
 describe('training with the wasm kernels', () => {
   const data = sparseImages(4, 150, 60, 0.2, 1);
   const valid = sparseImages(4, 150, 20, 0.2, 1);

@@ -109,12 +109,13 @@ export class MLP {
   readonly backend: BackendName;
   /** Threads the wasm kernels may use (1 or 2; 2 only where SharedArrayBuffer and workers exist). */
   readonly threads: number;
-  /** W[l]: (layers[l+1], layers[l]) row-major. */
-  readonly W: FloatArray[] = [];
   /** b[l]: (layers[l+1]). */
   readonly b: FloatArray[] = [];
-  readonly dW: FloatArray[] = [];
   readonly db: FloatArray[] = [];
+  // W and dW sit behind getters: with wasm, plain SGD steps the first layer's transposed weights and leaves W[0] and
+  // dW[0] to be written when read.
+  private readonly _W: FloatArray[] = [];
+  private readonly _dW: FloatArray[] = [];
 
   // Per-batch buffers, (capacity, layers[l+1]) each: pre-activations, activations, and deltas (dL/dz).
   private capacity = 0;
@@ -163,15 +164,38 @@ export class MLP {
       const fanOut = L[l + 1]!;
       const W = this.alloc(fanOut * fanIn);
       fillNormal(W, initStd(this.config.init, fanIn, fanOut, this.config.initStd), rng);
-      this.W.push(W);
+      this._W.push(W);
       this.b.push(this.alloc(fanOut));
-      this.dW.push(this.alloc(fanOut * fanIn));
+      this._dW.push(this.alloc(fanOut * fanIn));
       this.db.push(this.alloc(fanOut));
     }
     if (this.arena) {
       this.slots = this.params().map((p) => this.alloc(p.data.length));
       this.reserve(this.wasmRows());
     }
+  }
+
+  /**
+   * W[l]: (layers[l+1], layers[l]) row-major. With the wasm backend, plain SGD (no momentum) steps the first layer's
+   * transposed copy and W[0] is brought up to date here, when read; weights written through the returned arrays
+   * are then used from the next pass on. Read model.W each time: an array kept across training steps shows W[0] as
+   * it was when you got it, and writes to it after a step are not seen.
+   */
+  get W(): FloatArray[] {
+    if (this.sparse) {
+      this.refreshViews();
+      this.sparse.weights(this._W[0] as Float32Array);
+      this.sparse.weightsWritten();
+    }
+    return this._W;
+  }
+  /** dW[l]: the gradient of W[l] from the last backward(); with wasm, dW[0] is written when first read. */
+  get dW(): FloatArray[] {
+    if (this.sparse) {
+      this.refreshViews();
+      this.sparse.gradient();
+    }
+    return this._dW;
   }
 
   get inputSize(): number {
@@ -181,15 +205,15 @@ export class MLP {
     return this.config.layers[this.config.layers.length - 1]!;
   }
   get depth(): number {
-    return this.W.length;
+    return this._W.length;
   }
   /** Number of trainable values. */
   get parameterCount(): number {
-    return this.W.reduce((s, w) => s + w.length, 0) + this.b.reduce((s, b) => s + b.length, 0);
+    return this._W.reduce((s, w) => s + w.length, 0) + this.b.reduce((s, b) => s + b.length, 0);
   }
   /** Multiply-adds of one example's forward pass (backward costs about twice that). */
   get macsPerExample(): number {
-    return this.W.reduce((s, w) => s + w.length, 0);
+    return this._W.reduce((s, w) => s + w.length, 0);
   }
 
   /** Every parameter with its gradient, weights then bias per layer: W0, b0, W1, b1, … */
@@ -206,6 +230,12 @@ export class MLP {
   /** Make the per-batch buffers hold at least n rows. Allocates only when n grows. */
   reserve(n: number): void {
     if (n <= this.capacity) return;
+    if (this.sparse) {
+      // The first layer about to be replaced may hold the current W[0] and dW[0] in transposed form.
+      this.refreshViews();
+      this.sparse.gradient();
+      this.sparse.weights(this._W[0] as Float32Array);
+    }
     this.z = [];
     this.a = [];
     this.delta = [];
@@ -239,6 +269,7 @@ export class MLP {
     }
     this.input = x;
     this.sparseAdd = null;
+    this.sparse?.weights(this._W[0] as Float32Array); // the dense kernels read W[0] itself
     return this.forwardFrom(0, x, n);
   }
 
@@ -291,7 +322,7 @@ export class MLP {
     this.input = null;
     this.sparseAdd = add;
     const act = this.depth === 1 ? this.config.output : this.config.hidden;
-    this.sparse!.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this.W[0] as Float32Array, this.b[0] as Float32Array, add, act);
+    this.sparse!.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this._W[0] as Float32Array, this.b[0] as Float32Array, add, act);
     return this.forwardFrom(1, this.a[0]!, n);
   }
 
@@ -307,9 +338,9 @@ export class MLP {
     for (let l = l0; l < this.depth; l++) {
       const act = l === this.depth - 1 ? this.config.output : this.config.hidden;
       if (this.arena) {
-        denseForwardWasm(this.arena, this.z[l] as Float32Array, this.a[l] as Float32Array, inp as Float32Array, this.W[l] as Float32Array, this.b[l] as Float32Array, n, L[l]!, L[l + 1]!, act);
+        denseForwardWasm(this.arena, this.z[l] as Float32Array, this.a[l] as Float32Array, inp as Float32Array, this._W[l] as Float32Array, this.b[l] as Float32Array, n, L[l]!, L[l + 1]!, act);
       } else {
-        denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
+        denseForward(this.z[l]!, inp, this._W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
         activationForward(act, this.a[l]!, this.z[l]!, n, L[l + 1]!);
       }
       inp = this.a[l]!;
@@ -335,6 +366,7 @@ export class MLP {
     const x = this.input;
     const sparseAdd = this.sparseAdd;
     if (!x && sparseAdd === null) throw new Error('backward: call forward first');
+    this.sparse?.dropGradient(); // this pass writes every gradient again (dW[0] in dWt form on the sparse path)
     const L = this.config.layers;
     const last = this.depth - 1;
     const out = this.outputSize;
@@ -354,13 +386,13 @@ export class MLP {
         l === 1 &&
         sparseAdd !== null &&
         this.sparse!.backwardThrough(
-          this.dW[1] as Float32Array,
+          this._dW[1] as Float32Array,
           this.delta[1] as Float32Array,
-          this.W[1] as Float32Array,
+          this._W[1] as Float32Array,
           L[2]!,
           this.a[0] as Float32Array,
           this.delta[0] as Float32Array,
-          this.dW[0] as Float32Array,
+          this._dW[0] as Float32Array,
           this.db[0] as Float32Array,
           sparseAdd,
           this.config.hidden,
@@ -371,12 +403,12 @@ export class MLP {
       }
       if (l === 0 && sparseAdd !== null) {
         colSumsWasm(this.arena!, this.db[0] as Float32Array, this.delta[0] as Float32Array, n, L[1]!);
-        this.sparse!.backward(this.dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
+        this.sparse!.backward(this._dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
         break;
       }
       const inp = l === 0 ? x! : this.a[l - 1]!;
       const dx = l === 0 ? null : this.delta[l - 1]!;
-      denseBackward(dx, this.dW[l]!, this.db[l]!, this.delta[l]!, inp, this.W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
+      denseBackward(dx, this._dW[l]!, this.db[l]!, this.delta[l]!, inp, this._W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
       if (!dx) continue;
       if (this.arena) activationBackwardWasm(this.arena, dx as Float32Array, dx as Float32Array, this.a[l - 1] as Float32Array, n, L[l]!, this.config.hidden);
       else activationBackward(this.config.hidden, dx, dx, this.a[l - 1]!, n, L[l]!);
@@ -432,9 +464,10 @@ export class MLP {
     const b = other.config.layers.join(',');
     if (a !== b) throw new RangeError(`copyWeightsFrom: architectures differ (${a} vs ${b})`);
     for (let l = 0; l < this.depth; l++) {
-      this.W[l]!.set(other.W[l]!);
+      this._W[l]!.set(other.W[l]!);
       this.b[l]!.set(other.b[l]!);
     }
+    this.sparse?.weightsWritten();
   }
 
   /** Stop the model's helper thread now (it would otherwise stop when the model is garbage-collected). Idempotent. */
@@ -461,9 +494,24 @@ export class MLP {
     const pg = arena.ptr(g);
     const pv = v ? arena.ptr(v) : 0;
     if (pw < 0 || pg < 0 || pv < 0 || (v && v.length !== w.length)) return false;
-    if (w === this.W[0] && g === this.dW[0] && this.sparse) this.sparse.update(w as Float32Array, g as Float32Array, v as Float32Array | null, lr, mu, l2);
+    if (w === this._W[0] && g === this._dW[0] && this.sparse) this.sparse.update(w as Float32Array, g as Float32Array, v as Float32Array | null, lr, mu, l2);
     else if (v) arena.fn.sgd_momentum(pw, pg, pv, w.length, lr, mu, l2);
     else arena.fn.sgd_plain(pw, pg, w.length, lr, l2);
+    return true;
+  }
+
+  /**
+   * One SGD step of every parameter with the wasm kernels, in params() order (W0, b0, W1, …): sgdUpdate on each,
+   * without handing the arrays out (which would bring W[0] and dW[0] up to date for nothing). `velocity`: one buffer
+   * per parameter (momentumBuffers()) or null. Returns false, doing nothing, without the wasm backend.
+   */
+  sgdStep(lr: number, mu: number, l2: number, velocity: FloatArray[] | null): boolean {
+    // Only this model's own momentum buffers are known to live in its memory (SGD adopts them).
+    if (!this.arena || (velocity !== null && velocity !== this.slots)) return false;
+    for (let l = 0; l < this.depth; l++) {
+      this.sgdUpdate(this._W[l]!, this._dW[l]!, velocity ? velocity[2 * l]! : null, lr, mu, l2);
+      this.sgdUpdate(this.b[l]!, this.db[l]!, velocity ? velocity[2 * l + 1]! : null, lr, mu, 0);
+    }
     return true;
   }
 
@@ -497,7 +545,7 @@ export class MLP {
   private refreshViews(): void {
     const arena = this.arena!;
     if (arena.generation === this.generation) return;
-    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.delta, this.slots ?? []]) {
+    for (const list of [this._W, this.b, this._dW, this.db, this.z, this.a, this.delta, this.slots ?? []]) {
       for (let i = 0; i < list.length; i++) list[i] = arena.refresh(list[i] as Float32Array);
     }
     if (this.xbuf) this.xbuf = arena.refresh(this.xbuf as Float32Array);

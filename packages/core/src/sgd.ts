@@ -38,7 +38,6 @@ export class SGD {
 
   /** One update of every parameter from its gradient (with the model's wasm kernel when it has one). */
   step(model: MLP): void {
-    const params = model.params();
     const mu = this.momentum;
     if (mu > 0) {
       // A wasm model keeps momentum in its own memory: adopt those buffers, carrying over any velocity we had.
@@ -48,9 +47,12 @@ export class SGD {
         slots.forEach((s, k) => (prev ? s.set(prev[k]!) : s.fill(0)));
         this.velocity = slots;
       } else if (!this.velocity) {
-        this.velocity = params.map((p) => (p.data instanceof Float64Array ? new Float64Array(p.data.length) : new Float32Array(p.data.length)));
+        this.velocity = model.params().map((p) => (p.data instanceof Float64Array ? new Float64Array(p.data.length) : new Float32Array(p.data.length)));
       }
     }
+    // With the wasm kernels the model steps itself, without handing its arrays out (see MLP.sgdStep).
+    if (model.sgdStep(this.lr, mu, this.l2, mu > 0 ? this.velocity : null)) return;
+    const params = model.params();
     const lr = this.lr;
     for (let k = 0; k < params.length; k++) {
       const p = params[k]!;

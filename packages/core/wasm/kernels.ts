@@ -303,10 +303,11 @@ export function blocks_build(raw: usize, n: i32, F: i32, out: usize, maxNnz: i32
 }
 
 /**
- * Wt (F, stride) columns [0, P) = Wᵀ for W (outF, F), columns outF..P zeroed, and bias2[j] = b[j] + add·Σ_k W[j, k]
- * (pads zero): the constant part of (u·mul + add)·Wᵀ + b. 4×4 blocks transposed in registers. Threads split it by j.
+ * Wt (F, stride) columns [0, P) = Wᵀ for W (outF, F), columns outF..P zeroed, wsum[j] = Σ_k W[j, k] and bias2[j] =
+ * b[j] + add·wsum[j] (pads zero): the constant part of (u·mul + add)·Wᵀ + b. 4×4 blocks transposed in registers.
+ * Threads split it by j. sgd_t keeps Wt and wsum exactly as this makes them (the same sums in the same order).
  */
-export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P: i32, b: usize, add: f32, bias2: usize): void {
+export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P: i32, b: usize, add: f32, bias2: usize, wsum: usize): void {
   const rowW = <usize>F << 2;
   const rowT = <usize>stride << 2;
   let j = 0;
@@ -348,7 +349,7 @@ export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P
       v128.store(Wt + <usize>k * rowT + (<usize>j << 2), c);
       sum = f32x4.add(sum, c);
     }
-    v128.store(bias2 + (<usize>j << 2), f32x4.add(v128.load(b + (<usize>j << 2)), f32x4.mul(f32x4.splat(add), sum)));
+    v128.store(wsum + (<usize>j << 2), sum);
   }
   for (; j < P; j++) {
     if (j < outF) {
@@ -359,12 +360,95 @@ export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P
         store<f32>(Wt + <usize>k * rowT + (<usize>j << 2), v);
         s += v;
       }
-      store<f32>(bias2 + (<usize>j << 2), load<f32>(b + (<usize>j << 2)) + add * s);
+      store<f32>(wsum + (<usize>j << 2), s);
     } else {
       for (let k = 0; k < F; k++) store<f32>(Wt + <usize>k * rowT + (<usize>j << 2), 0);
-      store<f32>(bias2 + (<usize>j << 2), 0);
+      store<f32>(wsum + (<usize>j << 2), 0);
     }
   }
+  bias_from_sums(bias2, b, wsum, outF, P, add);
+}
+
+/** bias2[j] = b[j] + add·wsum[j] for j < outF, zero up to P: the forward pass's constant part from the weight sums. */
+export function bias_from_sums(bias2: usize, b: usize, wsum: usize, outF: i32, P: i32, add: f32): void {
+  let j = 0;
+  for (; j + 4 <= outF; j += 4) {
+    const off = <usize>j << 2;
+    v128.store(bias2 + off, f32x4.add(v128.load(b + off), f32x4.mul(f32x4.splat(add), v128.load(wsum + off))));
+  }
+  for (; j < P; j++) {
+    const off = <usize>j << 2;
+    store<f32>(bias2 + off, j < outF ? load<f32>(b + off) + add * load<f32>(wsum + off) : 0);
+  }
+}
+
+/**
+ * Plain SGD on the transposed weights, from the transposed gradient: Wt[k, j] −= lr·(g + λ·Wt[k, j]) with g =
+ * dWt[k, j] + add·db[j], for units j < outF (pad columns stay zero), and wsum as wt_from_w makes it. Every weight
+ * gets the value dw_from_dwt + sgd_plain on W + wt_from_w would give it (the same operations on the same numbers),
+ * with no transpose and no dW written. Threads split it by j (their parts).
+ */
+export function sgd_t(Wt: usize, dWt: usize, P: i32, db: usize, add: f32, outF: i32, F: i32, lr: f32, l2: f32, wsum: usize): void {
+  const rowT = <usize>P << 2;
+  const vlr = f32x4.splat(lr);
+  const vl2 = f32x4.splat(l2);
+  const full = outF >> 2; // vectors of four real units; a partial one follows when outF % 4 > 0
+  const vecs = (outF + 3) >> 2;
+  memory.fill(wsum, 0, <usize>P << 2);
+  // Lanes of the partial vector that are real units (the rest are padding, kept at zero).
+  const keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(outF & 3));
+  let k = 0;
+  for (; k + 4 <= F; k += 4) {
+    const t0 = Wt + <usize>k * rowT;
+    const g0 = dWt + <usize>k * rowT;
+    for (let jv = 0; jv < vecs; jv++) {
+      const off = <usize>jv << 4;
+      const e = f32x4.mul(f32x4.splat(add), v128.load(db + off));
+      const n0 = sgdT(t0 + off, g0 + off, e, vlr, vl2);
+      const n1 = sgdT(t0 + rowT + off, g0 + rowT + off, e, vlr, vl2);
+      const n2 = sgdT(t0 + 2 * rowT + off, g0 + 2 * rowT + off, e, vlr, vl2);
+      const n3 = sgdT(t0 + 3 * rowT + off, g0 + 3 * rowT + off, e, vlr, vl2);
+      const sp = wsum + off;
+      if (jv < full) {
+        v128.store(t0 + off, n0);
+        v128.store(t0 + rowT + off, n1);
+        v128.store(t0 + 2 * rowT + off, n2);
+        v128.store(t0 + 3 * rowT + off, n3);
+        // wt_from_w's blocked sum for whole vectors …
+        v128.store(sp, f32x4.add(v128.load(sp), f32x4.add(f32x4.add(n0, n1), f32x4.add(n2, n3))));
+      } else {
+        const z = f32x4.splat(0);
+        const m0 = v128.bitselect(n0, z, keep);
+        const m1 = v128.bitselect(n1, z, keep);
+        const m2 = v128.bitselect(n2, z, keep);
+        const m3 = v128.bitselect(n3, z, keep);
+        v128.store(t0 + off, m0);
+        v128.store(t0 + rowT + off, m1);
+        v128.store(t0 + 2 * rowT + off, m2);
+        v128.store(t0 + 3 * rowT + off, m3);
+        // … and its one-at-a-time sum for the last units.
+        v128.store(sp, f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(sp), m0), m1), m2), m3));
+      }
+    }
+  }
+  for (; k < F; k++) {
+    const t0 = Wt + <usize>k * rowT;
+    const g0 = dWt + <usize>k * rowT;
+    for (let jv = 0; jv < vecs; jv++) {
+      const off = <usize>jv << 4;
+      const e = f32x4.mul(f32x4.splat(add), v128.load(db + off));
+      let n = sgdT(t0 + off, g0 + off, e, vlr, vl2);
+      if (jv >= full) n = v128.bitselect(n, f32x4.splat(0), keep);
+      v128.store(t0 + off, n);
+      v128.store(wsum + off, f32x4.add(v128.load(wsum + off), n));
+    }
+  }
+}
+
+/** One vector of sgd_t: the new weights (not stored). */
+@inline function sgdT(wp: usize, gp: usize, e: v128, vlr: v128, vl2: v128): v128 {
+  const w = v128.load(wp);
+  return f32x4.sub(w, f32x4.mul(vlr, f32x4.add(f32x4.add(v128.load(gp), e), f32x4.mul(vl2, w))));
 }
 
 // Sparse sums over one row's block: out[0 .. 4·width) = init + Σ_p u_p·mul · src[col_p · stride ..], `width` vectors
@@ -590,16 +674,19 @@ export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, n: i32, tab: u
   }
 }
 
-/** dW (outF, F) = dWtᵀ + add·db ⊗ 1: the weight gradient from sparse_dwt's transposed sum plus the constant part. */
+/**
+ * dW (outF, F) = dWtᵀ + add·db ⊗ 1: the weight gradient from sparse_dwt's transposed sum plus the constant part.
+ * With db = 0, a plain transpose (no term added, every bit kept): W back from sgd_t's Wt.
+ */
 export function dw_from_dwt(dW: usize, dWt: usize, outF: i32, F: i32, P: i32, db: usize, add: f32): void {
   const rowW = <usize>F << 2;
   const rowT = <usize>P << 2;
   let j = 0;
   for (; j + 4 <= outF; j += 4) {
-    const e0 = f32x4.splat(add * load<f32>(db + (<usize>j << 2)));
-    const e1 = f32x4.splat(add * load<f32>(db + ((<usize>j + 1) << 2)));
-    const e2 = f32x4.splat(add * load<f32>(db + ((<usize>j + 2) << 2)));
-    const e3 = f32x4.splat(add * load<f32>(db + ((<usize>j + 3) << 2)));
+    const e0 = f32x4.splat(db === 0 ? 0 : add * load<f32>(db + (<usize>j << 2)));
+    const e1 = f32x4.splat(db === 0 ? 0 : add * load<f32>(db + ((<usize>j + 1) << 2)));
+    const e2 = f32x4.splat(db === 0 ? 0 : add * load<f32>(db + ((<usize>j + 2) << 2)));
+    const e3 = f32x4.splat(db === 0 ? 0 : add * load<f32>(db + ((<usize>j + 3) << 2)));
     const d0 = dW + <usize>j * rowW;
     let k = 0;
     for (; k + 4 <= F; k += 4) {
@@ -613,25 +700,33 @@ export function dw_from_dwt(dW: usize, dWt: usize, outF: i32, F: i32, P: i32, db
       const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
       const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
       const off = <usize>k << 2;
-      v128.store(d0 + off, f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), e0));
-      v128.store(d0 + rowW + off, f32x4.add(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), e1));
-      v128.store(d0 + 2 * rowW + off, f32x4.add(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), e2));
-      v128.store(d0 + 3 * rowW + off, f32x4.add(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), e3));
+      v128.store(d0 + off, plusTerm(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), e0, db));
+      v128.store(d0 + rowW + off, plusTerm(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), e1, db));
+      v128.store(d0 + 2 * rowW + off, plusTerm(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), e2, db));
+      v128.store(d0 + 3 * rowW + off, plusTerm(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), e3, db));
     }
     for (; k < F; k++) {
       const s = dWt + <usize>k * rowT + (<usize>j << 2);
       const off = <usize>k << 2;
-      store<f32>(d0 + off, load<f32>(s) + f32x4.extract_lane(e0, 0));
-      store<f32>(d0 + rowW + off, load<f32>(s, 4) + f32x4.extract_lane(e1, 0));
-      store<f32>(d0 + 2 * rowW + off, load<f32>(s, 8) + f32x4.extract_lane(e2, 0));
-      store<f32>(d0 + 3 * rowW + off, load<f32>(s, 12) + f32x4.extract_lane(e3, 0));
+      store<f32>(d0 + off, db === 0 ? load<f32>(s) : load<f32>(s) + f32x4.extract_lane(e0, 0));
+      store<f32>(d0 + rowW + off, db === 0 ? load<f32>(s, 4) : load<f32>(s, 4) + f32x4.extract_lane(e1, 0));
+      store<f32>(d0 + 2 * rowW + off, db === 0 ? load<f32>(s, 8) : load<f32>(s, 8) + f32x4.extract_lane(e2, 0));
+      store<f32>(d0 + 3 * rowW + off, db === 0 ? load<f32>(s, 12) : load<f32>(s, 12) + f32x4.extract_lane(e3, 0));
     }
   }
   for (; j < outF; j++) {
-    const e: f32 = add * load<f32>(db + (<usize>j << 2));
+    const e: f32 = db === 0 ? 0 : add * load<f32>(db + (<usize>j << 2));
     const dj = dW + <usize>j * rowW;
-    for (let k = 0; k < F; k++) store<f32>(dj + (<usize>k << 2), load<f32>(dWt + <usize>k * rowT + (<usize>j << 2)) + e);
+    for (let k = 0; k < F; k++) {
+      const v = load<f32>(dWt + <usize>k * rowT + (<usize>j << 2));
+      store<f32>(dj + (<usize>k << 2), db === 0 ? v : v + e);
+    }
   }
+}
+
+/** v + e, or v itself (every bit, −0 included) when there is no constant term (db = 0). */
+@inline function plusTerm(v: v128, e: v128, db: usize): v128 {
+  return db === 0 ? v : f32x4.add(v, e);
 }
 
 /** out (n, F) f32 = raw (n, F) u8 · mul + add: the dense fallback when the bytes are not sparse enough. */

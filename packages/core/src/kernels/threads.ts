@@ -16,7 +16,9 @@ import type { WasmArena, WasmKernels } from './wasm.js';
 const OPS = {
   rows_touch: 'ii',
   bias_act: 'iiiiiiiii',
-  wt_from_w: 'iiiiiiifi',
+  wt_from_w: 'iiiiiiifii',
+  bias_from_sums: 'iiiiif',
+  sgd_t: 'iiiifiiffi',
   sparse_forward: 'iiiifii',
   sparse_dwt: 'iiiiiifiii',
   dw_from_dwt: 'iiiiiif',
@@ -47,7 +49,12 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
     case 'bias_act':
       return fn.bias_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
     case 'wt_from_w':
-      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
+      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+    case 'bias_from_sums':
+      return fn.bias_from_sums(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'sgd_t':
+      return fn.sgd_t(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+
     case 'sparse_forward':
       return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sparse_dwt':

@@ -77,11 +77,23 @@ interface Part {
   dWt: number;
   bias2: number;
   zp: number;
+  /** Σ_k W[j, k] per unit, as of Wt (for the forward pass's constant part). */
+  wsum: number;
   /** Its tasks, made once; each batch rewrites their arguments in place (no allocation per batch). */
   forward: Job;
+  /** forward with Wt current: only the constant part is recomputed (from wsum and b). */
+  fresh: Job;
   backward: Job;
   /** backward() with the next layer's weight gradient and this layer's δ computed first, for its columns. */
   through: Job;
+  /** dW from dWt, when the gradient is read. */
+  gradient: Job;
+  /** Wt (and wsum) from W, when W changed and Wt is needed before a forward pass. */
+  transpose: Job;
+  /** W from Wt, when W is read after steps made on Wt. */
+  untranspose: Job;
+  /** Plain SGD on Wt from dWt (sgd_t). */
+  transposed: Job;
   momentum: Job;
   plain: Job;
 }
@@ -113,7 +125,7 @@ function put2(args: number[], v0: number, v1: number): void {
   args[1] = v1;
 }
 
-type JobKind = 'forward' | 'backward' | 'through' | 'momentum' | 'plain';
+type JobKind = 'forward' | 'fresh' | 'backward' | 'through' | 'gradient' | 'transpose' | 'untranspose' | 'transposed' | 'momentum' | 'plain';
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
@@ -134,6 +146,18 @@ export class SparseFirstLayer {
   private mul = 1;
   private gathered = false;
   private helper: Helper | null | undefined;
+  /**
+   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, P) is what the sparse kernels
+   * use. Plain SGD steps (sgd_t) update Wt alone, so W goes stale until someone reads it (weights(), which the model
+   * calls from its W getter); writing W from outside makes Wt stale (weightsWritten()). At least one is current.
+   */
+  private wCurrent = true;
+  private wtCurrent = false;
+  /**
+   * The last backward pass's dW still in dWt form (not yet transposed into dW): where dW and db live and the constant
+   * term. gradient() writes dW; a plain SGD step can use dWt as it is.
+   */
+  private pending: { dW: number; db: number; add: number } | null = null;
 
   /** `threads` 2 splits the work with a helper thread (started on the first indexed batch) where the arena is shared. */
   constructor(
@@ -157,15 +181,20 @@ export class SparseFirstLayer {
       const P = 4 * (v1! - v0!);
       const units = Math.min(outF, 4 * v1!) - j0;
       this.parts.push({
-        j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4),
+        j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4), wsum: line(P * 4),
         forward: split < V ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
-        backward: job('sparse_dwt', 'dw_from_dwt'),
-        through: job('gemm_axpy', 'gemm_axpy', 'act_colsum', 'sparse_dwt', 'dw_from_dwt'),
+        fresh: split < V ? job('rows_touch', 'bias_from_sums', 'sparse_forward', 'bias_act') : job('bias_from_sums', 'sparse_forward', 'bias_act'),
+        backward: job('sparse_dwt'),
+        through: job('gemm_axpy', 'gemm_axpy', 'act_colsum', 'sparse_dwt'),
+        gradient: job('dw_from_dwt'),
+        transpose: job('wt_from_w'),
+        untranspose: job('dw_from_dwt'),
+        transposed: job('sgd_t'),
         momentum: job('sgd_momentum'),
         plain: job('sgd_plain'),
       });
     }
-    const kinds: JobKind[] = ['forward', 'backward', 'through', 'momentum', 'plain'];
+    const kinds: JobKind[] = ['forward', 'fresh', 'backward', 'through', 'gradient', 'transpose', 'untranspose', 'transposed', 'momentum', 'plain'];
     this.jobs = Object.fromEntries(kinds.map((k) => [k, this.parts.map((p) => p[k])])) as Record<JobKind, Job[]>;
   }
 
@@ -269,38 +298,72 @@ export class SparseFirstLayer {
     const pa = arena.ptr(a);
     const pW = arena.ptr(W);
     const pb = arena.ptr(b);
-    // Per part: its Wt and bias2 from W and b, the sums, then bias and activation into its columns of z and a.
+    // Per part: its Wt, wsum and bias2 from W and b (only bias2 when Wt is current), the sums, then bias and
+    // activation into its columns of z and a.
+    const kind = this.wtCurrent ? 'fresh' : 'forward';
     for (const p of this.parts) {
-      const calls = p.forward;
+      const calls = p[kind];
       const at = calls.length - 3;
       if (at > 0) put2(calls[0]![1], this.tab, n); // with two threads each touches the batch's blocks into its own cache
-      put(calls[at]![1], p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2);
+      if (kind === 'fresh') put(calls[at]![1], p.bias2, pb + 4 * p.j0, p.wsum, p.units, p.P, add);
+      else put(calls[at]![1], p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2, p.wsum);
       put(calls[at + 1]![1], p.zp, n, p.P, this.tab, mul, p.Wt, p.bias2);
       put(calls[at + 2]![1], pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code);
     }
-    this.run('forward');
+    this.run(kind);
+    this.wtCurrent = true;
     if (code === 3) activationForward(act, a, z, n, outF);
   }
 
-  /** dW (outF, F) = δᵀ·x for the loaded batch, given δ (n, outF) and db = colsum δ already computed. */
+  /**
+   * dW (outF, F) = δᵀ·x for the loaded batch, given δ (n, outF) and db = colsum δ already computed. The gradient
+   * stays in dWt form until gradient() writes dW (a plain SGD step uses dWt directly).
+   */
   backward(dW: Float32Array, db: Float32Array, delta: Float32Array, add: number): void {
     const { arena, F, outF, n, mul } = this;
     const pd = arena.ptr(delta);
-    const pW = arena.ptr(dW);
-    const pb = arena.ptr(db);
     // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
-    for (const p of this.parts) {
-      const [s, d] = p.backward;
-      put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F);
-      put(d![1], pW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, pb + 4 * p.j0, add);
-    }
+    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F);
     this.run('backward');
+    this.pending = { dW: arena.ptr(dW), db: arena.ptr(db), add };
+  }
+
+  /** Write the last backward pass's dW (still in dWt form) into dW, if it is not there yet. */
+  gradient(): void {
+    const g = this.pending;
+    if (!g) return;
+    const { F } = this;
+    for (const p of this.parts) put(p.gradient[0]![1], g.dW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, g.db + 4 * p.j0, g.add);
+    this.runAll('gradient');
+    this.pending = null;
+  }
+
+  /** dW was written by another path (a dense backward pass): dWt no longer holds the gradient. */
+  dropGradient(): void {
+    this.pending = null;
+  }
+
+  /** Bring W (outF, F) up to date after steps made on Wt; `W` is its view. */
+  weights(W: Float32Array): void {
+    if (this.wCurrent) return;
+    const pw = this.arena.ptr(W);
+    const { F } = this;
+    // dw_from_dwt without a constant term (db = 0) is a plain transpose.
+    for (const p of this.parts) put(p.untranspose[0]![1], pw + 4 * p.j0 * F, p.Wt, p.units, F, p.P, 0, 0);
+    this.runAll('untranspose');
+    this.wCurrent = true;
+  }
+
+  /** W was (or may have been) written from outside: make Wt from it again before it is used. W must be current. */
+  weightsWritten(): void {
+    this.wCurrent = true;
+    this.wtCurrent = false;
   }
 
   /**
    * The backward pass from the next layer's δ1 (n, next) down to this layer's weight gradient, split by this layer's
    * units so each thread does its columns of every step: dW1[:, part] = δ1ᵀ·a[:, part] (W1, dW1 (next, outF));
-   * δ[:, part] = (δ1·W1[:, part]) ⊙ f'(a[:, part]); db[part] = its column sums; then dW and db as backward().
+   * δ[:, part] = (δ1·W1[:, part]) ⊙ f'(a[:, part]); db[part] = its column sums; then dW (in dWt form) as backward().
    * `a` is this layer's forward output. Returns false, doing nothing, for a hidden activation other than linear,
    * sigmoid or relu (the caller then takes the layer-by-layer path).
    */
@@ -327,15 +390,15 @@ export class SparseFirstLayer {
     const pW = arena.ptr(dW);
     const pb = arena.ptr(db);
     for (const p of this.parts) {
-      const [g1, g2, ac, s, d] = p.through;
+      const [g1, g2, ac, s] = p.through;
       const col = 4 * p.j0;
       put(g1![1], pdW1 + col, pd1, pa + col, next, p.units, n, 1, next, outF, outF);
       put(g2![1], pd + col, pd1, pW1 + col, n, p.units, next, next, 1, outF, outF);
       put(ac![1], pd + col, pa + col, n, p.units, outF, code, pb + col);
       put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + col, 0, F);
-      put(d![1], pW + col * F, p.dWt, p.units, F, p.P, pb + col, add);
     }
     this.run('through');
+    this.pending = { dW: pW, db: pb, add };
     return true;
   }
 
@@ -348,18 +411,43 @@ export class SparseFirstLayer {
     const pw = arena.ptr(W);
     const pg = arena.ptr(dW);
     const pv = v ? arena.ptr(v) : 0;
+    const g = this.pending;
+    if (!v && g && g.dW === pg) {
+      // Plain SGD with the gradient still in dWt form: step Wt itself (no transposes); W catches up when read.
+      if (!this.wtCurrent) {
+        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, p.P, pw + 4 * p.j0 * F, p.units, F, p.P, 0, 0, p.bias2, p.wsum);
+        this.runAll('transpose');
+      }
+      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, p.P, g.db + 4 * p.j0, g.add, p.units, F, lr, l2, p.wsum);
+      this.runAll('transposed');
+      this.wtCurrent = true;
+      this.wCurrent = false;
+      return;
+    }
+    this.gradient();
+    this.weights(W);
     for (const p of this.parts) {
       const at = 4 * p.j0 * F;
       const len = p.units * F;
       if (v) put(p.momentum[0]![1], pw + at, pg + at, pv + at, len, lr, mu, l2);
       else put(p.plain[0]![1], pw + at, pg + at, len, lr, l2);
     }
-    this.run(v ? 'momentum' : 'plain');
+    this.runAll(v ? 'momentum' : 'plain');
+    this.wtCurrent = false;
   }
 
   /** Each part's job of that kind: on the helper and this thread when the batch is split, else in order here. */
   private run(kind: JobKind): void {
-    const helper = this.helper && this.n >= 32 && this.gathered ? this.helper : null;
+    this.runOn(kind, this.n >= 32 && this.gathered);
+  }
+
+  /** Jobs over the weights rather than the batch (gradient, transposes, updates): split whenever there is a helper. */
+  private runAll(kind: JobKind): void {
+    this.runOn(kind, true);
+  }
+
+  private runOn(kind: JobKind, split: boolean): void {
+    const helper = this.helper && split ? this.helper : null;
     if (helper) {
       helper.run(this.jobs[kind]);
       return;

@@ -14,7 +14,9 @@ export interface WasmKernels {
   rows_table(rows: number, n: number, rowOff: number, data: number, tab: number): number;
   rows_touch(tab: number, n: number): number;
   blocks_build(raw: number, n: number, F: number, out: number, maxNnz: number, tab: number): number;
-  wt_from_w(Wt: number, stride: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number): void;
+  wt_from_w(Wt: number, stride: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number, wsum: number): void;
+  bias_from_sums(bias2: number, b: number, wsum: number, outF: number, P: number, add: number): void;
+  sgd_t(Wt: number, dWt: number, P: number, db: number, add: number, outF: number, F: number, lr: number, l2: number, wsum: number): void;
   sparse_forward(zp: number, n: number, P: number, tab: number, mul: number, Wt: number, bias2: number): void;
   sparse_dwt(dWt: number, P: number, F: number, outF: number, n: number, tab: number, mul: number, delta: number, k0: number, k1: number): void;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, P: number, db: number, add: number): void;
