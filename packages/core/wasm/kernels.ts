@@ -397,6 +397,8 @@ export function sgd_t(Wt: usize, dWt: usize, P: i32, db: usize, add: f32, outF: 
   memory.fill(wsum, 0, <usize>P << 2);
   // Lanes of the partial vector that are real units (the rest are padding, kept at zero).
   const keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(outF & 3));
+  // Row by row (contiguous): e is recomputed per vector, cheaper than walking each column down the rows, which keeps
+  // e and the sum in registers but measured 2% slower per epoch.
   let k = 0;
   for (; k + 4 <= F; k += 4) {
     const t0 = Wt + <usize>k * rowT;

@@ -157,7 +157,10 @@ export class SparseFirstLayer {
    * The last backward pass's dW still in dWt form (not yet transposed into dW): where dW and db live and the constant
    * term. gradient() writes dW; a plain SGD step can use dWt as it is.
    */
-  private pending: { dW: number; db: number; add: number } | null = null;
+  private pending = false;
+  private pendingDW = 0;
+  private pendingDb = 0;
+  private pendingAdd = 0;
 
   /** `threads` 2 splits the work with a helper thread (started on the first indexed batch) where the arena is shared. */
   constructor(
@@ -325,22 +328,29 @@ export class SparseFirstLayer {
     // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
     for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F);
     this.run('backward');
-    this.pending = { dW: arena.ptr(dW), db: arena.ptr(db), add };
+    this.setPending(arena.ptr(dW), arena.ptr(db), add);
+  }
+
+  /** Note that the gradient for dW (at dW, with db and add for its constant term) is in dWt form. No allocation. */
+  private setPending(dW: number, db: number, add: number): void {
+    this.pending = true;
+    this.pendingDW = dW;
+    this.pendingDb = db;
+    this.pendingAdd = add;
   }
 
   /** Write the last backward pass's dW (still in dWt form) into dW, if it is not there yet. */
   gradient(): void {
-    const g = this.pending;
-    if (!g) return;
+    if (!this.pending) return;
     const { F } = this;
-    for (const p of this.parts) put(p.gradient[0]![1], g.dW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, g.db + 4 * p.j0, g.add);
+    for (const p of this.parts) put(p.gradient[0]![1], this.pendingDW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, this.pendingDb + 4 * p.j0, this.pendingAdd);
     this.runAll('gradient');
-    this.pending = null;
+    this.pending = false;
   }
 
   /** dW was written by another path (a dense backward pass): dWt no longer holds the gradient. */
   dropGradient(): void {
-    this.pending = null;
+    this.pending = false;
   }
 
   /** Bring W (outF, F) up to date after steps made on Wt; `W` is its view. */
@@ -398,7 +408,7 @@ export class SparseFirstLayer {
       put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + col, 0, F);
     }
     this.run('through');
-    this.pending = { dW: pW, db: pb, add };
+    this.setPending(pW, pb, add);
     return true;
   }
 
@@ -411,14 +421,14 @@ export class SparseFirstLayer {
     const pw = arena.ptr(W);
     const pg = arena.ptr(dW);
     const pv = v ? arena.ptr(v) : 0;
-    const g = this.pending;
-    if (!v && g && g.dW === pg) {
+    if (!v && this.pending && this.pendingDW === pg) {
       // Plain SGD with the gradient still in dWt form: step Wt itself (no transposes); W catches up when read.
       if (!this.wtCurrent) {
-        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, p.P, pw + 4 * p.j0 * F, p.units, F, p.P, 0, 0, p.bias2, p.wsum);
+        // Wt and wsum from W (no bias here: the next forward pass makes bias2 again from wsum and the real b).
+        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, p.P, pw + 4 * p.j0 * F, p.units, F, p.P, p.bias2, 0, p.bias2, p.wsum);
         this.runAll('transpose');
       }
-      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, p.P, g.db + 4 * p.j0, g.add, p.units, F, lr, l2, p.wsum);
+      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, p.P, this.pendingDb + 4 * p.j0, this.pendingAdd, p.units, F, lr, l2, p.wsum);
       this.runAll('transposed');
       this.wtCurrent = true;
       this.wCurrent = false;
