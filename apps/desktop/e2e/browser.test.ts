@@ -406,7 +406,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.fill('#lr', '0.25');
     await page.press('#lr', 'Tab');
     await page.click('#resume');
-    await page.waitForFunction((p) => Number(new RegExp(`epoch (\\d+)/50`).exec(document.getElementById('epoch-progress')!.textContent ?? '')?.[1] ?? 0) >= p + 2, pausedIn, { timeout: 60_000 });
+    await page.waitForFunction((p) => Number(/epoch (\d+)\/50/.exec(document.getElementById('epoch-progress')!.textContent ?? '')?.[1] ?? 0) >= p + 2, pausedIn, { timeout: 60_000 });
     await page.click('#stop');
     await page.locator('#run-state[data-state="stopped"]').waitFor();
     // The worker trained at each rate: every epoch report gives the rate its last batch used.

@@ -3,6 +3,7 @@ import { BACKENDS, backendAvailable, getBackend, getThreads, setBackend, setThre
 import { evaluate } from './evaluate.js';
 import { loadCheckpoint, saveCheckpoint } from './format.js';
 import { threadsSupported } from './kernels/threads.js';
+import type { WasmArena } from './kernels/wasm.js';
 import { type MLPConfig, MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
 import { SGD } from './sgd.js';
@@ -50,6 +51,36 @@ describe('wasm model buffers', () => {
     m.params().forEach((p, i) => expect(p.data, p.name).toEqual(before[i]));
     const ref = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'naive' });
     expectClose(out, ref.forward(x, 600).subarray(0, 600 * 4), TOL.f32, 'outputs after growth');
+  });
+
+  it.skipIf(!threadsSupported())('two threaded models train side by side when the other one\'s memory grows', () => {
+    // V8 gives every shared memory of a thread a new buffer object whenever one of them grows; a model must still
+    // recognise its own views (this once sent pointer −1 to a kernel: "memory access out of bounds").
+    const small = sparseImages(10, 784, 20, 0.2, 8); // indexed without growing the memory
+    const large = sparseImages(10, 784, 2000, 0.2, 9); // its index (~8 MB) grows the other model's memory
+    const cfg: MLPConfig = { layers: [784, 30, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
+    const opts: TrainOptions = { epochs: 1, batchSize: 50, lr: 0.1, seed: 4 };
+    const run = (interleave: boolean) => {
+      const a = new MLP(cfg, { seed: 5, backend: 'wasm', threads: 2 });
+      const ta = new Trainer(a, small, opts);
+      ta.step();
+      let other: MLP | null = null;
+      if (interleave) {
+        other = new MLP(cfg, { seed: 6, backend: 'wasm', threads: 2 });
+        const arena = (other as unknown as { arena: WasmArena }).arena; // private: only to prove the growth happened
+        const generation = arena.generation;
+        new Trainer(other, large, opts).step();
+        expect(arena.generation, 'the other model grew its memory').toBeGreaterThan(generation);
+      }
+      ta.step();
+      ta.step();
+      const params = a.params().map((p) => Float32Array.from(p.data));
+      a.dispose();
+      other?.dispose();
+      return params;
+    };
+    const alone = run(false);
+    run(true).forEach((p, i) => expect(p).toEqual(alone[i]));
   });
 
   it('outputClasses is argmaxRows of the outputs on every backend: ties to the first, NaN rows to 0, one output at 0.5', () => {

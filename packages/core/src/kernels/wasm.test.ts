@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gemmNaive, gemmWasm } from '../matmul.js';
 import { Rng } from '../rng.js';
 import { TOL, expectClose } from '../testing/expect-close.js';
+import { Helper, threadsSupported } from './threads.js';
 import { WasmArena, initWasm, wasmModule, wasmSimdSupported } from './wasm.js';
 
 const rng = new Rng(7);
@@ -116,6 +117,28 @@ describe('WasmArena', () => {
     expect(Array.from(w)).toEqual([1, 2, 3, 4]);
     expect(arena.refresh(w)).toBe(w);
     expect(() => arena.refresh(new Float32Array(2))).toThrow(/not a view made by this arena/);
+  });
+
+  it.skipIf(!threadsSupported())('a shared arena knows its views after any shared memory grows', async () => {
+    const a = new WasmArena(0, true);
+    const v = a.floats(4);
+    v.set([1, 2, 3, 4]);
+    const b = new WasmArena(0, true);
+    const helper = Helper.create(b)!; // a thread shares b's memory, so its growth is broadcast
+    helper.run([[['rows_touch', [0, 0]]]]); // the helper has the memory before b grows
+    const old = a.memory.buffer;
+    b.alloc(4 << 20);
+    // Node's V8 gives a (which did not grow) a new buffer object here; Chromium may do so later or not at all.
+    if (typeof process === 'object' && process.versions?.node) expect(a.memory.buffer, 'a new buffer object').not.toBe(old);
+    expect(a.ptr(v)).toBe(v.byteOffset);
+    expect(a.refresh(v)).toBe(v);
+    a.alloc(4 << 20); // a grows: the old view stays a working view of the same memory
+    expect(a.ptr(v)).toBe(v.byteOffset);
+    a.fn.sgd_plain(a.ptr(v), a.ptr(v), 4, 0.5, 0); // v −= 0.5·v, through the kernel
+    expect(Array.from(a.refresh(v))).toEqual([0.5, 1, 1.5, 2]);
+    expect(a.ptr(b.floats(4)), 'another arena\'s view').toBe(-1);
+    expect(a.ptr(new Float32Array(new SharedArrayBuffer(16))), 'a foreign shared buffer').toBe(-1);
+    helper.dispose();
   });
 });
 

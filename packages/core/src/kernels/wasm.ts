@@ -93,7 +93,9 @@ const SLACK = 16;
  * One WebAssembly memory with the kernels instantiated on it, and a bump allocator that never frees: owners allocate
  * once and reuse. Growing the memory replaces its buffer (a plain memory's old views are detached, a shared one's
  * keep their old length); `generation` counts growths and `refresh(view)` returns the same allocation viewed on the
- * current buffer. A shared arena (threads) needs SharedArrayBuffer.
+ * current buffer. A shared arena (threads) needs SharedArrayBuffer. A shared memory's buffer object can also change
+ * without it growing (V8 gives every shared memory of a thread a new buffer object when any one of them grows), and
+ * views on any of its buffers stay valid (shared buffers are never detached), so the arena recognises them all.
  */
 export class WasmArena {
   readonly fn: WasmKernels;
@@ -103,6 +105,8 @@ export class WasmArena {
   private top = 1024; // the first KiB stays unused, so pointer 0 is never a buffer
   private gen = 0;
   private readonly where = new WeakMap<ArrayBufferView, [number, number]>();
+  /** Every buffer object a shared memory has shown (views on any of them are views of this memory). */
+  private readonly seen = new WeakSet<ArrayBufferLike>();
 
   constructor(initialBytes = 0, shared = false) {
     const module = wasmModule(shared);
@@ -112,6 +116,7 @@ export class WasmArena {
     this.module = module;
     this.shared = shared;
     this.fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as WasmKernels;
+    this.buffer();
   }
 
   /** Increments whenever the memory grew (and earlier views were detached). */
@@ -135,21 +140,21 @@ export class WasmArena {
 
   /** A Float32Array of n floats at ptr. */
   f32(ptr: number, n: number): Float32Array {
-    const v = new Float32Array(this.memory.buffer, ptr, n);
+    const v = new Float32Array(this.buffer(), ptr, n);
     this.where.set(v, [ptr, n]);
     return v;
   }
 
   /** A Uint8Array of n bytes at ptr. */
   u8(ptr: number, n: number): Uint8Array {
-    const v = new Uint8Array(this.memory.buffer, ptr, n);
+    const v = new Uint8Array(this.buffer(), ptr, n);
     this.where.set(v, [ptr, n]);
     return v;
   }
 
   /** An Int32Array of n values at ptr (scratch: not refreshable). */
   i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(this.memory.buffer, ptr, n);
+    return new Int32Array(this.buffer(), ptr, n);
   }
 
   /** Allocate and view n zeroed floats. */
@@ -157,14 +162,26 @@ export class WasmArena {
     return this.f32(this.alloc(n * 4), n);
   }
 
-  /** The byte offset of a view into this memory (as it is now), or -1 for any other buffer. */
-  ptr(view: ArrayBufferView): number {
-    return view.buffer === this.memory.buffer ? view.byteOffset : -1;
+  /** The memory's buffer now, remembered when shared. */
+  private buffer(): ArrayBufferLike {
+    const b = this.memory.buffer;
+    if (this.shared) this.seen.add(b);
+    return b;
   }
 
-  /** The allocation behind a view made by f32/u8/floats, viewed on the current memory (a no-op when nothing grew). */
+  /** Whether a view on `b` is a usable view of this memory: its current buffer, or any buffer a shared one showed. */
+  private owns(b: ArrayBufferLike): boolean {
+    return b === this.memory.buffer || (this.shared && this.seen.has(b));
+  }
+
+  /** The byte offset of a usable view into this memory, or -1 for any other buffer (or a detached one). */
+  ptr(view: ArrayBufferView): number {
+    return this.owns(view.buffer) ? view.byteOffset : -1;
+  }
+
+  /** A usable view of a view's allocation: the view itself while it works (always, on a shared memory), else re-made. */
   refresh<T extends Float32Array | Uint8Array>(view: T): T {
-    if (view.buffer === this.memory.buffer) return view;
+    if (this.owns(view.buffer)) return view;
     const at = this.where.get(view);
     if (!at) throw new Error('WasmArena.refresh: not a view made by this arena');
     return (view instanceof Uint8Array ? this.u8(at[0], at[1]) : this.f32(at[0], at[1])) as T;

@@ -64,7 +64,10 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
   const tilesOf = (net: Weights, k: number): Float32Array => {
     if (traced?.net !== net) traced = { net, byLayer: new Map() };
     let t = traced.byLayer.get(k);
-    if (!t) traced.byLayer.set(k, (t = tracedWeights(net, k)));
+    if (!t) {
+      t = tracedWeights(net, k);
+      traced.byLayer.set(k, t);
+    }
     return t;
   };
   layerPick.addEventListener('change', () => draw(true));
