@@ -453,12 +453,17 @@ export function sgd_t(Wt: usize, dWt: usize, P: i32, db: usize, add: f32, outF: 
   return f32x4.sub(w, f32x4.mul(vlr, f32x4.add(f32x4.add(v128.load(gp), e), f32x4.mul(vl2, w))));
 }
 
-// Sparse sums over one row's block: out[0 .. 4·width) = init + Σ_p u_p·mul · src[col_p · stride ..], `width` vectors
+/** lut[u] = u·mul for every byte u: the sparse kernels' scale factors, looked up rather than converted per nonzero. */
+export function scale_table(lut: usize, mul: f32): void {
+  for (let u = 0; u < 256; u++) store<f32>(lut + (<usize>u << 2), <f32>u * mul);
+}
+
+// Sparse sums over one row's block: out[0 .. 4·width) = init + Σ_p lut[u_p] · src[col_p · stride ..], `width` vectors
 // held in registers. One exported function per width (exported, so the optimiser does not inline them: V8 then
 // keeps every accumulator in a register), all from one inline template whose unused accumulators fold away; a
 // row wider than 13 vectors takes several passes over its nonzeros.
 
-@inline function sparseSum(width: i32, out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+@inline function sparseSum(width: i32, out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
   const z = f32x4.splat(0);
   let c0 = width > 0 ? v128.load(init) : z;
   let c1 = width > 1 ? v128.load(init, 16) : z;
@@ -475,7 +480,7 @@ export function sgd_t(Wt: usize, dWt: usize, P: i32, db: usize, add: f32, outF: 
   let c12 = width > 12 ? v128.load(init, 192) : z;
   const bytes = cols + (<usize>count << 1);
   for (let p = 0; p < count; p++) {
-    const s = f32x4.splat(<f32>load<u8>(bytes + <usize>p) * mul);
+    const s = v128.load32_splat(lut + (<usize>load<u8>(bytes + <usize>p) << 2));
     const w = src + <usize>load<u16>(cols + (<usize>p << 1)) * stride;
     if (width > 0) c0 = f32x4.add(c0, f32x4.mul(s, v128.load(w)));
     if (width > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(w, 16)));
@@ -506,67 +511,67 @@ export function sgd_t(Wt: usize, dWt: usize, P: i32, db: usize, add: f32, outF: 
   if (width > 12) v128.store(out, c12, 192);
 }
 
-export function sparse13(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(13, out, init, cols, count, mul, src, stride);
+export function sparse13(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(13, out, init, cols, count, lut, src, stride);
 }
 
-export function sparse8(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(8, out, init, cols, count, mul, src, stride);
+export function sparse8(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(8, out, init, cols, count, lut, src, stride);
 }
 
-export function sparse7(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(7, out, init, cols, count, mul, src, stride);
+export function sparse7(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(7, out, init, cols, count, lut, src, stride);
 }
 
-export function sparse6(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(6, out, init, cols, count, mul, src, stride);
+export function sparse6(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(6, out, init, cols, count, lut, src, stride);
 }
 
-export function sparse4(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(4, out, init, cols, count, mul, src, stride);
+export function sparse4(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(4, out, init, cols, count, lut, src, stride);
 }
 
-export function sparse1(out: usize, init: usize, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
-  sparseSum(1, out, init, cols, count, mul, src, stride);
+export function sparse1(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
+  sparseSum(1, out, init, cols, count, lut, src, stride);
 }
 
 /** One padded output row (V vectors) of sparse sums, in passes of 13, then 7 or 6, or 8, 4 and 1 vectors. */
-@inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, count: i32, mul: f32, src: usize, stride: usize): void {
+@inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, count: i32, lut: usize, src: usize, stride: usize): void {
   let v = 0;
-  for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+  for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
   if (V - v === 7) {
-    sparse7(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    sparse7(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
     v += 7;
   }
   if (V - v === 6) {
-    sparse6(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    sparse6(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
     v += 6;
   }
   if (v + 8 <= V) {
-    sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
     v += 8;
   }
   if (v + 4 <= V) {
-    sparse4(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+    sparse4(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
     v += 4;
   }
-  for (; v < V; v++) sparse1(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, mul, src + (<usize>v << 4), stride);
+  for (; v < V; v++) sparse1(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4), stride);
 }
 
-/** zp (n, P) = (U·mul)·Wt + bias2 for the batch's row table; P is the padded width. */
-export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, mul: f32, Wt: usize, bias2: usize): void {
+/** zp (n, P) = lut[U]·Wt + bias2 for the batch's row table; P is the padded width. */
+export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, lut: usize, Wt: usize, bias2: usize): void {
   const rowT = <usize>P << 2;
   for (let r = 0; r < n; r++) {
     const cols = <usize>load<i32>(tab + (<usize>r << 3));
     const count = load<i32>(tab + (<usize>r << 3), 4);
-    sparseRow(zp + <usize>r * rowT, bias2, P >> 2, cols, count, mul, Wt, rowT);
+    sparseRow(zp + <usize>r * rowT, bias2, P >> 2, cols, count, lut, Wt, rowT);
   }
 }
 
-// Sparse updates over part of one row's block: for p in [p0, p1), dst[col_p · stride ..] += u_p·mul · coef[0 .. 4·width),
+// Sparse updates over part of one row's block: for p in [p0, p1), dst[col_p · stride ..] += lut[u_p] · coef[0 .. 4·width),
 // coef held in registers; one function per width from one template, as for the sums.
 
-@inline function scatterSum(width: i32, dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+@inline function scatterSum(width: i32, dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
   const z = f32x4.splat(0);
   const c0 = width > 0 ? v128.load(coef) : z;
   const c1 = width > 1 ? v128.load(coef, 16) : z;
@@ -583,7 +588,7 @@ export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, mul: f32, 
   const c12 = width > 12 ? v128.load(coef, 192) : z;
   const bytes = cols + (<usize>count << 1);
   for (let p = p0; p < p1; p++) {
-    const s = f32x4.splat(<f32>load<u8>(bytes + <usize>p) * mul);
+    const s = v128.load32_splat(lut + (<usize>load<u8>(bytes + <usize>p) << 2));
     const w = dst + <usize>load<u16>(cols + (<usize>p << 1)) * stride;
     if (width > 0) v128.store(w, f32x4.add(v128.load(w), f32x4.mul(s, c0)));
     if (width > 1) v128.store(w, f32x4.add(v128.load(w, 16), f32x4.mul(s, c1)), 16);
@@ -601,51 +606,51 @@ export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, mul: f32, 
   }
 }
 
-export function scatter13(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(13, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter13(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(13, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
-export function scatter8(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(8, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter8(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(8, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
-export function scatter7(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(7, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter7(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(7, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
-export function scatter6(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(6, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter6(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(6, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
-export function scatter4(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(4, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter4(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(4, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
-export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
-  scatterSum(1, dst, coef, cols, p0, p1, count, mul, stride);
+export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
+  scatterSum(1, dst, coef, cols, p0, p1, count, lut, stride);
 }
 
 /** One row's scatter over all V vectors, in passes of 13, then 7 or 6, or 8, 4 and 1. */
-@inline function scatterRow(dst: usize, coef: usize, V: i32, cols: usize, p0: i32, p1: i32, count: i32, mul: f32, stride: usize): void {
+@inline function scatterRow(dst: usize, coef: usize, V: i32, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, stride: usize): void {
   let v = 0;
-  for (; v + 13 <= V; v += 13) scatter13(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+  for (; v + 13 <= V; v += 13) scatter13(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
   if (V - v === 7) {
-    scatter7(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    scatter7(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
     v += 7;
   }
   if (V - v === 6) {
-    scatter6(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    scatter6(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
     v += 6;
   }
   if (v + 8 <= V) {
-    scatter8(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    scatter8(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
     v += 8;
   }
   if (v + 4 <= V) {
-    scatter4(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+    scatter4(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
     v += 4;
   }
-  for (; v < V; v++) scatter1(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, mul, stride);
+  for (; v < V; v++) scatter1(dst + (<usize>v << 4), coef + (<usize>v << 4), cols, p0, p1, count, lut, stride);
 }
 
 /** The first p in [p0, p1) whose column is ≥ k (columns ascend within a block). */
@@ -660,10 +665,10 @@ export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32,
 
 /**
  * dWt (F, P), rows [k0, k1) of F only: zeroed, then for each nonzero (r, k, u) of the batch's row table with
- * k0 ≤ k < k1, row k += u·mul·δ[r, :], δ (n, outF). Threads split it by k, so no two write the same row. Reads up to
+ * k0 ≤ k < k1, row k += lut[u]·δ[r, :], δ (n, outF). Threads split it by k, so no two write the same row. Reads up to
  * 3 floats past a row of δ (the caller leaves slack after δ); those land in dWt's pad columns only.
  */
-export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, n: i32, tab: usize, mul: f32, delta: usize, k0: i32, k1: i32): void {
+export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, n: i32, tab: usize, lut: usize, delta: usize, k0: i32, k1: i32): void {
   const rowT = <usize>P << 2;
   const rowD = <usize>outF << 2;
   memory.fill(dWt + <usize>k0 * rowT, 0, <usize>(k1 - k0) * rowT);
@@ -672,7 +677,7 @@ export function sparse_dwt(dWt: usize, P: i32, F: i32, outF: i32, n: i32, tab: u
     const count = load<i32>(tab + (<usize>r << 3), 4);
     const p0 = k0 > 0 ? lowerBound(cols, 0, count, k0) : 0;
     const p1 = k1 < F ? lowerBound(cols, p0, count, k1) : count;
-    scatterRow(dWt, delta + <usize>r * rowD, P >> 2, cols, p0, p1, count, mul, rowT);
+    scatterRow(dWt, delta + <usize>r * rowD, P >> 2, cols, p0, p1, count, lut, rowT);
   }
 }
 

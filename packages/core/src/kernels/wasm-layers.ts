@@ -140,10 +140,12 @@ export class SparseFirstLayer {
   private readonly blocks: number;
   private readonly rowsBuf: number;
   private readonly tab: number;
+  /** lut[u] = u·mul (256 floats) for the loaded batch's mul, made again only when mul changes. */
+  private readonly lut: number;
+  private lutMul = Number.NaN;
   private index: ByteIndex | null = null;
   private tooDense: Uint8Array | null = null;
   private n = 0;
-  private mul = 1;
   private gathered = false;
   private helper: Helper | null | undefined;
   /**
@@ -175,6 +177,7 @@ export class SparseFirstLayer {
     this.blocks = a.alloc(3 * this.batchLimit(capacity));
     this.rowsBuf = a.alloc(capacity * 4);
     this.tab = a.alloc(capacity * 8);
+    this.lut = a.alloc(256 * 4);
     // Two parts of about equal width for two threads, each buffer on cache lines of its own.
     const V = Math.ceil(outF / 4);
     const split = threads > 1 && V > 1 ? Math.ceil(V / 2) : V;
@@ -248,8 +251,11 @@ export class SparseFirstLayer {
 
   private set(n: number, mul: number, gathered: boolean): void {
     this.n = n;
-    this.mul = mul;
     this.gathered = gathered;
+    if (mul !== this.lutMul) {
+      this.arena.fn.scale_table(this.lut, mul);
+      this.lutMul = mul;
+    }
   }
 
   /** The index of `inputs`, built on first use; null when the data is too dense or too wide to index. */
@@ -295,7 +301,7 @@ export class SparseFirstLayer {
 
   /** z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch; W (outF, F), b (outF) arena views. */
   forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
-    const { arena, F, outF, n, mul } = this;
+    const { arena, F, outF, n } = this;
     const code = actCode(act);
     const pz = arena.ptr(z);
     const pa = arena.ptr(a);
@@ -310,7 +316,7 @@ export class SparseFirstLayer {
       if (at > 0) put2(calls[0]![1], this.tab, n); // with two threads each touches the batch's blocks into its own cache
       if (kind === 'fresh') put(calls[at]![1], p.bias2, pb + 4 * p.j0, p.wsum, p.units, p.P, add);
       else put(calls[at]![1], p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2, p.wsum);
-      put(calls[at + 1]![1], p.zp, n, p.P, this.tab, mul, p.Wt, p.bias2);
+      put(calls[at + 1]![1], p.zp, n, p.P, this.tab, this.lut, p.Wt, p.bias2);
       put(calls[at + 2]![1], pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code);
     }
     this.run(kind);
@@ -323,10 +329,10 @@ export class SparseFirstLayer {
    * stays in dWt form until gradient() writes dW (a plain SGD step uses dWt directly).
    */
   backward(dW: Float32Array, db: Float32Array, delta: Float32Array, add: number): void {
-    const { arena, F, outF, n, mul } = this;
+    const { arena, F, outF, n } = this;
     const pd = arena.ptr(delta);
     // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
-    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + 4 * p.j0, 0, F);
+    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, F, outF, n, this.tab, this.lut, pd + 4 * p.j0, 0, F);
     this.run('backward');
     this.setPending(arena.ptr(dW), arena.ptr(db), add);
   }
@@ -391,7 +397,7 @@ export class SparseFirstLayer {
   ): boolean {
     const code = actCode(act);
     if (code === 3) return false;
-    const { arena, F, outF, n, mul } = this;
+    const { arena, F, outF, n } = this;
     const pdW1 = arena.ptr(dW1);
     const pd1 = arena.ptr(delta1);
     const pW1 = arena.ptr(W1);
@@ -405,7 +411,7 @@ export class SparseFirstLayer {
       put(g1![1], pdW1 + col, pd1, pa + col, next, p.units, n, 1, next, outF, outF);
       put(g2![1], pd + col, pd1, pW1 + col, n, p.units, next, next, 1, outF, outF);
       put(ac![1], pd + col, pa + col, n, p.units, outF, code, pb + col);
-      put(s![1], p.dWt, p.P, F, outF, n, this.tab, mul, pd + col, 0, F);
+      put(s![1], p.dWt, p.P, F, outF, n, this.tab, this.lut, pd + col, 0, F);
     }
     this.run('through');
     this.setPending(pW, pb, add);

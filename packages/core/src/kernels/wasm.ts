@@ -17,8 +17,9 @@ export interface WasmKernels {
   wt_from_w(Wt: number, stride: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number, wsum: number): void;
   bias_from_sums(bias2: number, b: number, wsum: number, outF: number, P: number, add: number): void;
   sgd_t(Wt: number, dWt: number, P: number, db: number, add: number, outF: number, F: number, lr: number, l2: number, wsum: number): void;
-  sparse_forward(zp: number, n: number, P: number, tab: number, mul: number, Wt: number, bias2: number): void;
-  sparse_dwt(dWt: number, P: number, F: number, outF: number, n: number, tab: number, mul: number, delta: number, k0: number, k1: number): void;
+  sparse_forward(zp: number, n: number, P: number, tab: number, lut: number, Wt: number, bias2: number): void;
+  sparse_dwt(dWt: number, P: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number): void;
+  scale_table(lut: number, mul: number): void;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, P: number, db: number, add: number): void;
   bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
   bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
