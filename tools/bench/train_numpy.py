@@ -2,7 +2,9 @@
 BLAS matmuls), timed per epoch.
 
 Usage: python3 train_numpy.py MNIST_DIR CONFIG_JSON. Prints one JSON line with seconds per epoch, accuracies and the
-BLAS numpy uses. It mirrors @mlp/core's algorithm (forward, loss gradients, SGD with momentum and L2, per-epoch lr
+BLAS numpy uses. With "serve": true in the config it prints a first line (numpy version and BLAS) once the data is
+ready, then trains one epoch per line read from stdin and prints that epoch's JSON line, until stdin closes: so
+train-speed.mjs can interleave numpy's epochs with its own and both meet the same machine. It mirrors @mlp/core's algorithm (forward, loss gradients, SGD with momentum and L2, per-epoch lr
 decay), not its random streams: same shapes and work, different initial weights and shuffles.
 """
 import gzip
@@ -96,8 +98,13 @@ def main():
                 acts.append(act(output if last else hidden, z))
         return acts
 
+    serve = cfg.get("serve", False)
+    if serve:
+        print(json.dumps({"blas": blas_info(), "numpy": np.__version__}), flush=True)
     seconds, accs = [], []
     for epoch in range(epochs):
+        if serve and not sys.stdin.readline():
+            return
         rate = f(lr * decay**epoch)
         order = rng.permutation(len(X))
         t0 = time.perf_counter()
@@ -126,6 +133,8 @@ def main():
                     b[i] -= rate * gb
         seconds.append(time.perf_counter() - t0)
         accs.append(float((forward(Xv)[-1].argmax(axis=1) == Yv).mean()))
+        if serve:
+            print(json.dumps({"seconds": seconds[-1], "validationAccuracy": accs[-1]}), flush=True)
     print(json.dumps({"seconds": seconds, "validationAccuracy": accs, "blas": blas_info(), "numpy": np.__version__}))
 
 
