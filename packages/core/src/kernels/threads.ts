@@ -20,7 +20,7 @@ const OPS = {
   bias_from_sums: 'iiiiif',
   sgd_t: 'iiiifiiffi',
   sparse_forward: 'iiiiiii',
-  sparse_dwt: 'iiiiiiiiii',
+  sparse_dwt: 'iiiiiiiiiii',
   dw_from_dwt: 'iiiiiif',
   sgd_momentum: 'iiiifff',
   sgd_plain: 'iiiff',
@@ -58,7 +58,7 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
     case 'sparse_forward':
       return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sparse_dwt':
-      return fn.sparse_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+      return fn.sparse_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
     case 'dw_from_dwt':
       return fn.dw_from_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sgd_momentum':

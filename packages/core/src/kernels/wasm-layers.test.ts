@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MLPConfig, MLP } from '../mlp.js';
 import { Rng } from '../rng.js';
+import { SGD } from '../sgd.js';
 import { TOL, expectClose } from '../testing/expect-close.js';
 import { threadsSupported } from './threads.js';
 
@@ -100,6 +101,48 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const a = new MLP(cfg, { seed: 4, backend: 'wasm' }).forwardBytes(raw, 8, 2 / 255, -1).slice(0, 40);
     const b = new MLP(cfg, { seed: 4, backend: 'naive' }).forwardBytes(raw, 8, 2 / 255, -0.99).slice(0, 40);
     expect(() => expectClose(a, b, TOL.f32)).toThrow(/element/);
+  });
+
+  // The blocks hold column offsets k·S in u16, S the parts' row stride in vectors, so (F − 1)·S ≤ 65535: 3001 inputs
+  // split 120 units into two parts of 15 vectors even on one thread, 40,000 inputs split 13 units into four parts of
+  // one, and past 65,536 inputs (no u16 offset fits) the layer takes the dense kernels.
+  it.each([
+    { F: 3001, hidden: 120 },
+    { F: 40000, hidden: 13 },
+    { F: 70000, hidden: 5 },
+  ])('wide inputs, $F bytes and $hidden hidden units: three SGD steps agree with naive, one thread or two', ({ F, hidden }) => {
+    const cfg: MLPConfig = { layers: [F, hidden, 3], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
+    const count = 12;
+    const data = bytes(count, F, 0.2);
+    const order = new Rng(5).permutation(count);
+    const n = 4;
+    const targets = [0, 1, 2].map(() => oneHot(n, 3));
+    const train = (backend: 'wasm' | 'naive', threads: number) => {
+      const m = new MLP(cfg, { seed: 7, backend, threads });
+      const opt = new SGD({ lr: 0.5 });
+      const outs: Float32Array[] = [];
+      for (let step = 0; step < 3; step++) {
+        const y = targets[step]!;
+        outs.push(Float32Array.from(m.forwardRows(data, order, step * n, n, 2 / 255, -1).subarray(0, n * 3)));
+        m.loss(y, n);
+        m.backward(y, n);
+        opt.step(m);
+      }
+      // And a batch of staged bytes (blocks built per batch rather than read from the dataset's index).
+      outs.push(Float32Array.from(m.forwardBytes(data, 3, 2 / 255, -1).subarray(0, 9)));
+      const params = m.params().map((p) => Float32Array.from(p.data));
+      m.dispose();
+      return { outs, params };
+    };
+    const ref = train('naive', 1);
+    const one = train('wasm', 1);
+    one.outs.forEach((o, i) => expectClose(o, ref.outs[i]!, TOL.f32, `outputs ${i}`));
+    one.params.forEach((p, i) => expectClose(p, ref.params[i]!, TOL.f32, `param ${i}`));
+    if (threadsSupported()) {
+      const two = train('wasm', 2);
+      two.outs.forEach((o, i) => expect(o).toEqual(one.outs[i]));
+      two.params.forEach((p, i) => expect(p).toEqual(one.params[i]));
+    }
   });
 
   // Hidden widths whose two threads' parts are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.

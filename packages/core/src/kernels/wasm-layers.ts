@@ -13,6 +13,9 @@ import type { WasmArena } from './wasm.js';
 /** Above this share of nonzero bytes a batch takes the dense kernels instead (the sparse ones stop paying). */
 export const MAX_SPARSE_DENSITY = 0.5;
 
+/** The largest column offset a block can hold (u16). */
+const OFFSET_LIMIT = 65535;
+
 /** Activation codes of the wasm kernels: 0 linear, 1 sigmoid, 2 relu, 3 none (applied in JS afterwards). */
 function actCode(name: ActivationName): number {
   return name === 'linear' ? 0 : name === 'sigmoid' ? 1 : name === 'relu' ? 2 : 3;
@@ -65,9 +68,10 @@ interface ByteIndex {
 }
 
 /**
- * The first layer's units j0 .. j0+units, padded to P (a multiple of 4), with their own transposed weights Wt (F, P),
- * gradient dWt (F, P), constant part bias2 (P) and pre-activations zp (capacity, P). With two threads each thread owns
- * one part for the whole batch (forward, gradient and update), so these matrices never travel between cores.
+ * The first layer's units j0 .. j0+units, padded to P (a multiple of 4), with their own transposed weights Wt (F, T),
+ * gradient dWt (F, T) (T ≥ P, the same for every part), constant part bias2 (P) and pre-activations zp (capacity, P).
+ * With two threads each thread takes whole parts for the whole batch (forward, gradient and update), so these
+ * matrices never travel between cores.
  */
 interface Part {
   j0: number;
@@ -105,8 +109,8 @@ function job(...ops: HelperOp[]): Job {
   return ops.map((op) => [op, new Array<number>(opArity(op)).fill(0)]);
 }
 
-/** Overwrite a call's arguments (5 to 10 of them, as many as the array holds) in place. */
-function put(args: number[], v0: number, v1: number, v2: number, v3: number, v4: number, v5 = 0, v6 = 0, v7 = 0, v8 = 0, v9 = 0): void {
+/** Overwrite a call's arguments (5 to 11 of them, as many as the array holds) in place. */
+function put(args: number[], v0: number, v1: number, v2: number, v3: number, v4: number, v5 = 0, v6 = 0, v7 = 0, v8 = 0, v9 = 0, v10 = 0): void {
   const n = args.length;
   args[0] = v0;
   args[1] = v1;
@@ -118,6 +122,7 @@ function put(args: number[], v0: number, v1: number, v2: number, v3: number, v4:
   if (n > 7) args[7] = v7;
   if (n > 8) args[8] = v8;
   if (n > 9) args[9] = v9;
+  if (n > 10) args[10] = v10;
 }
 
 function put2(args: number[], v0: number, v1: number): void {
@@ -129,7 +134,7 @@ type JobKind = 'forward' | 'fresh' | 'backward' | 'through' | 'gradient' | 'tran
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
- * staged bytes and their nonzero blocks, the batch's row table, the parts (one, or two with threads), and the index
+ * staged bytes and their nonzero blocks, the batch's row table, the parts (one, or more with threads or wide inputs), and the index
  * of one whole dataset's nonzeros (3 bytes each) for loadRows.
  */
 export class SparseFirstLayer {
@@ -143,13 +148,18 @@ export class SparseFirstLayer {
   /** lut[u] = u·mul (256 floats) for the loaded batch's mul, made again only when mul changes. */
   private readonly lut: number;
   private lutMul = Number.NaN;
+  /** Whether the inputs are narrow enough for the blocks' u16 column offsets (F ≤ 65536). */
+  private readonly sparse: boolean;
+  /** Every part's Wt and dWt row stride, in vectors (S) and floats (T = 4·S); block offsets are k·S. */
+  private readonly S: number;
+  private readonly T: number;
   private index: ByteIndex | null = null;
   private tooDense: Uint8Array | null = null;
   private n = 0;
   private gathered = false;
   private helper: Helper | null | undefined;
   /**
-   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, P) is what the sparse kernels
+   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, T) is what the sparse kernels
    * use. Plain SGD steps (sgd_t) update Wt alone, so W goes stale until someone reads it (weights(), which the model
    * calls from its W getter); writing W from outside makes Wt stale (weightsWritten()). At least one is current.
    */
@@ -178,18 +188,30 @@ export class SparseFirstLayer {
     this.rowsBuf = a.alloc(capacity * 4);
     this.tab = a.alloc(capacity * 8);
     this.lut = a.alloc(256 * 4);
-    // Two parts of about equal width for two threads, each buffer on cache lines of its own.
+    // Parts of about equal width, two or more for two threads, each buffer on cache lines of its own. The blocks hold
+    // column offsets k·S (u16) with every part's Wt and dWt rows T = 4·S floats apart, so (F − 1)·S ≤ 65535 bounds a
+    // part's width: a wide layer takes several parts even on one thread (rows of more than 13 vectors take several
+    // passes over their nonzeros anyway). Wider inputs (F > 65536) never take the sparse kernels.
     const V = Math.ceil(outF / 4);
-    const split = threads > 1 && V > 1 ? Math.ceil(V / 2) : V;
+    const maxS = Math.floor(OFFSET_LIMIT / Math.max(1, F - 1));
+    this.sparse = maxS >= 1;
+    const count = Math.min(V, Math.max(threads > 1 ? 2 : 1, this.sparse ? Math.ceil(V / maxS) : 1));
+    this.S = Math.ceil(V / count);
+    this.T = 4 * this.S;
+    const T = this.T;
+    const threaded = threads > 1 && count > 1;
     const line = (bytes: number) => (a.alloc(bytes + 48) + 63) & ~63;
-    for (const [v0, v1] of split < V ? [[0, split], [split, V]] : [[0, V]]) {
-      const j0 = 4 * v0!;
-      const P = 4 * (v1! - v0!);
-      const units = Math.min(outF, 4 * v1!) - j0;
+    const rowsT = this.sparse ? F : 0; // without the sparse kernels the parts only split the update of W
+    for (let i = 0, v0 = 0; i < count; i++) {
+      const v1 = v0 + Math.floor(V / count) + (i < V % count ? 1 : 0);
+      const j0 = 4 * v0;
+      const P = 4 * (v1 - v0);
+      const units = Math.min(outF, 4 * v1) - j0;
+      v0 = v1;
       this.parts.push({
-        j0, units, P, Wt: line(F * P * 4), dWt: line(F * P * 4), bias2: line(P * 4), zp: line(capacity * P * 4), wsum: line(P * 4),
-        forward: split < V ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
-        fresh: split < V ? job('rows_touch', 'bias_from_sums', 'sparse_forward', 'bias_act') : job('bias_from_sums', 'sparse_forward', 'bias_act'),
+        j0, units, P, Wt: line(rowsT * T * 4), dWt: line(rowsT * T * 4), bias2: line(P * 4), zp: line(capacity * P * 4), wsum: line(T * 4),
+        forward: threaded ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
+        fresh: threaded ? job('rows_touch', 'bias_from_sums', 'sparse_forward', 'bias_act') : job('bias_from_sums', 'sparse_forward', 'bias_act'),
         backward: job('sparse_dwt'),
         through: job('gemm_axpy', 'gemm_axpy', 'act_colsum', 'sparse_dwt'),
         gradient: job('dw_from_dwt'),
@@ -224,7 +246,7 @@ export class SparseFirstLayer {
    */
   loadRows(inputs: Uint8Array, rows: ArrayLike<number>, start: number, n: number, mul: number): boolean {
     const { arena, F } = this;
-    const index = this.indexFor(inputs);
+    const index = this.sparse ? this.indexFor(inputs) : null;
     if (index) {
       const buf = arena.i32(this.rowsBuf, n);
       for (let r = 0; r < n; r++) buf[r] = rows[start + r]!;
@@ -244,7 +266,7 @@ export class SparseFirstLayer {
   }
 
   private loadStaged(n: number, mul: number): boolean {
-    const ok = this.arena.fn.blocks_build(this.raw, n, this.F, this.blocks, this.batchLimit(n), this.tab) >= 0;
+    const ok = this.sparse && this.arena.fn.blocks_build(this.raw, n, this.F, this.blocks, this.batchLimit(n), this.tab, this.S) >= 0;
     this.set(ok ? n : 0, mul, false); // staged batches (evaluation, dense data) run on one thread
     return ok;
   }
@@ -261,7 +283,7 @@ export class SparseFirstLayer {
   /** The index of `inputs`, built on first use; null when the data is too dense or too wide to index. */
   private indexFor(inputs: Uint8Array): ByteIndex | null {
     if (this.index?.source === inputs) return this.index;
-    if (this.tooDense === inputs || this.F > 65536) return null;
+    if (this.tooDense === inputs) return null;
     const { arena, F, capacity } = this;
     const count = Math.floor(inputs.length / F);
     const chunks = (visit: (start: number, rows: number) => void) => {
@@ -287,7 +309,7 @@ export class SparseFirstLayer {
     }
     let e = 0;
     chunks((s, rows) => {
-      e = arena.fn.bytes_index(this.raw, rows, F, index.rowOff + s * 4, index.data, e);
+      e = arena.fn.bytes_index(this.raw, rows, F, index.rowOff + s * 4, index.data, e, this.S);
     });
     index.source = inputs;
     this.index = index;
@@ -315,7 +337,7 @@ export class SparseFirstLayer {
       const at = calls.length - 3;
       if (at > 0) put2(calls[0]![1], this.tab, n); // with two threads each touches the batch's blocks into its own cache
       if (kind === 'fresh') put(calls[at]![1], p.bias2, pb + 4 * p.j0, p.wsum, p.units, p.P, add);
-      else put(calls[at]![1], p.Wt, p.P, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2, p.wsum);
+      else put(calls[at]![1], p.Wt, this.T, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2, p.wsum);
       put(calls[at + 1]![1], p.zp, n, p.P, this.tab, this.lut, p.Wt, p.bias2);
       put(calls[at + 2]![1], pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code);
     }
@@ -332,7 +354,7 @@ export class SparseFirstLayer {
     const { arena, F, outF, n } = this;
     const pd = arena.ptr(delta);
     // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
-    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, F, outF, n, this.tab, this.lut, pd + 4 * p.j0, 0, F);
+    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, this.T, F, outF, n, this.tab, this.lut, pd + 4 * p.j0, 0, F);
     this.run('backward');
     this.setPending(arena.ptr(dW), arena.ptr(db), add);
   }
@@ -349,7 +371,7 @@ export class SparseFirstLayer {
   gradient(): void {
     if (!this.pending) return;
     const { F } = this;
-    for (const p of this.parts) put(p.gradient[0]![1], this.pendingDW + 4 * p.j0 * F, p.dWt, p.units, F, p.P, this.pendingDb + 4 * p.j0, this.pendingAdd);
+    for (const p of this.parts) put(p.gradient[0]![1], this.pendingDW + 4 * p.j0 * F, p.dWt, p.units, F, this.T, this.pendingDb + 4 * p.j0, this.pendingAdd);
     this.runAll('gradient');
     this.pending = false;
   }
@@ -365,7 +387,7 @@ export class SparseFirstLayer {
     const pw = this.arena.ptr(W);
     const { F } = this;
     // dw_from_dwt without a constant term (db = 0) is a plain transpose.
-    for (const p of this.parts) put(p.untranspose[0]![1], pw + 4 * p.j0 * F, p.Wt, p.units, F, p.P, 0, 0);
+    for (const p of this.parts) put(p.untranspose[0]![1], pw + 4 * p.j0 * F, p.Wt, p.units, F, this.T, 0, 0);
     this.runAll('untranspose');
     this.wCurrent = true;
   }
@@ -411,7 +433,7 @@ export class SparseFirstLayer {
       put(g1![1], pdW1 + col, pd1, pa + col, next, p.units, n, 1, next, outF, outF);
       put(g2![1], pd + col, pd1, pW1 + col, n, p.units, next, next, 1, outF, outF);
       put(ac![1], pd + col, pa + col, n, p.units, outF, code, pb + col);
-      put(s![1], p.dWt, p.P, F, outF, n, this.tab, this.lut, pd + col, 0, F);
+      put(s![1], p.dWt, p.P, this.T, F, outF, n, this.tab, this.lut, pd + col, 0, F);
     }
     this.run('through');
     this.setPending(pW, pb, add);
@@ -431,10 +453,10 @@ export class SparseFirstLayer {
       // Plain SGD with the gradient still in dWt form: step Wt itself (no transposes); W catches up when read.
       if (!this.wtCurrent) {
         // Wt and wsum from W (no bias here: the next forward pass makes bias2 again from wsum and the real b).
-        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, p.P, pw + 4 * p.j0 * F, p.units, F, p.P, p.bias2, 0, p.bias2, p.wsum);
+        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, this.T, pw + 4 * p.j0 * F, p.units, F, p.P, p.bias2, 0, p.bias2, p.wsum);
         this.runAll('transpose');
       }
-      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, p.P, this.pendingDb + 4 * p.j0, this.pendingAdd, p.units, F, lr, l2, p.wsum);
+      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, this.T, this.pendingDb + 4 * p.j0, this.pendingAdd, p.units, F, lr, l2, p.wsum);
       this.runAll('transposed');
       this.wtCurrent = true;
       this.wCurrent = false;
