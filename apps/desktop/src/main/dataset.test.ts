@@ -56,6 +56,32 @@ describe('dataset:load', () => {
     expect(again.events.every((e) => e.source === 'cache')).toBe(true);
   });
 
+  it('says who holds a file’s download lock while another download of it runs, waits, then uses the verified file', async () => {
+    const dataDir = temp();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const inner = fakeFetch(files);
+    const held = Object.assign(async (input: string | URL | Request) => {
+      await gate; // the first download holds its lock until the test lets its requests through
+      return inner(input);
+    }, { urls: inner.urls }) as typeof fetch & { urls: string[] };
+    const first = handlers(dataDir, held)['dataset:load'](recorder());
+    // Separate handlers (another window or process): nothing shared but the data folder.
+    const ctx = recorder();
+    const second = handlers(dataDir, fakeFetch(files))['dataset:load'](ctx);
+    await vi.waitFor(() => expect(ctx.events.some((e) => e.source === 'lock')).toBe(true), { timeout: 10_000 });
+    const wait = ctx.events.find((e) => e.source === 'lock')!;
+    expect(wait).toMatchObject({ bytesDone: 0 });
+    expect(wait.waitingFor).toMatch(/:\d+$/); // host:pid of the holder
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.trainImages).toEqual(files.trainImages);
+    expect(b.trainImages).toEqual(files.trainImages);
+    expect(b.testLabels).toEqual(files.testLabels);
+  });
+
   it('shares one download between concurrent calls', async () => {
     const dl = vi.fn(async () => ({ trainImages: 'a', trainLabels: 'b', testImages: 'c', testLabels: 'd' }));
     const h = createDatasetHandlers({ dataDir: '/x', download: dl, importFrom: vi.fn(), readFile: async (p) => new TextEncoder().encode(p), pickFolder: async () => null });

@@ -17,7 +17,9 @@ export interface DatasetDeps {
 }
 
 export function toDatasetProgress(p: Progress): DatasetProgress {
-  return { file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal ?? null, source: p.source };
+  const out: DatasetProgress = { file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal ?? null, source: p.source };
+  if (p.waitingFor !== undefined) out.waitingFor = p.waitingFor;
+  return out;
 }
 
 /** At most one progress event per file every `ms`, plus each file's last one, so IPC is not flooded. */

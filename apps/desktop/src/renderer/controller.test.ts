@@ -1,6 +1,6 @@
 import type { EpochReport } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
-import type { DesktopApi } from '../shared/api.js';
+import type { DatasetFiles, DesktopApi } from '../shared/api.js';
 import { initialState } from './app.js';
 import { Controller, MAX_RUNS, RUN_COLORS, runLabel } from './controller.js';
 import { Store } from './store.js';
@@ -96,3 +96,21 @@ describe('Controller: analyses', () => {
     expect(store.state).toMatchObject({ inspect: { set: 'drawn' }, tab: 'draw' });
   });
 });
+
+describe('Controller: dataset progress', () => {
+  it('marks a file waiting for another download of it, and clears the mark when its bytes arrive', async () => {
+    const { c, store } = harness();
+    const seen: (string | undefined)[] = [];
+    (c as unknown as { api: DesktopApi }).api.loadDataset = async (report) => {
+      const onProgress = report!;
+      onProgress({ file: 'train-images-idx3-ubyte.gz', bytesDone: 0, bytesTotal: 9912422, source: 'lock', waitingFor: 'box:4242' });
+      seen.push(store.state.dataset.files['train-images-idx3-ubyte.gz']?.waitingFor);
+      onProgress({ file: 'train-images-idx3-ubyte.gz', bytesDone: 9912422, bytesTotal: 9912422, source: 'cache' });
+      seen.push(store.state.dataset.files['train-images-idx3-ubyte.gz']?.waitingFor);
+      return null as unknown as DatasetFiles; // the controller treats a null result as nothing loaded
+    };
+    await c.loadDataset();
+    expect(seen).toEqual(['box:4242', undefined]);
+  });
+});
+

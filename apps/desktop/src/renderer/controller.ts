@@ -78,7 +78,7 @@ export class Controller {
 
   private onProgress = (p: DatasetProgress): void => {
     const d = this.store.state.dataset;
-    d.files[p.file] = { done: p.bytesDone, total: p.bytesTotal };
+    d.files[p.file] = p.source === 'lock' ? { done: 0, total: p.bytesTotal, waitingFor: p.waitingFor ?? 'another download' } : { done: p.bytesDone, total: p.bytesTotal };
     this.store.touch('dataset');
   };
 

@@ -27,6 +27,8 @@ export interface RunRecord {
 export interface FileProgress {
   done: number;
   total: number | null;
+  /** Set while this file waits for another download of it (the lock's holder, 'host:pid'). */
+  waitingFor?: string;
 }
 
 export interface AppState {

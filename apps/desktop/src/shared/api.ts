@@ -2,13 +2,18 @@
 // preload) or the browser build's implementation. Types and channel names only; no behaviour lives here.
 import type { AppSettings } from './settings.js';
 
-/** Where one dataset file stands while it is fetched: `source` is a URL, 'cache' or 'import'. */
+/** Where one dataset file stands while it is fetched: `source` is a URL, 'cache', 'import' or 'lock'. */
 export interface DatasetProgress {
   file: string;
   bytesDone: number;
   /** null when nobody says how big the file is. */
   bytesTotal: number | null;
   source: string;
+  /**
+   * With source 'lock' only: who holds the file's download lock ('host:pid'), another window or process fetching the
+   * same file into the same folder. This load waits for it, then uses the file it verified.
+   */
+  waitingFor?: string;
 }
 
 /** The four MNIST files as stored (gzip), parsed by the renderer's worker with @mlp/mnist. */

@@ -12,6 +12,22 @@ const STATE_LABEL: Record<AppState['run'], string> = {
   done: 'Done',
 };
 
+/** The dataset cell's text and bar (0..1) for the dataset's state. */
+export function datasetLine(d: AppState['dataset']): { text: string; value: number } {
+  const files = Object.values(d.files);
+  if (d.status === 'loading') {
+    const done = files.reduce((a, f) => a + f.done, 0);
+    const total = files.reduce((a, f) => a + (f.total ?? f.done), 0);
+    const waiting = files.find((f) => f.waitingFor !== undefined);
+    // Another window or process is fetching the same files into the same folder: say so, rather than look stuck.
+    if (waiting) return { text: `Waiting for another download of the same files (${waiting.waitingFor}) to finish…`, value: total ? done / total : 0 };
+    if (files.length === 4 && done >= total) return { text: 'Unpacking…', value: 1 };
+    return { text: files.length ? `Fetching ${files.length}/4 files · ${fmtBytes(done)}${total ? ` of ${fmtBytes(total)}` : ''}` : 'Fetching…', value: total ? done / total : 0 };
+  }
+  if (d.status === 'ready') return { text: `MNIST · ${fmtCount(d.train)} train · ${fmtCount(d.test)} test`, value: 1 };
+  return { text: d.status === 'error' ? 'Could not load' : 'Not loaded', value: 0 };
+}
+
 export function mountStatus(root: HTMLElement, store: Store): void {
   const dataText = el('span', { id: 'dataset-status' });
   const dataBar = el('progress', { id: 'dataset-progress', max: 1, value: 0 });
@@ -47,22 +63,11 @@ export function mountStatus(root: HTMLElement, store: Store): void {
   store.subscribe((s, changed) => {
     if (changed.has('dataset')) {
       const d = s.dataset;
-      const files = Object.values(d.files);
-      const done = files.reduce((a, f) => a + f.done, 0);
-      const total = files.reduce((a, f) => a + (f.total ?? f.done), 0);
+      const line = datasetLine(d);
+      dataText.textContent = line.text;
       dataBar.max = 1;
-      if (d.status === 'loading') {
-        dataText.textContent = files.length ? `Fetching ${files.length}/4 files · ${fmtBytes(done)}${total ? ` of ${fmtBytes(total)}` : ''}` : 'Fetching…';
-        dataBar.value = total ? done / total : 0;
-        if (files.length === 4 && done >= total) dataText.textContent = 'Unpacking…';
-      } else if (d.status === 'ready') {
-        dataText.textContent = `MNIST · ${fmtCount(d.train)} train · ${fmtCount(d.test)} test`;
-        dataText.title = d.origin;
-        dataBar.value = 1;
-      } else {
-        dataText.textContent = d.status === 'error' ? 'Could not load' : 'Not loaded';
-        dataBar.value = 0;
-      }
+      dataBar.value = line.value;
+      if (d.status === 'ready') dataText.title = d.origin;
       dataText.dataset.status = d.status;
     }
     if (changed.has('run') || changed.has('progress')) {
