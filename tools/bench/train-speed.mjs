@@ -65,7 +65,9 @@ if (process.argv[2] === '--child') {
   const va = toDataset(validation, scaling);
   const network = { layers: p.layers, hidden: p.hidden, output: p.output, loss: p.loss, init: p.init, initStd: p.initStd };
   if (job.mode === 'interleave') {
-    process.stdout.write(JSON.stringify(await interleave(core, job, network, tr)));
+    // A numpy failure is reported, not thrown: the parent prints why the comparison is missing and goes on.
+    const out = await interleave(core, job, network, tr).catch((e) => ({ error: e.message }));
+    process.stdout.write(JSON.stringify(out));
     process.exit(0);
   }
   const model = new core.MLP(network, { seed: SEED, backend: job.backend, threads: job.threads });
@@ -103,12 +105,17 @@ async function interleave(core, job, network, tr) {
     return { threads: model.threads, model, trainer, seconds: [] };
   });
   const { args, env } = numpyCommand(job.preset, { epochs: (job.rounds + 1) * models.length, serve: true });
-  const py = spawn(PYTHON, args, { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const py = spawn(PYTHON, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  py.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   const read = async () => {
     const { value, done } = await lines.next();
-    if (done) throw new Error('train_numpy.py stopped early');
-    return JSON.parse(value);
+    if (!done) return JSON.parse(value);
+    await new Promise((r) => (py.exitCode === null ? py.once('close', r) : r()));
+    throw new Error(`train_numpy.py stopped early: ${stderr.trim().split('\n').at(-1) || `exit ${py.exitCode}`}`);
   };
   const hello = await read();
   const numpy = { ...hello, seconds: [], validationAccuracy: [] };
@@ -219,6 +226,10 @@ for (const plan of plans) {
   }
   // The target's comparison: numpy float32 epochs interleaved with wasm's in one run (see interleave()).
   const il = child({ preset: plan.preset, mode: 'interleave', threads: [1, 2], rounds: plan.rounds });
+  if (il.error) {
+    console.log(`numpy: skipped, the interleaved run failed (${il.error})`);
+    continue;
+  }
   const nps = median(il.numpy.seconds);
   console.log(`numpy ${il.numpy.numpy} (${il.numpy.blas}), val acc by epoch ${il.numpy.validationAccuracy.slice(0, 5).map((a) => a.toFixed(4)).join(' ')}`);
   console.log(
