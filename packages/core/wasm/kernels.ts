@@ -199,10 +199,11 @@ export function gemm_tt(out: usize, a: usize, b: usize, M: i32, N: i32, K: i32):
 //
 // A row's nonzeros are a block: their column offsets (u16 each, ascending), then their bytes (u8 each). A column
 // offset is the column k times S = T/4, so row k of Wt starts at Wt + 16·offset: the kernels shift where they would
-// multiply by the row stride (measured 5–7% faster per nonzero). The caller picks S with (F − 1)·S ≤ 65535. A batch is a row
-// table, tab (n × 2 i32): each row's block address and nonzero count. Blocks come from a dataset indexed once
-// (bytes_index, then rows_table per batch: no copying) or are built from staged bytes (blocks_build). Kernels that
-// a second thread may run on part of a batch take ranges (pointers offset by the caller) and write nothing outside.
+// multiply by the row stride (measured 5–7% faster per nonzero). The caller picks S with (F − 1)·S ≤ 65535.
+// A batch is a row table, tab (n × 2 i32): each row's block address and nonzero count. Blocks come from a dataset
+// indexed once (bytes_index, then rows_table per batch: no copying) or are built from staged bytes (blocks_build).
+// Kernels that a second thread may run on part of a batch take ranges (pointers offset by the caller) and write
+// nothing outside.
 
 /** The number of nonzero bytes in raw[0 .. count). */
 export function nnz_count(raw: usize, count: i32): i32 {

@@ -4,6 +4,8 @@ import { Rng } from '../rng.js';
 import { SGD } from '../sgd.js';
 import { TOL, expectClose } from '../testing/expect-close.js';
 import { threadsSupported } from './threads.js';
+import { WasmArena } from './wasm.js';
+import { SparseFirstLayer } from './wasm-layers.js';
 
 const rng = new Rng(11);
 
@@ -143,6 +145,13 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
       two.outs.forEach((o, i) => expect(o).toEqual(one.outs[i]));
       two.params.forEach((p, i) => expect(p).toEqual(one.params[i]));
     }
+  });
+
+  it('takes the dense kernels for a layer that would need more than 32 parts (a helper job holds 128 tasks)', () => {
+    const raw = bytes(2, 40000, 0.2);
+    // 40,000 inputs allow one vector per part: 31 vectors fit, 35 do not.
+    expect(new SparseFirstLayer(new WasmArena(0), 40000, 124, 2).loadBytes(raw, 2, 1 / 255)).toBe(true);
+    expect(new SparseFirstLayer(new WasmArena(0), 40000, 140, 2).loadBytes(raw, 2, 1 / 255)).toBe(false);
   });
 
   // Hidden widths whose two threads' parts are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.

@@ -15,6 +15,8 @@ export const MAX_SPARSE_DENSITY = 0.5;
 
 /** The largest column offset a block can hold (u16). */
 const OFFSET_LIMIT = 65535;
+/** At most this many parts (a helper job holds at most 128 tasks); a layer that would need more takes the dense kernels. */
+const MAX_PARTS = 32;
 
 /** Activation codes of the wasm kernels: 0 linear, 1 sigmoid, 2 relu, 3 none (applied in JS afterwards). */
 function actCode(name: ActivationName): number {
@@ -191,10 +193,11 @@ export class SparseFirstLayer {
     // Parts of about equal width, two or more for two threads, each buffer on cache lines of its own. The blocks hold
     // column offsets k·S (u16) with every part's Wt and dWt rows T = 4·S floats apart, so (F − 1)·S ≤ 65535 bounds a
     // part's width: a wide layer takes several parts even on one thread (rows of more than 13 vectors take several
-    // passes over their nonzeros anyway). Wider inputs (F > 65536) never take the sparse kernels.
+    // passes over their nonzeros anyway). Wider inputs (F > 65536), or a layer that would need over MAX_PARTS parts,
+    // never take the sparse kernels.
     const V = Math.ceil(outF / 4);
     const maxS = Math.floor(OFFSET_LIMIT / Math.max(1, F - 1));
-    this.sparse = maxS >= 1;
+    this.sparse = maxS >= 1 && Math.ceil(V / maxS) <= MAX_PARTS;
     const count = Math.min(V, Math.max(threads > 1 ? 2 : 1, this.sparse ? Math.ceil(V / maxS) : 1));
     this.S = Math.ceil(V / count);
     this.T = 4 * this.S;
