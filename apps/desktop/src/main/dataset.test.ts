@@ -62,12 +62,18 @@ describe('dataset:load', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
+    let fetching!: () => void;
+    const started = new Promise<void>((r) => {
+      fetching = r;
+    });
     const inner = fakeFetch(files);
     const held = Object.assign(async (input: string | URL | Request) => {
-      await gate; // the first download holds its lock until the test lets its requests through
+      fetching(); // a request means this download holds the file's lock
+      await gate; // and it keeps holding it until the test lets its requests through
       return inner(input);
     }, { urls: inner.urls }) as typeof fetch & { urls: string[] };
     const first = handlers(dataDir, held)['dataset:load'](recorder());
+    await started;
     // Separate handlers (another window or process): nothing shared but the data folder.
     const ctx = recorder();
     const second = handlers(dataDir, fakeFetch(files))['dataset:load'](ctx);
