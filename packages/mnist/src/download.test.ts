@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datasetDir } from './cache.js';
 import { type DatasetDescriptor, type MnistRole, ROLES } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type Progress, download, mirrorList } from './download.js';
@@ -278,9 +278,11 @@ describe('download', () => {
       const pending = download(desc, o).finally(() => {
         settled = true;
       });
-      await new Promise((r) => setTimeout(r, 300));
+      // One event says why nothing moves: another process holds the file's lock (waited for, not slept on: a busy
+      // machine may take a while to get there).
+      await vi.waitFor(() => expect(events).toHaveLength(1), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 100));
       expect(settled).toBe(false);
-      // One event says why nothing moves: another process holds the file's lock.
       expect(events).toEqual([
         { file: name('trainImages'), bytesDone: 0, bytesTotal: desc.files.trainImages.size, source: 'lock', waitingFor: 'otherhost:1' },
       ]);
