@@ -92,7 +92,7 @@ if (process.argv[2] === '--child') {
 /**
  * Rounds of one training epoch per wasm model (threads 1, then 2), each followed by one numpy float32 epoch in a
  * train_numpy.py server, so numpy and wasm share the machine's fast and slow spells (on a shared VM the same epoch's
- * time drifts by 1.5× within seconds, which made separate runs' ratios vary from 1.4× to 2.8×). The first round warms
+ * time drifts by 1.5× within seconds, which made separate runs' ratios vary from 1.2× to 2.8×). The first round warms
  * up (wasm indexes the data) and is left out. Seconds are training time only, as elsewhere.
  */
 async function interleave(core, job, network, tr) {
