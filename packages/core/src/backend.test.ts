@@ -133,7 +133,7 @@ describe('wasm model buffers', () => {
   });
 });
 
-describe('plain SGD on the first layer\'s transposed weights (sgd_t)', () => {
+describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)', () => {
   // Odd widths reach the kernel's single-column and partial-vector tails; both thread counts; with and without L2.
   const data = sparseImages(3, 37, 40, 0.3, 5);
   const order = Array.from({ length: data.count }, (_, i) => (i * 7) % data.count);
@@ -162,7 +162,9 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_t)', () => {
     { threads: 1, l2: 1e-3 },
     { threads: 2, l2: 0 },
     { threads: 2, l2: 1e-3 },
-  ])('gives the same bits as stepping W from dW and transposing it again: threads $threads, l2 $l2', ({ threads, l2 }) => {
+  ])('reading W and dW between steps changes no bit: threads $threads, l2 $l2', ({ threads, l2 }) => {
+    // Without L2 both take the step from the batch (sgd_sparse); with L2, one steps Wt from dWt (sgd_t) and the other W
+    // from dW (sgd_plain), the same operations on the same numbers.
     const onWt = train(threads, l2, () => {});
     // Reading dW and W before each step makes the step take the W path (dW written, W stepped, Wt made again).
     const onW = train(threads, l2, (m) => {
@@ -174,6 +176,23 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_t)', () => {
     expect(onWt.dW[0]).toEqual(onW.dW[0]); // the last gradient stays readable after a step that did not write it
     onWt.dispose();
     onW.dispose();
+  });
+
+  it('the step from the batch agrees with the naive kernels, and leaves dW readable after later batches', () => {
+    const wasm = train(1, 0, () => {});
+    const naive = train(1, 0, () => {}, 0, 'naive');
+    wasm.params().forEach((p, i) => expectClose(p.data, naive.params()[i]!.data, TOL.f32, p.name));
+    // The last gradient, read only now, after the step that did not form it, then after a forward pass of another
+    // batch of the same data and one of other data (which replaces the model's index).
+    const expected = Float32Array.from(naive.dW[0]!);
+    const other = sparseImages(3, 37, 40, 0.3, 6);
+    wasm.forwardRows(data.inputs as Uint8Array, order, 80, 40, 1 / 255, 0.1);
+    wasm.forwardRows(other.inputs as Uint8Array, order, 0, 40, 1 / 255, 0.1);
+    expectClose(wasm.dW[0]!, expected, TOL.f32, 'dW[0]');
+    // The same bits as reading it right after backward.
+    const early = train(1, 0, (m) => void m.dW[0]);
+    expect(wasm.dW[0]).toEqual(early.dW[0]);
+    for (const m of [wasm, early]) m.dispose();
   });
 
   it('with momentum steps W as before, and agrees with the naive kernels', () => {

@@ -5,7 +5,7 @@ import { ACTIVATIONS, type ActivationName, activationBackward, activationForward
 import { type BackendName, getThreads, resolveBackend } from './backend.js';
 import { denseBackward, denseForward } from './dense.js';
 import { INITS, type InitName, fillNormal, initStd } from './init.js';
-import { SparseFirstLayer, activationBackwardWasm, colSumsWasm, denseForwardWasm } from './kernels/wasm-layers.js';
+import { type NextLayer, SparseFirstLayer, activationBackwardWasm, colSumsWasm, denseForwardWasm, kernelActivation } from './kernels/wasm-layers.js';
 import { threadsSupported } from './kernels/threads.js';
 import { WasmArena } from './kernels/wasm.js';
 import { argmaxRows } from './ops.js';
@@ -249,7 +249,8 @@ export class MLP {
     if (this.arena) {
       this.xbuf = this.alloc(n * this.inputSize);
       this.sparse?.dispose();
-      this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n, this.threads);
+      this.refreshViews(); // the buffers' pointers, for the layers the first one's tasks take along
+      this.sparse = new SparseFirstLayer(this.arena, this.inputSize, this.config.layers[1]!, n, this.threads, this.nextLayers());
       this.classes = this.arena.alloc(4 * n);
       this.refreshViews();
     }
@@ -322,8 +323,27 @@ export class MLP {
     this.input = null;
     this.sparseAdd = add;
     const act = this.depth === 1 ? this.config.output : this.config.hidden;
-    this.sparse!.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this._W[0] as Float32Array, this.b[0] as Float32Array, add, act);
-    return this.forwardFrom(1, this.a[0]!, n);
+    const first = this.sparse!;
+    first.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this._W[0] as Float32Array, this.b[0] as Float32Array, add, act);
+    // The layers the sparse layer's tasks took along are done too.
+    const done = 1 + first.next.length;
+    return this.forwardFrom(done, this.a[done - 1]!, n);
+  }
+
+  /** The layers after the first that the sparse first layer's forward tasks can take too: up to the first activation the kernels do not apply. */
+  private nextLayers(): NextLayer[] {
+    const arena = this.arena!;
+    const L = this.config.layers;
+    const out: NextLayer[] = [];
+    // The first layer's own activation must be a kernel's too (one applied in JS comes after the tasks).
+    if (kernelActivation(this.depth === 1 ? this.config.output : this.config.hidden) < 0) return out;
+    for (let l = 1; l < this.depth; l++) {
+      const act = kernelActivation(l === this.depth - 1 ? this.config.output : this.config.hidden);
+      if (act < 0) break;
+      const ptr = (v: FloatArray) => arena.ptr(v as Float32Array);
+      out.push({ z: ptr(this.z[l]!), a: ptr(this.a[l]!), W: ptr(this._W[l]!), b: ptr(this.b[l]!), inF: L[l]!, outF: L[l + 1]!, act });
+    }
+    return out;
   }
 
   private floatInput(): FloatArray {

@@ -272,6 +272,21 @@ export function rows_table(rows: usize, n: i32, rowOff: usize, data: usize, tab:
 }
 
 /**
+ * Where to split the batch's rows in two for two threads: the first even row r (0 < r < n) at which rows [0, r) hold
+ * at least half of the `total` nonzeros, or the last even row short of n. Even, so a dense kernel that pairs rows
+ * (gemm_nt) pairs the same rows on either side of the split.
+ */
+export function rows_half(tab: usize, n: i32, total: i32): i32 {
+  let acc = 0;
+  let r = 0;
+  while (r + 2 < n && 2 * acc < total) {
+    acc += load<i32>(tab + (<usize>r << 3), 4) + load<i32>(tab + (<usize>(r + 1) << 3), 4);
+    r += 2;
+  }
+  return r;
+}
+
+/**
  * Read one byte of every cache line of the batch's blocks and return their sum: issued back to back, these loads
  * overlap (a dataset's blocks sit at random places in memory), so the kernels that follow find the blocks in cache.
  */
@@ -305,149 +320,192 @@ export function blocks_build(raw: usize, n: i32, F: i32, out: usize, maxNnz: i32
   return total;
 }
 
+// The first layer's transposed weights Wt (F, T) carry their column sums in blocks: blocks (ceil(F/16), ldb) holds,
+// per block of 16 rows of Wt (k in [16i, 16i + 16)), the sum of each column over the block, added as
+// ((w[k] + w[k+1]) + (w[k+2] + w[k+3])) per group of four rows in order, then any last rows (F % 4) one at a time.
+// Every kernel that writes Wt (wt_from_w, sgd_t, sgd_sparse) makes them the same way from the values it stores, so a
+// split of the rows between threads at block edges never changes a bit; bias_from_blocks adds them up in block order.
+// Pad columns (units ≤ j < P) are kept at zero.
+
+/** Rows of Wt per block of column sums. */
+const BLOCK: i32 = 16;
+
+/** Lanes of a part's last vector that are real units (all four when units is a multiple of 4). */
+@inline function lastLanes(units: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(units - (((units + 3) >> 2) - 1) * 4));
+}
+
 /**
- * Wt (F, stride) columns [0, P) = Wᵀ for W (outF, F), columns outF..P zeroed, wsum[j] = Σ_k W[j, k] and bias2[j] =
- * b[j] + add·wsum[j] (pads zero): the constant part of (u·mul + add)·Wᵀ + b. 4×4 blocks transposed in registers.
- * Threads split it by j. sgd_t keeps Wt and wsum exactly as this makes them (the same sums in the same order).
+ * Wt (F, stride) columns [0, P) = Wᵀ for the units rows of W (units, F), pad columns zeroed, and their block sums at
+ * blocks (ldb floats per block). 4×4 blocks transposed in registers. Threads split it by units (W, Wt, blocks offset).
  */
-export function wt_from_w(Wt: usize, stride: i32, W: usize, outF: i32, F: i32, P: i32, b: usize, add: f32, bias2: usize, wsum: usize): void {
+export function wt_from_w(Wt: usize, stride: i32, W: usize, units: i32, F: i32, P: i32, blocks: usize, ldb: i32): void {
   const rowW = <usize>F << 2;
   const rowT = <usize>stride << 2;
-  let j = 0;
-  for (; j + 4 <= outF; j += 4) {
+  const ldB = <usize>ldb << 2;
+  for (let j = 0; j < P; j += 4) {
+    const real = units - j; // lanes of this vector that are units (≥ 4: all)
     const w0 = W + <usize>j * rowW;
     const w1 = w0 + rowW;
     const w2 = w1 + rowW;
     const w3 = w2 + rowW;
-    let sum = f32x4.splat(0);
-    let k = 0;
-    for (; k + 4 <= F; k += 4) {
-      const off = <usize>k << 2;
-      const r0 = v128.load(w0 + off);
-      const r1 = v128.load(w1 + off);
-      const r2 = v128.load(w2 + off);
-      const r3 = v128.load(w3 + off);
-      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-      const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-      const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-      const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-      const c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
-      const c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-      const c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
-      const c3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-      const d = Wt + <usize>k * rowT + (<usize>j << 2);
-      v128.store(d, c0);
-      v128.store(d + rowT, c1);
-      v128.store(d + 2 * rowT, c2);
-      v128.store(d + 3 * rowT, c3);
-      sum = f32x4.add(sum, f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)));
-    }
-    for (; k < F; k++) {
-      const off = <usize>k << 2;
-      let c = f32x4.splat(0);
-      c = f32x4.replace_lane(c, 0, load<f32>(w0 + off));
-      c = f32x4.replace_lane(c, 1, load<f32>(w1 + off));
-      c = f32x4.replace_lane(c, 2, load<f32>(w2 + off));
-      c = f32x4.replace_lane(c, 3, load<f32>(w3 + off));
-      v128.store(Wt + <usize>k * rowT + (<usize>j << 2), c);
-      sum = f32x4.add(sum, c);
-    }
-    v128.store(wsum + (<usize>j << 2), sum);
-  }
-  for (; j < P; j++) {
-    if (j < outF) {
-      const wj = W + <usize>j * rowW;
-      let s: f32 = 0;
-      for (let k = 0; k < F; k++) {
-        const v = load<f32>(wj + (<usize>k << 2));
-        store<f32>(Wt + <usize>k * rowT + (<usize>j << 2), v);
-        s += v;
+    for (let kb = 0; kb < F; kb += BLOCK) {
+      const ke = min(kb + BLOCK, F);
+      let sum = f32x4.splat(0);
+      let k = kb;
+      for (; k + 4 <= ke; k += 4) {
+        const off = <usize>k << 2;
+        let c0: v128, c1: v128, c2: v128, c3: v128;
+        if (real >= 4) {
+          const r0 = v128.load(w0 + off);
+          const r1 = v128.load(w1 + off);
+          const r2 = v128.load(w2 + off);
+          const r3 = v128.load(w3 + off);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+          c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+          c3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+        } else {
+          c0 = column(w0, rowW, real, off);
+          c1 = column(w0, rowW, real, off + 4);
+          c2 = column(w0, rowW, real, off + 8);
+          c3 = column(w0, rowW, real, off + 12);
+        }
+        const d = Wt + <usize>k * rowT + (<usize>j << 2);
+        v128.store(d, c0);
+        v128.store(d + rowT, c1);
+        v128.store(d + 2 * rowT, c2);
+        v128.store(d + 3 * rowT, c3);
+        sum = f32x4.add(sum, f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)));
       }
-      store<f32>(wsum + (<usize>j << 2), s);
-    } else {
-      for (let k = 0; k < F; k++) store<f32>(Wt + <usize>k * rowT + (<usize>j << 2), 0);
-      store<f32>(wsum + (<usize>j << 2), 0);
+      for (; k < ke; k++) {
+        const c = column(w0, rowW, real, <usize>k << 2);
+        v128.store(Wt + <usize>k * rowT + (<usize>j << 2), c);
+        sum = f32x4.add(sum, c);
+      }
+      v128.store(blocks + <usize>(kb / BLOCK) * ldB + (<usize>j << 2), sum);
     }
   }
-  bias_from_sums(bias2, b, wsum, outF, P, add);
 }
 
-/** bias2[j] = b[j] + add·wsum[j] for j < outF, zero up to P: the forward pass's constant part from the weight sums. */
-export function bias_from_sums(bias2: usize, b: usize, wsum: usize, outF: i32, P: i32, add: f32): void {
-  let j = 0;
-  for (; j + 4 <= outF; j += 4) {
+/** [W[0, k], W[1, k], W[2, k], W[3, k]] from rows rowW bytes apart at byte offset off, lanes ≥ real zero. */
+@inline function column(w0: usize, rowW: usize, real: i32, off: usize): v128 {
+  let c = f32x4.splat(0);
+  if (real > 0) c = f32x4.replace_lane(c, 0, load<f32>(w0 + off));
+  if (real > 1) c = f32x4.replace_lane(c, 1, load<f32>(w0 + rowW + off));
+  if (real > 2) c = f32x4.replace_lane(c, 2, load<f32>(w0 + 2 * rowW + off));
+  if (real > 3) c = f32x4.replace_lane(c, 3, load<f32>(w0 + 3 * rowW + off));
+  return c;
+}
+
+/**
+ * bias2[j] = b[j] + add·Σ_i blocks[i, j] for j < units (the block sums added in order), zero up to P: the forward
+ * pass's constant part, add·(column sums of Wt) + b.
+ */
+export function bias_from_blocks(bias2: usize, b: usize, blocks: usize, nb: i32, units: i32, P: i32, add: f32): void {
+  const ldB = <usize>P << 2;
+  const keep = lastLanes(units);
+  const va = f32x4.splat(add);
+  for (let j = 0; j < P; j += 4) {
     const off = <usize>j << 2;
-    v128.store(bias2 + off, f32x4.add(v128.load(b + off), f32x4.mul(f32x4.splat(add), v128.load(wsum + off))));
-  }
-  for (; j < P; j++) {
-    const off = <usize>j << 2;
-    store<f32>(bias2 + off, j < outF ? load<f32>(b + off) + add * load<f32>(wsum + off) : 0);
+    let s = f32x4.splat(0);
+    for (let i = 0; i < nb; i++) s = f32x4.add(s, v128.load(blocks + <usize>i * ldB + off));
+    // b is read as whole vectors: lanes past the units are dropped (they may be another part's, or slack).
+    const v = f32x4.add(v128.load(b + off), f32x4.mul(va, s));
+    v128.store(bias2 + off, j + 4 < P ? v : v128.bitselect(v, f32x4.splat(0), keep));
   }
 }
 
 /**
- * Plain SGD on the transposed weights, from the transposed gradient: Wt[k, j] −= lr·(g + λ·Wt[k, j]) with g =
- * dWt[k, j] + add·db[j], for units j < outF (pad columns stay zero), and wsum as wt_from_w makes it. Every weight
- * gets the value dw_from_dwt + sgd_plain on W + wt_from_w would give it (the same operations on the same numbers),
- * with no transpose and no dW written. Threads split it by j (their parts). Wt and dWt are (F, T); wsum holds T floats.
+ * Plain SGD on rows [k0, k1) of the transposed weights, from the transposed gradient: Wt[k, j] −= lr·(g + λ·Wt[k, j])
+ * with g = dWt[k, j] + add·db[j], for units j (pads stay zero), and those rows' block sums. The same operations as
+ * dw_from_dwt + sgd_plain on W would make, with no transpose and no dW written. Threads split it by rows at block
+ * edges (k0 a multiple of 16). Wt and dWt are (F, T) with P = 4·ceil(units/4) columns used; blocks have P floats each.
  */
-export function sgd_t(Wt: usize, dWt: usize, T: i32, db: usize, add: f32, outF: i32, F: i32, lr: f32, l2: f32, wsum: usize): void {
-  const rowT = <usize>T << 2;
+export function sgd_t(Wt: usize, dWt: usize, T: i32, db: usize, add: f32, units: i32, k0: i32, k1: i32, lr: f32, l2: f32, blocks: usize): void {
+  stepRows(Wt, dWt, <usize>T << 2, db, add, lr, l2, units, k0, k1, blocks, true);
+}
+
+/**
+ * Rows [k0, k1) of Wt, block by block: with the gradient, sgd_t's step from dWt; without, w + e·db[j] (e in `add`).
+ * Either way pads are zeroed and the blocks' column sums made from the stored values.
+ */
+@inline function stepRows(Wt: usize, dWt: usize, rowT: usize, db: usize, add: f32, lr: f32, l2: f32, units: i32, k0: i32, k1: i32, blocks: usize, gradient: bool): void {
   const vlr = f32x4.splat(lr);
   const vl2 = f32x4.splat(l2);
-  const full = outF >> 2; // vectors of four real units; a partial one follows when outF % 4 > 0
-  const vecs = (outF + 3) >> 2;
-  memory.fill(wsum, 0, <usize>T << 2);
-  // Lanes of the partial vector that are real units (the rest are padding, kept at zero).
-  const keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(outF & 3));
-  // Row by row (contiguous): e is recomputed per vector, cheaper than walking each column down the rows, which keeps
-  // e and the sum in registers but measured 2% slower per epoch.
-  let k = 0;
-  for (; k + 4 <= F; k += 4) {
-    const t0 = Wt + <usize>k * rowT;
-    const g0 = dWt + <usize>k * rowT;
-    for (let jv = 0; jv < vecs; jv++) {
-      const off = <usize>jv << 4;
-      const e = f32x4.mul(f32x4.splat(add), v128.load(db + off));
-      const n0 = sgdT(t0 + off, g0 + off, e, vlr, vl2);
-      const n1 = sgdT(t0 + rowT + off, g0 + rowT + off, e, vlr, vl2);
-      const n2 = sgdT(t0 + 2 * rowT + off, g0 + 2 * rowT + off, e, vlr, vl2);
-      const n3 = sgdT(t0 + 3 * rowT + off, g0 + 3 * rowT + off, e, vlr, vl2);
-      const sp = wsum + off;
-      if (jv < full) {
-        v128.store(t0 + off, n0);
-        v128.store(t0 + rowT + off, n1);
-        v128.store(t0 + 2 * rowT + off, n2);
-        v128.store(t0 + 3 * rowT + off, n3);
-        // wt_from_w's blocked sum for whole vectors …
-        v128.store(sp, f32x4.add(v128.load(sp), f32x4.add(f32x4.add(n0, n1), f32x4.add(n2, n3))));
-      } else {
-        const z = f32x4.splat(0);
-        const m0 = v128.bitselect(n0, z, keep);
-        const m1 = v128.bitselect(n1, z, keep);
-        const m2 = v128.bitselect(n2, z, keep);
-        const m3 = v128.bitselect(n3, z, keep);
-        v128.store(t0 + off, m0);
-        v128.store(t0 + rowT + off, m1);
-        v128.store(t0 + 2 * rowT + off, m2);
-        v128.store(t0 + 3 * rowT + off, m3);
-        // … and its one-at-a-time sum for the last units.
-        v128.store(sp, f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(sp), m0), m1), m2), m3));
+  const vadd = f32x4.splat(add);
+  const vecs = (units + 3) >> 2;
+  const ldB = <usize>vecs << 4;
+  const keep = lastLanes(units);
+  const all = i32x4.splat(-1);
+  for (let kb = k0; kb < k1; kb += BLOCK) {
+    const ke = min(kb + BLOCK, k1);
+    const bp = blocks + <usize>(kb / BLOCK) * ldB;
+    memory.fill(bp, 0, ldB);
+    let k = kb;
+    for (; k + 4 <= ke; k += 4) {
+      const t0 = Wt + <usize>k * rowT;
+      const g0 = dWt + <usize>k * rowT;
+      for (let jv = 0; jv < vecs; jv++) {
+        const off = <usize>jv << 4;
+        const e = f32x4.mul(vadd, v128.load(db + off));
+        const n0 = gradient ? sgdT(t0 + off, g0 + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + off), e);
+        const n1 = gradient ? sgdT(t0 + rowT + off, g0 + rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + rowT + off), e);
+        const n2 = gradient ? sgdT(t0 + 2 * rowT + off, g0 + 2 * rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + 2 * rowT + off), e);
+        const n3 = gradient ? sgdT(t0 + 3 * rowT + off, g0 + 3 * rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + 3 * rowT + off), e);
+        storeFour(t0 + off, rowT, n0, n1, n2, n3, jv === vecs - 1 ? keep : all, bp + off);
+      }
+    }
+    for (; k < ke; k++) {
+      const t0 = Wt + <usize>k * rowT;
+      const g0 = dWt + <usize>k * rowT;
+      for (let jv = 0; jv < vecs; jv++) {
+        const off = <usize>jv << 4;
+        const e = f32x4.mul(vadd, v128.load(db + off));
+        storeOne(t0 + off, gradient ? sgdT(t0 + off, g0 + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + off), e), jv === vecs - 1 ? keep : all, bp + off);
       }
     }
   }
-  for (; k < F; k++) {
-    const t0 = Wt + <usize>k * rowT;
-    const g0 = dWt + <usize>k * rowT;
-    for (let jv = 0; jv < vecs; jv++) {
-      const off = <usize>jv << 4;
-      const e = f32x4.mul(f32x4.splat(add), v128.load(db + off));
-      let n = sgdT(t0 + off, g0 + off, e, vlr, vl2);
-      if (jv >= full) n = v128.bitselect(n, f32x4.splat(0), keep);
-      v128.store(t0 + off, n);
-      v128.store(wsum + off, f32x4.add(v128.load(wsum + off), n));
-    }
-  }
+}
+
+/**
+ * Plain SGD (no L2) straight from the batch, without forming the gradient: for rows [k0, k1) of Wt, first every
+ * nonzero (r, k, u) of the row table adds lut[u]·δ[r, :] (lut[u] = −lr·u·mul: the step's share of the sparse part),
+ * then every row adds e·db (e = −lr·add: the constant part's share), pads are zeroed and the rows' block sums made.
+ * The rounding differs from forming dWt and stepping (sgd_t), within float32 noise; the result does not depend on how
+ * threads split the rows (at block edges). Reads up to 3 floats past a row of δ, as sparse_dwt.
+ */
+export function sgd_sparse(Wt: usize, P: i32, T: i32, F: i32, outF: i32, n: i32, tab: usize, lut: usize, delta: usize, k0: i32, k1: i32, db: usize, e: f32, blocks: usize, units: i32): void {
+  scatterBatch(Wt, P, T, F, outF, n, tab, lut, delta, k0, k1);
+  stepRows(Wt, 0, <usize>T << 2, db, e, 0, 0, units, k0, k1, blocks, false);
+}
+
+/**
+ * Store the new vectors of four rows of Wt (rowT bytes apart from p), lanes outside `mask` zeroed (a part's pad
+ * columns), and add their block sum ((n0 + n1) + (n2 + n3)) into the block's sums at bp.
+ */
+@inline function storeFour(p: usize, rowT: usize, n0: v128, n1: v128, n2: v128, n3: v128, mask: v128, bp: usize): void {
+  const z = f32x4.splat(0);
+  const m0 = v128.bitselect(n0, z, mask);
+  const m1 = v128.bitselect(n1, z, mask);
+  const m2 = v128.bitselect(n2, z, mask);
+  const m3 = v128.bitselect(n3, z, mask);
+  v128.store(p, m0);
+  v128.store(p + rowT, m1);
+  v128.store(p + 2 * rowT, m2);
+  v128.store(p + 3 * rowT, m3);
+  v128.store(bp, f32x4.add(v128.load(bp), f32x4.add(f32x4.add(m0, m1), f32x4.add(m2, m3))));
+}
+
+/** storeFour for one row (the last rows of a block): the vector itself added to the block's sums. */
+@inline function storeOne(p: usize, n: v128, mask: v128, bp: usize): void {
+  const m = v128.bitselect(n, f32x4.splat(0), mask);
+  v128.store(p, m);
+  v128.store(bp, f32x4.add(v128.load(bp), m));
 }
 
 /** One vector of sgd_t: the new weights (not stored). */
@@ -674,15 +732,20 @@ export function scatter1(dst: usize, coef: usize, cols: usize, p0: i32, p1: i32,
  */
 export function sparse_dwt(dWt: usize, P: i32, T: i32, F: i32, outF: i32, n: i32, tab: usize, lut: usize, delta: usize, k0: i32, k1: i32): void {
   const rowT = <usize>T << 2;
+  memory.fill(dWt + <usize>k0 * rowT, 0, <usize>(k1 - k0) * rowT);
+  scatterBatch(dWt, P, T, F, outF, n, tab, lut, delta, k0, k1);
+}
+
+/** dst rows [k0, k1) += lut[u]·δ[r, 0 .. P) for each nonzero (r, k, u) of the row table with k0 ≤ k < k1. */
+@inline function scatterBatch(dst: usize, P: i32, T: i32, F: i32, outF: i32, n: i32, tab: usize, lut: usize, delta: usize, k0: i32, k1: i32): void {
   const rowD = <usize>outF << 2;
   const S = T >> 2;
-  memory.fill(dWt + <usize>k0 * rowT, 0, <usize>(k1 - k0) * rowT);
   for (let r = 0; r < n; r++) {
     const cols = <usize>load<i32>(tab + (<usize>r << 3));
     const count = load<i32>(tab + (<usize>r << 3), 4);
     const p0 = k0 > 0 ? lowerBound(cols, 0, count, k0 * S) : 0;
     const p1 = k1 < F ? lowerBound(cols, p0, count, k1 * S) : count;
-    scatterRow(dWt, delta + <usize>r * rowD, P >> 2, cols, p0, p1, count, lut);
+    scatterRow(dst, delta + <usize>r * rowD, P >> 2, cols, p0, p1, count, lut);
   }
 }
 

@@ -16,15 +16,17 @@ import type { WasmArena, WasmKernels } from './wasm.js';
 const OPS = {
   rows_touch: 'ii',
   bias_act: 'iiiiiiiii',
-  wt_from_w: 'iiiiiiifii',
-  bias_from_sums: 'iiiiif',
-  sgd_t: 'iiiifiiffi',
+  wt_from_w: 'iiiiiiii',
+  bias_from_blocks: 'iiiiiif',
+  sgd_t: 'iiiifiiiffi',
+  sgd_sparse: 'iiiiiiiiiiiifii',
   sparse_forward: 'iiiiiii',
   sparse_dwt: 'iiiiiiiiiii',
   dw_from_dwt: 'iiiiiif',
   sgd_momentum: 'iiiifff',
   sgd_plain: 'iiiff',
   gemm_axpy: 'iiiiiiiiii',
+  gemm_nt: 'iiiiii',
   act_colsum: 'iiiiiii',
 } as const satisfies Partial<Record<keyof WasmKernels, string>>;
 export type HelperOp = keyof typeof OPS;
@@ -49,11 +51,13 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
     case 'bias_act':
       return fn.bias_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
     case 'wt_from_w':
-      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
-    case 'bias_from_sums':
-      return fn.bias_from_sums(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!);
+    case 'bias_from_blocks':
+      return fn.bias_from_blocks(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sgd_t':
-      return fn.sgd_t(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+      return fn.sgd_t(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
+    case 'sgd_sparse':
+      return fn.sgd_sparse(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!);
 
     case 'sparse_forward':
       return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
@@ -65,6 +69,8 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
       return fn.sgd_momentum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'sgd_plain':
       return fn.sgd_plain(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'gemm_nt':
+      return fn.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
     case 'gemm_axpy':
       return fn.gemm_axpy(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
     case 'act_colsum':

@@ -171,6 +171,43 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
   });
 
+  // Plain SGD steps go from the batch straight into the transposed weights, split between threads by rows of Wt;
+  // the forward pass splits the batch's rows (an even split, so gemm_nt pairs the same rows in the next layer).
+  it.skipIf(!threadsSupported()).each<MLPConfig>([
+    { layers: [200, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' },
+    { layers: [200, 37, 11, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },
+    { layers: [200, 5, 10], hidden: 'sigmoid', output: 'linear', loss: 'mse' },
+  ])('steps of plain SGD give the same bits on one thread or two, batches of odd sizes included: $layers', (cfg) => {
+    const data = bytes(400, 200, 0.2);
+    const order = new Rng(2).permutation(400);
+    const sizes = [100, 77, 64, 33, 99];
+    const targets = sizes.map((n) => oneHot(n, 10));
+    const train = (threads: number, backend: 'wasm' | 'naive' = 'wasm') => {
+      const m = new MLP(cfg, { seed: 9, backend, threads });
+      const opt = new SGD({ lr: 0.5 });
+      const outs: Float32Array[] = [];
+      let start = 0;
+      for (const [i, n] of sizes.entries()) {
+        const y = targets[i]!;
+        outs.push(Float32Array.from(m.forwardRows(data, order, start, n, 2 / 255, -1).subarray(0, n * 10)));
+        m.loss(y, n);
+        m.backward(y, n);
+        opt.step(m);
+        start += n;
+      }
+      const params = m.params().map((p) => Float32Array.from(p.data));
+      m.dispose();
+      return { outs, params };
+    };
+    const one = train(1);
+    const two = train(2);
+    two.outs.forEach((o, i) => expect(o, `outputs ${i}`).toEqual(one.outs[i]));
+    two.params.forEach((p, i) => expect(p, `param ${i}`).toEqual(one.params[i]));
+    const ref = train(1, 'naive');
+    one.outs.forEach((o, i) => expectClose(o, ref.outs[i]!, TOL.f32, `outputs ${i} against naive`));
+    one.params.forEach((p, i) => expectClose(p, ref.params[i]!, TOL.f32, `param ${i} against naive`));
+  });
+
   // The second layer's gradients are split across the threads too (each its columns of dW₁ and δ₀): every hidden
   // activation the fused path takes, a deeper network, and tanh, which takes the layer-by-layer path.
   it.skipIf(!threadsSupported()).each<MLPConfig>([

@@ -5,7 +5,8 @@
 // The sparse first layer uses exact algebra on x = u·mul + add with u mostly 0 (MNIST's background):
 //   X·Wᵀ = mul·(U·Wᵀ) + add·(1·Wᵀ)      δᵀ·X = mul·(δᵀ·U) + add·(colsum δ ⊗ 1)
 // so only nonzero bytes cost multiply-adds; the add terms fold into a bias and into db. Results equal the dense
-// kernels' up to float32 rounding (tested against gemmNaive on the scaled floats).
+// kernels' up to float32 rounding (tested against gemmNaive on the scaled floats). A plain SGD step goes from the
+// batch straight into the transposed weights (sgd_sparse): −lr·δᵀ·X is added in, never formed as dW unless read.
 import { type ActivationName, activationBackward, activationForward } from '../activations.js';
 import { callKernel, Helper, type HelperOp, opArity } from './threads.js';
 import type { WasmArena } from './wasm.js';
@@ -15,7 +16,7 @@ export const MAX_SPARSE_DENSITY = 0.5;
 
 /** The largest column offset a block can hold (u16). */
 const OFFSET_LIMIT = 65535;
-/** At most this many parts (a helper job holds at most 128 tasks); a layer that would need more takes the dense kernels. */
+/** At most this many parts (two tasks each; a helper job holds at most 128); a layer that would need more takes the dense kernels. */
 const MAX_PARTS = 32;
 
 /** Activation codes of the wasm kernels: 0 linear, 1 sigmoid, 2 relu, 3 none (applied in JS afterwards). */
@@ -69,11 +70,21 @@ interface ByteIndex {
   data: number;
 }
 
+/** Rows of Wt per block of column sums (the kernels' BLOCK): rows are split between threads only at these edges. */
+const BLOCK = 16;
+
+/** Units [u0, u0 + units) of a part (u0 a multiple of 4), padded to P: what one thread takes of a weight-side job. */
+interface Slice {
+  u0: number;
+  units: number;
+  P: number;
+}
+
 /**
  * The first layer's units j0 .. j0+units, padded to P (a multiple of 4), with their own transposed weights Wt (F, T),
- * gradient dWt (F, T) (T ≥ P, the same for every part), constant part bias2 (P) and pre-activations zp (capacity, P).
- * With two threads each thread takes whole parts for the whole batch (forward, gradient and update), so these
- * matrices never travel between cores.
+ * gradient dWt (F, T) (T ≥ P, the same for every part), Wt's column sums in blocks of 16 rows (nb, P), pre-activations
+ * zp (capacity, P) and, per forward task, the constant part bias2 (P). One part unless the inputs are too wide for one
+ * (the blocks' u16 offsets); threads split the work inside a part instead.
  */
 interface Part {
   j0: number;
@@ -81,100 +92,179 @@ interface Part {
   P: number;
   Wt: number;
   dWt: number;
-  bias2: number;
+  blocks: number;
   zp: number;
-  /** Σ_k W[j, k] per unit, as of Wt (for the forward pass's constant part). */
-  wsum: number;
-  /** Its tasks, made once; each batch rewrites their arguments in place (no allocation per batch). */
-  forward: Job;
-  /** forward with Wt current: only the constant part is recomputed (from wsum and b). */
-  fresh: Job;
-  backward: Job;
-  /** backward() with the next layer's weight gradient and this layer's δ computed first, for its columns. */
-  through: Job;
-  /** dW from dWt, when the gradient is read. */
-  gradient: Job;
-  /** Wt (and wsum) from W, when W changed and Wt is needed before a forward pass. */
-  transpose: Job;
-  /** W from Wt, when W is read after steps made on Wt. */
-  untranspose: Job;
-  /** Plain SGD on Wt from dWt (sgd_t). */
-  transposed: Job;
-  momentum: Job;
-  plain: Job;
+  bias2: number[];
+  slices: Slice[];
 }
 
-/** A task whose argument arrays are reused. */
-type Job = [HelperOp, number[]][];
+/** A task: kernel calls made in order by one thread, their argument arrays reused (no allocation per batch). */
+type Calls = [HelperOp, number[]][];
 
-function job(...ops: HelperOp[]): Job {
+function calls(...ops: HelperOp[]): Calls {
   return ops.map((op) => [op, new Array<number>(opArity(op)).fill(0)]);
 }
 
-/** Overwrite a call's arguments (5 to 11 of them, as many as the array holds) in place. */
-function put(args: number[], v0: number, v1: number, v2: number, v3: number, v4: number, v5 = 0, v6 = 0, v7 = 0, v8 = 0, v9 = 0, v10 = 0): void {
+/** Overwrite a call's arguments (as many as the array holds, 2 to 15) in place. */
+function put(
+  args: number[],
+  v0: number,
+  v1: number,
+  v2 = 0,
+  v3 = 0,
+  v4 = 0,
+  v5 = 0,
+  v6 = 0,
+  v7 = 0,
+  v8 = 0,
+  v9 = 0,
+  v10 = 0,
+  v11 = 0,
+  v12 = 0,
+  v13 = 0,
+  v14 = 0,
+): void {
   const n = args.length;
   args[0] = v0;
   args[1] = v1;
-  args[2] = v2;
-  args[3] = v3;
-  args[4] = v4;
+  if (n > 2) args[2] = v2;
+  if (n > 3) args[3] = v3;
+  if (n > 4) args[4] = v4;
   if (n > 5) args[5] = v5;
   if (n > 6) args[6] = v6;
   if (n > 7) args[7] = v7;
   if (n > 8) args[8] = v8;
   if (n > 9) args[9] = v9;
   if (n > 10) args[10] = v10;
+  if (n > 11) args[11] = v11;
+  if (n > 12) args[12] = v12;
+  if (n > 13) args[13] = v13;
+  if (n > 14) args[14] = v14;
 }
 
-function put2(args: number[], v0: number, v1: number): void {
-  args[0] = v0;
-  args[1] = v1;
+/**
+ * How a job's tasks divide the work: by the batch's rows (forward), by unit slices (transposes, the second layer's
+ * gradients, dW, updates on W), or by rows of Wt at block edges (the gradient's scatter, the updates on Wt).
+ */
+type JobKind = 'forward' | 'transpose' | 'through' | 'scatter' | 'gradient' | 'untranspose' | 'fused' | 'transposed' | 'momentum' | 'plain';
+const BY_ROWS: JobKind[] = ['forward'];
+const BY_SLICES: JobKind[] = ['transpose', 'through', 'gradient', 'untranspose', 'momentum', 'plain'];
+const BY_K: JobKind[] = ['scatter', 'fused', 'transposed'];
+const OPS: Record<JobKind, HelperOp[]> = {
+  forward: ['bias_from_blocks', 'sparse_forward', 'bias_act'],
+  transpose: ['wt_from_w'],
+  through: ['gemm_axpy', 'gemm_axpy', 'act_colsum'],
+  scatter: ['sparse_dwt'],
+  gradient: ['dw_from_dwt'],
+  untranspose: ['dw_from_dwt'],
+  fused: ['sgd_sparse'],
+  transposed: ['sgd_t'],
+  momentum: ['sgd_momentum'],
+  plain: ['sgd_plain'],
+};
+
+/** One task of a job: its part, which slice / row range / k-range of it (i), and its calls. */
+interface Task {
+  part: Part;
+  i: number;
+  calls: Calls;
 }
 
-type JobKind = 'forward' | 'fresh' | 'backward' | 'through' | 'gradient' | 'transpose' | 'untranspose' | 'transposed' | 'momentum' | 'plain';
+/**
+ * A dense layer after the first whose forward pass the forward tasks also make, for their rows: z = x·Wᵀ + b (gemm_nt)
+ * and a = f(z) with activation code `act` (0–2), every buffer a pointer into the arena; x is the previous layer's a.
+ */
+export interface NextLayer {
+  z: number;
+  a: number;
+  W: number;
+  b: number;
+  inF: number;
+  outF: number;
+  act: number;
+}
+
+/** The wasm activation code of `act` when a kernel applies it (linear, sigmoid, relu), else -1. */
+export function kernelActivation(act: ActivationName): number {
+  const code = actCode(act);
+  return code === 3 ? -1 : code;
+}
+
+/** Where the last backward pass's dW lives while it is still the batch's δ and row table (not yet formed). */
+interface PendingGradient {
+  /** The batch's row table (one of the two tables, which loads alternate between). */
+  tab: number;
+  dW: number;
+  db: number;
+  delta: number;
+  n: number;
+  mul: number;
+  add: number;
+  /** Blocks from the dataset's index (true) or built from staged bytes (false). */
+  gathered: boolean;
+}
 
 /**
  * Scratch for one model's first layer on byte inputs, sized for `capacity` rows of F bytes, all in the model's arena:
- * staged bytes and their nonzero blocks, the batch's row table, the parts (one, or more with threads or wide inputs), and the index
- * of one whole dataset's nonzeros (3 bytes each) for loadRows.
+ * staged bytes and their nonzero blocks, the batch's row table, the parts (one, or more for wide inputs), and the
+ * index of one whole dataset's nonzeros (3 bytes each) for loadRows.
+ *
+ * With two threads every job is split in two tasks that the caller and a helper thread claim: the forward pass by
+ * the batch's rows (each row's sums are the same operations on either thread), weight-side jobs by units, and the
+ * gradient's scatter and the updates of Wt by rows of Wt (at 16-row block edges, balanced by the data's nonzeros).
+ * Which thread runs a task never changes a bit.
  */
 export class SparseFirstLayer {
   private readonly parts: Part[] = [];
-  /** Per kind, every part's job (the same arrays the parts hold). */
-  private readonly jobs: Record<JobKind, Job[]>;
+  /** Per kind, every task: the job with two threads (or the only split there is). */
+  private readonly tasks: Record<JobKind, Task[]>;
+  private readonly lists: Record<JobKind, Calls[]>;
+  /** The forward pass as one task per part (over all rows): for one thread, and for batches not worth splitting. */
+  private readonly whole: Task[];
+  private readonly wholeList: Calls[];
   private readonly raw: number;
   private readonly blocks: number;
   private readonly rowsBuf: number;
-  private readonly tab: number;
-  /** lut[u] = u·mul (256 floats) for the loaded batch's mul, made again only when mul changes. */
-  private readonly lut: number;
-  private lutMul = Number.NaN;
+  /** Two row tables: a batch loads into the one the pending gradient does not use (it may still need its own). */
+  private readonly tabs: [number, number];
+  private tab: number;
+  /** Tables of u·scale for every byte u (256 floats): the forward pass's (mul), the gradient's and the SGD step's. */
+  private readonly lut: Table;
+  private readonly gradLut: Table;
+  private readonly stepLut: Table;
   /** Whether the inputs are narrow enough for the blocks' u16 column offsets (F ≤ 65536). */
   private readonly sparse: boolean;
   /** Every part's Wt and dWt row stride, in vectors (S) and floats (T = 4·S); block offsets are k·S. */
   private readonly S: number;
   private readonly T: number;
+  /** Blocks of column sums per part (ceil(F / 16)). */
+  private readonly nb: number;
+  /** Rows of Wt of the two k-range tasks: [0, kSplit) and [kSplit, F); a multiple of 16, balanced by nonzeros. */
+  private kSplit: number;
+  private readonly threaded: boolean;
+  /** The layers after this one that forward() makes too: readonly so the model can see how far it went. */
+  readonly next: readonly NextLayer[];
   private index: ByteIndex | null = null;
   private tooDense: Uint8Array | null = null;
   private n = 0;
+  private nnz = 0;
   private gathered = false;
   private helper: Helper | null | undefined;
   /**
-   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, T) is what the sparse kernels
-   * use. Plain SGD steps (sgd_t) update Wt alone, so W goes stale until someone reads it (weights(), which the model
-   * calls from its W getter); writing W from outside makes Wt stale (weightsWritten()). At least one is current.
+   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, T) (with its block sums) is what
+   * the sparse kernels use. Plain SGD steps update Wt alone, so W goes stale until someone reads it (weights(), which
+   * the model calls from its W getter); writing W from outside makes Wt stale (weightsWritten()). At least one is current.
    */
   private wCurrent = true;
   private wtCurrent = false;
   /**
-   * The last backward pass's dW still in dWt form (not yet transposed into dW): where dW and db live and the constant
-   * term. gradient() writes dW; a plain SGD step can use dWt as it is.
+   * The last backward pass's dW, kept as its batch's δ and row table until needed: a plain SGD step without L2 goes
+   * straight from them into Wt (sgd_sparse); reading dW forms dWt (the scatter) and then dW. Null once a dense
+   * backward pass wrote dW.
    */
-  private pending = false;
-  private pendingDW = 0;
-  private pendingDb = 0;
-  private pendingAdd = 0;
+  private grad: PendingGradient | null = null;
+  private dWtHolds = false;
+  private dWWritten = false;
 
   /** `threads` 2 splits the work with a helper thread (started on the first indexed batch) where the arena is shared. */
   constructor(
@@ -182,51 +272,67 @@ export class SparseFirstLayer {
     private readonly F: number,
     private readonly outF: number,
     readonly capacity: number,
-    private readonly threads = 1,
+    threads = 1,
+    /** Layers after this one that the forward tasks may take too (each batch row through all of them), in order. */
+    next: readonly NextLayer[] = [],
   ) {
     const a = arena;
     this.raw = a.alloc(capacity * F);
     this.blocks = a.alloc(3 * this.batchLimit(capacity));
     this.rowsBuf = a.alloc(capacity * 4);
-    this.tab = a.alloc(capacity * 8);
-    this.lut = a.alloc(256 * 4);
-    // Parts of about equal width, two or more for two threads, each buffer on cache lines of its own. The blocks hold
-    // column offsets k·S (u16) with every part's Wt and dWt rows T = 4·S floats apart, so (F − 1)·S ≤ 65535 bounds a
-    // part's width: a wide layer takes several parts even on one thread (rows of more than 13 vectors take several
-    // passes over their nonzeros anyway). Wider inputs (F > 65536), or a layer that would need over MAX_PARTS parts,
-    // never take the sparse kernels.
+    this.tabs = [a.alloc(capacity * 8), a.alloc(capacity * 8)];
+    this.tab = this.tabs[0];
+    this.lut = new Table(a);
+    this.gradLut = new Table(a);
+    this.stepLut = new Table(a);
+    // Parts of about equal width, each buffer on cache lines of its own. The blocks hold column offsets k·S (u16) with
+    // every part's Wt and dWt rows T = 4·S floats apart, so (F − 1)·S ≤ 65535 bounds a part's width: a wide layer
+    // takes several parts (rows of more than 13 vectors take several passes over their nonzeros anyway). Wider inputs
+    // (F > 65536), or a layer that would need over MAX_PARTS parts, never take the sparse kernels.
     const V = Math.ceil(outF / 4);
     const maxS = Math.floor(OFFSET_LIMIT / Math.max(1, F - 1));
     this.sparse = maxS >= 1 && Math.ceil(V / maxS) <= MAX_PARTS;
-    const count = Math.min(V, Math.max(threads > 1 ? 2 : 1, this.sparse ? Math.ceil(V / maxS) : 1));
+    const count = this.sparse ? Math.ceil(V / maxS) : 1;
     this.S = Math.ceil(V / count);
     this.T = 4 * this.S;
+    this.nb = Math.ceil(F / BLOCK);
+    this.threaded = threads > 1;
+    this.kSplit = this.balancedSplit(null);
+    // The next layers ride along only when one part has every unit (each row's tasks then see the whole layer).
+    this.next = count === 1 ? next : [];
     const T = this.T;
-    const threaded = threads > 1 && count > 1;
     const line = (bytes: number) => (a.alloc(bytes + 48) + 63) & ~63;
     const rowsT = this.sparse ? F : 0; // without the sparse kernels the parts only split the update of W
+    const rowTasks = this.threaded ? 2 : 1;
     for (let i = 0, v0 = 0; i < count; i++) {
       const v1 = v0 + Math.floor(V / count) + (i < V % count ? 1 : 0);
       const j0 = 4 * v0;
       const P = 4 * (v1 - v0);
       const units = Math.min(outF, 4 * v1) - j0;
       v0 = v1;
+      // Two unit slices with two threads (when the part has two vectors), else one.
+      const h = this.threaded && P >= 8 ? 4 * Math.ceil(P / 8) : P;
+      const slices = h < P ? [{ u0: 0, units: h, P: h }, { u0: h, units: units - h, P: P - h }] : [{ u0: 0, units, P }];
       this.parts.push({
-        j0, units, P, Wt: line(rowsT * T * 4), dWt: line(rowsT * T * 4), bias2: line(P * 4), zp: line(capacity * P * 4), wsum: line(T * 4),
-        forward: threaded ? job('rows_touch', 'wt_from_w', 'sparse_forward', 'bias_act') : job('wt_from_w', 'sparse_forward', 'bias_act'),
-        fresh: threaded ? job('rows_touch', 'bias_from_sums', 'sparse_forward', 'bias_act') : job('bias_from_sums', 'sparse_forward', 'bias_act'),
-        backward: job('sparse_dwt'),
-        through: job('gemm_axpy', 'gemm_axpy', 'act_colsum', 'sparse_dwt'),
-        gradient: job('dw_from_dwt'),
-        transpose: job('wt_from_w'),
-        untranspose: job('dw_from_dwt'),
-        transposed: job('sgd_t'),
-        momentum: job('sgd_momentum'),
-        plain: job('sgd_plain'),
+        j0, units, P, slices,
+        Wt: line(rowsT * T * 4), dWt: line(rowsT * T * 4), blocks: line(this.nb * P * 4), zp: line(capacity * P * 4),
+        bias2: Array.from({ length: rowTasks }, () => line(P * 4)),
       });
     }
-    const kinds: JobKind[] = ['forward', 'fresh', 'backward', 'through', 'gradient', 'transpose', 'untranspose', 'transposed', 'momentum', 'plain'];
-    this.jobs = Object.fromEntries(kinds.map((k) => [k, this.parts.map((p) => p[k])])) as Record<JobKind, Job[]>;
+    const make = (kind: JobKind, i: number, p: Part): Task => {
+      const ops: HelperOp[] = kind === 'forward' ? [...(this.threaded ? ['rows_touch' as const] : []), ...OPS.forward, ...this.next.flatMap(() => ['gemm_nt' as const, 'bias_act' as const])] : OPS[kind];
+      return { part: p, i, calls: calls(...ops) };
+    };
+    const kinds = Object.keys(OPS) as JobKind[];
+    this.tasks = Object.fromEntries(
+      kinds.map((kind) => {
+        const per = (p: Part) => (BY_SLICES.includes(kind) ? p.slices.length : BY_K.includes(kind) || BY_ROWS.includes(kind) ? rowTasks : 1);
+        return [kind, this.parts.flatMap((p) => Array.from({ length: per(p) }, (_, i) => make(kind, i, p)))];
+      }),
+    ) as Record<JobKind, Task[]>;
+    this.lists = Object.fromEntries(kinds.map((k) => [k, this.tasks[k].map((t) => t.calls)])) as Record<JobKind, Calls[]>;
+    this.whole = this.tasks.forward.filter((t) => t.i === 0);
+    this.wholeList = this.whole.map((t) => t.calls);
   }
 
   private batchLimit(n: number): number {
@@ -234,10 +340,40 @@ export class SparseFirstLayer {
   }
 
   /**
+   * The first row of Wt of the second k-range task: a block edge near the middle of the nonzeros of `inputs` (a
+   * sample of its rows), or of the columns when there is no data yet. Only scheduling depends on it, never a bit.
+   */
+  private balancedSplit(inputs: Uint8Array | null): number {
+    const { F } = this;
+    const edge = (k: number) => Math.min(F, Math.max(0, Math.round(k / BLOCK) * BLOCK));
+    if (!inputs) return edge(F / 2);
+    const rows = Math.floor(inputs.length / F);
+    const step = Math.max(1, Math.floor(rows / 2048));
+    const perBlock = new Float64Array(this.nb);
+    let total = 0;
+    for (let r = 0; r < rows; r += step) {
+      const base = r * F;
+      for (let k = 0; k < F; k++) {
+        if (inputs[base + k] !== 0) {
+          perBlock[(k / BLOCK) | 0]!++;
+          total++;
+        }
+      }
+    }
+    let acc = 0;
+    let b = 0;
+    while (b < this.nb && 2 * (acc + perBlock[b]!) <= total) acc += perBlock[b++]!;
+    // The edge before or after block b, whichever leaves the halves closer.
+    if (b < this.nb && 2 * acc + perBlock[b]! - total < total - 2 * acc) b++;
+    return edge(b * BLOCK);
+  }
+
+  /**
    * Take n rows of bytes (copied to the staging area) and index their nonzeros, to be scaled by mul. Returns false
    * when the batch is too dense for the sparse kernels; the bytes stay staged for expand().
    */
   loadBytes(raw: Uint8Array, n: number, mul: number): boolean {
+    this.pickTab();
     this.arena.u8(this.raw, n * this.F).set(raw.subarray(0, n * this.F));
     return this.loadStaged(n, mul);
   }
@@ -249,13 +385,16 @@ export class SparseFirstLayer {
    */
   loadRows(inputs: Uint8Array, rows: ArrayLike<number>, start: number, n: number, mul: number): boolean {
     const { arena, F } = this;
+    this.pickTab();
     const index = this.sparse ? this.indexFor(inputs) : null;
     if (index) {
       const buf = arena.i32(this.rowsBuf, n);
       for (let r = 0; r < n; r++) buf[r] = rows[start + r]!;
-      if (arena.fn.rows_table(this.rowsBuf, n, index.rowOff, index.data, this.tab) <= this.batchLimit(n)) {
-        if (this.helper === undefined) this.helper = this.threads > 1 && this.parts.length > 1 ? Helper.create(arena) : null;
+      const nnz = arena.fn.rows_table(this.rowsBuf, n, index.rowOff, index.data, this.tab);
+      if (nnz <= this.batchLimit(n)) {
+        if (this.helper === undefined) this.helper = this.threaded ? Helper.create(arena) : null;
         if (!this.helper) arena.fn.rows_touch(this.tab, n);
+        this.nnz = nnz;
         this.set(n, mul, true);
         return true;
       }
@@ -268,19 +407,24 @@ export class SparseFirstLayer {
     return this.loadStaged(n, mul);
   }
 
+  /** The row table for the next batch: the one the pending gradient does not use. */
+  private pickTab(): void {
+    this.tab = this.grad?.tab === this.tabs[0] ? this.tabs[1] : this.tabs[0];
+  }
+
   private loadStaged(n: number, mul: number): boolean {
-    const ok = this.sparse && this.arena.fn.blocks_build(this.raw, n, this.F, this.blocks, this.batchLimit(n), this.tab, this.S) >= 0;
-    this.set(ok ? n : 0, mul, false); // staged batches (evaluation, dense data) run on one thread
-    return ok;
+    // The staged blocks are about to be rebuilt: form a pending gradient that still reads them first.
+    if (this.grad && !this.grad.gathered) this.formGradient();
+    const nnz = this.sparse ? this.arena.fn.blocks_build(this.raw, n, this.F, this.blocks, this.batchLimit(n), this.tab, this.S) : -1;
+    this.nnz = Math.max(0, nnz);
+    this.set(nnz >= 0 ? n : 0, mul, false); // staged batches (evaluation, dense data) run on one thread
+    return nnz >= 0;
   }
 
   private set(n: number, mul: number, gathered: boolean): void {
     this.n = n;
     this.gathered = gathered;
-    if (mul !== this.lutMul) {
-      this.arena.fn.scale_table(this.lut, mul);
-      this.lutMul = mul;
-    }
+    this.lut.make(mul);
   }
 
   /** The index of `inputs`, built on first use; null when the data is too dense or too wide to index. */
@@ -288,6 +432,8 @@ export class SparseFirstLayer {
     if (this.index?.source === inputs) return this.index;
     if (this.tooDense === inputs) return null;
     const { arena, F, capacity } = this;
+    // The index (and the staging area) is about to be rewritten: form a pending gradient that still reads it first.
+    if (this.grad?.gathered) this.formGradient();
     const count = Math.floor(inputs.length / F);
     const chunks = (visit: (start: number, rows: number) => void) => {
       const staged = arena.u8(this.raw, capacity * F);
@@ -316,6 +462,7 @@ export class SparseFirstLayer {
     });
     index.source = inputs;
     this.index = index;
+    this.kSplit = this.balancedSplit(inputs);
     return index;
   }
 
@@ -326,71 +473,123 @@ export class SparseFirstLayer {
 
   /** z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch; W (outF, F), b (outF) arena views. */
   forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
-    const { arena, F, outF, n } = this;
+    const { arena, outF, n } = this;
     const code = actCode(act);
+    if (!this.wtCurrent) this.transpose(arena.ptr(W));
     const pz = arena.ptr(z);
     const pa = arena.ptr(a);
-    const pW = arena.ptr(W);
     const pb = arena.ptr(b);
-    // Per part: its Wt, wsum and bias2 from W and b (only bias2 when Wt is current), the sums, then bias and
-    // activation into its columns of z and a.
-    const kind = this.wtCurrent ? 'fresh' : 'forward';
-    for (const p of this.parts) {
-      const calls = p[kind];
-      const at = calls.length - 3;
-      if (at > 0) put2(calls[0]![1], this.tab, n); // with two threads each touches the batch's blocks into its own cache
-      if (kind === 'fresh') put(calls[at]![1], p.bias2, pb + 4 * p.j0, p.wsum, p.units, p.P, add);
-      else put(calls[at]![1], p.Wt, this.T, pW + 4 * p.j0 * F, p.units, F, p.P, pb + 4 * p.j0, add, p.bias2, p.wsum);
-      put(calls[at + 1]![1], p.zp, n, p.P, this.tab, this.lut, p.Wt, p.bias2);
-      put(calls[at + 2]![1], pz + 4 * p.j0, pa + 4 * p.j0, p.zp, n, p.units, outF, p.P, 0, code);
+    // Rows split where the nonzeros are halved, when the batch is worth a second thread.
+    const split = this.helper && n >= 32 && this.gathered;
+    const half = split ? arena.fn.rows_half(this.tab, n, this.nnz) : n;
+    for (const t of split ? this.tasks.forward : this.whole) {
+      const p = t.part;
+      const r0 = t.i === 0 ? 0 : half;
+      const rows = t.i === 0 ? half : n - half;
+      const c = t.calls;
+      const at = this.threaded ? 1 : 0;
+      if (at > 0) put(c[0]![1], this.tab + 8 * r0, rows); // each thread touches its rows' blocks into its own cache
+      put(c[at]![1], p.bias2[t.i]!, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
+      put(c[at + 1]![1], p.zp + 4 * p.P * r0, rows, p.P, this.tab + 8 * r0, this.lut.ptr, p.Wt, p.bias2[t.i]!);
+      put(c[at + 2]![1], pz + 4 * (r0 * outF + p.j0), pa + 4 * (r0 * outF + p.j0), p.zp + 4 * p.P * r0, rows, p.units, outF, p.P, 0, code);
     }
-    this.run(kind);
-    this.wtCurrent = true;
+    // The next layers, for the same rows.
+    for (const t of this.next.length > 0 ? (split ? this.tasks.forward : this.whole) : []) {
+      const r0 = t.i === 0 ? 0 : half;
+      const rows = t.i === 0 ? half : n - half;
+      let at = t.calls.length - 2 * this.next.length;
+      let x = pa;
+      let inF = outF;
+      for (const l of this.next) {
+        put(t.calls[at++]![1], l.z + 4 * r0 * l.outF, x + 4 * r0 * inF, l.W, rows, l.outF, l.inF);
+        put(t.calls[at++]![1], l.z + 4 * r0 * l.outF, l.a + 4 * r0 * l.outF, l.z + 4 * r0 * l.outF, rows, l.outF, l.outF, l.outF, l.b, l.act);
+        x = l.a;
+        inF = l.outF;
+      }
+    }
+    if (split) this.helper!.run(this.lists.forward);
+    else this.runHere(this.wholeList);
     if (code === 3) activationForward(act, a, z, n, outF);
+  }
+
+  /** Each part's Wt and block sums from W (at pW). */
+  private transpose(pW: number): void {
+    const { F, T } = this;
+    for (const { part: p, i, calls: c } of this.tasks.transpose) {
+      const s = p.slices[i]!;
+      put(c[0]![1], p.Wt + 4 * s.u0, T, pW + 4 * (p.j0 + s.u0) * F, s.units, F, s.P, p.blocks + 4 * s.u0, p.P);
+    }
+    this.runAll('transpose');
+    this.wtCurrent = true;
   }
 
   /**
    * dW (outF, F) = δᵀ·x for the loaded batch, given δ (n, outF) and db = colsum δ already computed. The gradient
-   * stays in dWt form until gradient() writes dW (a plain SGD step uses dWt directly).
+   * stays pending (δ and the batch's row table) until dW is read or a step uses it.
    */
   backward(dW: Float32Array, db: Float32Array, delta: Float32Array, add: number): void {
-    const { arena, F, outF, n } = this;
-    const pd = arena.ptr(delta);
-    // sparse_dwt reads up to 3 floats past a part's columns of δ (the next part's, or the slack after δ): pad columns.
-    for (const p of this.parts) put(p.backward[0]![1], p.dWt, p.P, this.T, F, outF, n, this.tab, this.lut, pd + 4 * p.j0, 0, F);
-    this.run('backward');
-    this.setPending(arena.ptr(dW), arena.ptr(db), add);
+    const { arena } = this;
+    this.setPending(arena.ptr(dW), arena.ptr(db), arena.ptr(delta), add);
   }
 
-  /** Note that the gradient for dW (at dW, with db and add for its constant term) is in dWt form. No allocation. */
-  private setPending(dW: number, db: number, add: number): void {
-    this.pending = true;
-    this.pendingDW = dW;
-    this.pendingDb = db;
-    this.pendingAdd = add;
+  /** Note that dW (at dW, with db and add for its constant term) is the loaded batch's δᵀ·x, not yet formed. */
+  private setPending(dW: number, db: number, delta: number, add: number): void {
+    this.grad = { tab: this.tab, dW, db, delta, n: this.n, mul: this.lut.scale, add, gathered: this.gathered };
+    this.dWtHolds = false;
+    this.dWWritten = false;
   }
 
-  /** Write the last backward pass's dW (still in dWt form) into dW, if it is not there yet. */
+  /** Form the pending gradient in dWt (the scatter), if it is not there yet. */
+  private formGradient(): void {
+    const g = this.grad;
+    if (!g || this.dWtHolds) return;
+    const { F, T, outF } = this;
+    this.gradLut.make(g.mul);
+    for (const { part: p, i, calls: c } of this.tasks.scatter) {
+      const [k0, k1] = this.kRange(i);
+      put(c[0]![1], p.dWt, p.P, T, F, outF, g.n, g.tab, this.gradLut.ptr, g.delta + 4 * p.j0, k0, k1);
+    }
+    this.runAll('scatter');
+    this.dWtHolds = true;
+  }
+
+  /** Rows [k0, k1) of Wt for k-range task i. */
+  private kRange(i: number): [number, number] {
+    const n = this.tasks.scatter.length / this.parts.length;
+    if (n === 1) return [0, this.F];
+    return i === 0 ? [0, this.kSplit] : [this.kSplit, this.F];
+  }
+
+  /** Write the last backward pass's dW into dW, if it is not there yet. */
   gradient(): void {
-    if (!this.pending) return;
-    const { F } = this;
-    for (const p of this.parts) put(p.gradient[0]![1], this.pendingDW + 4 * p.j0 * F, p.dWt, p.units, F, this.T, this.pendingDb + 4 * p.j0, this.pendingAdd);
+    const g = this.grad;
+    if (!g || this.dWWritten) return;
+    this.formGradient();
+    const { F, T } = this;
+    for (const { part: p, i, calls: c } of this.tasks.gradient) {
+      const s = p.slices[i]!;
+      const j = p.j0 + s.u0;
+      put(c[0]![1], g.dW + 4 * j * F, p.dWt + 4 * s.u0, s.units, F, T, g.db + 4 * j, g.add);
+    }
     this.runAll('gradient');
-    this.pending = false;
+    this.dWWritten = true;
   }
 
-  /** dW was written by another path (a dense backward pass): dWt no longer holds the gradient. */
+  /** dW was written by another path (a dense backward pass): the pending gradient is gone. */
   dropGradient(): void {
-    this.pending = false;
+    this.grad = null;
   }
 
   /** Bring W (outF, F) up to date after steps made on Wt; `W` is its view. */
   weights(W: Float32Array): void {
     if (this.wCurrent) return;
     const pw = this.arena.ptr(W);
-    const { F } = this;
+    const { F, T } = this;
     // dw_from_dwt without a constant term (db = 0) is a plain transpose.
-    for (const p of this.parts) put(p.untranspose[0]![1], pw + 4 * p.j0 * F, p.Wt, p.units, F, this.T, 0, 0);
+    for (const { part: p, i, calls: c } of this.tasks.untranspose) {
+      const s = p.slices[i]!;
+      put(c[0]![1], pw + 4 * (p.j0 + s.u0) * F, p.Wt + 4 * s.u0, s.units, F, T, 0, 0);
+    }
     this.runAll('untranspose');
     this.wCurrent = true;
   }
@@ -403,8 +602,8 @@ export class SparseFirstLayer {
 
   /**
    * The backward pass from the next layer's δ1 (n, next) down to this layer's weight gradient, split by this layer's
-   * units so each thread does its columns of every step: dW1[:, part] = δ1ᵀ·a[:, part] (W1, dW1 (next, outF));
-   * δ[:, part] = (δ1·W1[:, part]) ⊙ f'(a[:, part]); db[part] = its column sums; then dW (in dWt form) as backward().
+   * units so each thread does its columns of every step: dW1[:, slice] = δ1ᵀ·a[:, slice] (W1, dW1 (next, outF));
+   * δ[:, slice] = (δ1·W1[:, slice]) ⊙ f'(a[:, slice]); db[slice] = its column sums; then dW pending as backward().
    * `a` is this layer's forward output. Returns false, doing nothing, for a hidden activation other than linear,
    * sigmoid or relu (the caller then takes the layer-by-layer path).
    */
@@ -422,24 +621,22 @@ export class SparseFirstLayer {
   ): boolean {
     const code = actCode(act);
     if (code === 3) return false;
-    const { arena, F, outF, n } = this;
+    const { arena, outF, n } = this;
     const pdW1 = arena.ptr(dW1);
     const pd1 = arena.ptr(delta1);
     const pW1 = arena.ptr(W1);
     const pa = arena.ptr(a);
     const pd = arena.ptr(delta);
-    const pW = arena.ptr(dW);
     const pb = arena.ptr(db);
-    for (const p of this.parts) {
-      const [g1, g2, ac, s] = p.through;
-      const col = 4 * p.j0;
-      put(g1![1], pdW1 + col, pd1, pa + col, next, p.units, n, 1, next, outF, outF);
-      put(g2![1], pd + col, pd1, pW1 + col, n, p.units, next, next, 1, outF, outF);
-      put(ac![1], pd + col, pa + col, n, p.units, outF, code, pb + col);
-      put(s![1], p.dWt, p.P, this.T, F, outF, n, this.tab, this.lut, pd + col, 0, F);
+    for (const { part: p, i, calls: c } of this.tasks.through) {
+      const s = p.slices[i]!;
+      const col = 4 * (p.j0 + s.u0);
+      put(c[0]![1], pdW1 + col, pd1, pa + col, next, s.units, n, 1, next, outF, outF);
+      put(c[1]![1], pd + col, pd1, pW1 + col, n, s.units, next, next, 1, outF, outF);
+      put(c[2]![1], pd + col, pa + col, n, s.units, outF, code, pb + col);
     }
     this.run('through');
-    this.setPending(pW, pb, add);
+    this.setPending(arena.ptr(dW), pb, pd, add);
     return true;
   }
 
@@ -448,58 +645,83 @@ export class SparseFirstLayer {
    * sgd_plain), by the thread that owns each part's rows.
    */
   update(W: Float32Array, dW: Float32Array, v: Float32Array | null, lr: number, mu: number, l2: number): void {
-    const { arena, F } = this;
+    const { arena, F, T, outF } = this;
     const pw = arena.ptr(W);
     const pg = arena.ptr(dW);
-    const pv = v ? arena.ptr(v) : 0;
-    if (!v && this.pending && this.pendingDW === pg) {
-      // Plain SGD with the gradient still in dWt form: step Wt itself (no transposes); W catches up when read.
-      if (!this.wtCurrent) {
-        // Wt and wsum from W (no bias here: the next forward pass makes bias2 again from wsum and the real b).
-        for (const p of this.parts) put(p.transpose[0]![1], p.Wt, this.T, pw + 4 * p.j0 * F, p.units, F, p.P, p.bias2, 0, p.bias2, p.wsum);
-        this.runAll('transpose');
+    const g = this.grad;
+    if (!v && g && g.dW === pg) {
+      // Plain SGD on the batch's gradient: step Wt itself (no transposes); W catches up when read.
+      if (!this.wtCurrent) this.transpose(pw);
+      if (l2 === 0) {
+        // Straight from δ and the row table: the step's share of each nonzero's term added into Wt.
+        this.stepLut.make(-lr * g.mul);
+        for (const { part: p, i, calls: c } of this.tasks.fused) {
+          const [k0, k1] = this.kRange(i);
+          put(c[0]![1], p.Wt, p.P, T, F, outF, g.n, g.tab, this.stepLut.ptr, g.delta + 4 * p.j0, k0, k1, g.db + 4 * p.j0, -lr * g.add, p.blocks, p.units);
+        }
+        this.runAll('fused');
+      } else {
+        this.formGradient();
+        for (const { part: p, i, calls: c } of this.tasks.transposed) {
+          const [k0, k1] = this.kRange(i);
+          put(c[0]![1], p.Wt, p.dWt, T, g.db + 4 * p.j0, g.add, p.units, k0, k1, lr, l2, p.blocks);
+        }
+        this.runAll('transposed');
       }
-      for (const p of this.parts) put(p.transposed[0]![1], p.Wt, p.dWt, this.T, this.pendingDb + 4 * p.j0, this.pendingAdd, p.units, F, lr, l2, p.wsum);
-      this.runAll('transposed');
-      this.wtCurrent = true;
       this.wCurrent = false;
       return;
     }
     this.gradient();
     this.weights(W);
-    for (const p of this.parts) {
-      const at = 4 * p.j0 * F;
-      const len = p.units * F;
-      if (v) put(p.momentum[0]![1], pw + at, pg + at, pv + at, len, lr, mu, l2);
-      else put(p.plain[0]![1], pw + at, pg + at, len, lr, l2);
+    const pv = v ? arena.ptr(v) : 0;
+    for (const { part: p, i, calls: c } of this.tasks[v ? 'momentum' : 'plain']) {
+      const s = p.slices[i]!;
+      const at = 4 * (p.j0 + s.u0) * F;
+      const len = s.units * F;
+      if (v) put(c[0]![1], pw + at, pg + at, pv + at, len, lr, mu, l2);
+      else put(c[0]![1], pw + at, pg + at, len, lr, l2);
     }
     this.runAll(v ? 'momentum' : 'plain');
     this.wtCurrent = false;
   }
 
-  /** Each part's job of that kind: on the helper and this thread when the batch is split, else in order here. */
+  /** A batch job: on the helper and this thread when the batch is worth splitting, else in order here. */
   private run(kind: JobKind): void {
     this.runOn(kind, this.n >= 32 && this.gathered);
   }
 
-  /** Jobs over the weights rather than the batch (gradient, transposes, updates): split whenever there is a helper. */
+  /** Jobs over the weights rather than the batch (transposes, the scatter, updates): split whenever there is a helper. */
   private runAll(kind: JobKind): void {
     this.runOn(kind, true);
   }
 
   private runOn(kind: JobKind, split: boolean): void {
-    const helper = this.helper && split ? this.helper : null;
-    if (helper) {
-      helper.run(this.jobs[kind]);
-      return;
-    }
+    if (this.helper && split) this.helper.run(this.lists[kind]);
+    else this.runHere(this.lists[kind]);
+  }
+
+  private runHere(list: Calls[]): void {
     const fn = this.arena.fn;
-    for (const p of this.parts) for (const [op, args] of p[kind]) callKernel(fn, op, args);
+    for (const task of list) for (const [op, args] of task) callKernel(fn, op, args);
   }
 
   /** Stop the helper thread, if any. */
   dispose(): void {
     this.helper?.dispose();
     this.helper = null;
+  }
+}
+
+/** A table of u·scale for every byte u, remade only when the scale changes. */
+class Table {
+  readonly ptr: number;
+  scale = Number.NaN;
+  constructor(private readonly arena: WasmArena) {
+    this.ptr = arena.alloc(256 * 4);
+  }
+  make(scale: number): void {
+    if (Object.is(scale, this.scale)) return;
+    this.arena.fn.scale_table(this.ptr, scale);
+    this.scale = scale;
   }
 }

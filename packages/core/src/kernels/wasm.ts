@@ -14,12 +14,14 @@ export interface WasmKernels {
   rows_table(rows: number, n: number, rowOff: number, data: number, tab: number): number;
   rows_touch(tab: number, n: number): number;
   blocks_build(raw: number, n: number, F: number, out: number, maxNnz: number, tab: number, S: number): number;
-  wt_from_w(Wt: number, stride: number, W: number, outF: number, F: number, P: number, b: number, add: number, bias2: number, wsum: number): void;
-  bias_from_sums(bias2: number, b: number, wsum: number, outF: number, P: number, add: number): void;
-  sgd_t(Wt: number, dWt: number, T: number, db: number, add: number, outF: number, F: number, lr: number, l2: number, wsum: number): void;
+  wt_from_w(Wt: number, stride: number, W: number, units: number, F: number, P: number, blocks: number, ldb: number): void;
+  bias_from_blocks(bias2: number, b: number, blocks: number, nb: number, units: number, P: number, add: number): void;
+  sgd_t(Wt: number, dWt: number, T: number, db: number, add: number, units: number, k0: number, k1: number, lr: number, l2: number, blocks: number): void;
+  sgd_sparse(Wt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number, db: number, e: number, blocks: number, units: number): void;
   sparse_forward(zp: number, n: number, P: number, tab: number, lut: number, Wt: number, bias2: number): void;
   sparse_dwt(dWt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number): void;
   scale_table(lut: number, mul: number): void;
+  rows_half(tab: number, n: number, total: number): number;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, T: number, db: number, add: number): void;
   bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
   bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
@@ -108,6 +110,8 @@ export class WasmArena {
   private readonly where = new WeakMap<ArrayBufferView, [number, number]>();
   /** Every buffer object a shared memory has shown (views on any of them are views of this memory). */
   private readonly seen = new WeakSet<ArrayBufferLike>();
+  /** The buffer the last ptr() call accepted (dropped when the memory grows): most calls see the same one. */
+  private last: ArrayBufferLike | null = null;
 
   constructor(initialBytes = 0, shared = false) {
     const module = wasmModule(shared);
@@ -135,6 +139,7 @@ export class WasmArena {
       const want = Math.ceil((Math.max(this.top, have * 1.5) - have) / PAGE);
       this.memory.grow(this.shared ? Math.max(need, Math.min(want, SHARED_MAX_PAGES - have / PAGE)) : want);
       this.gen++;
+      this.last = null;
     }
     return ptr;
   }
@@ -177,7 +182,11 @@ export class WasmArena {
 
   /** The byte offset of a usable view into this memory, or -1 for any other buffer (or a detached one). */
   ptr(view: ArrayBufferView): number {
-    return this.owns(view.buffer) ? view.byteOffset : -1;
+    const b = view.buffer;
+    if (b === this.last) return view.byteOffset;
+    if (!this.owns(b)) return -1;
+    this.last = b;
+    return view.byteOffset;
   }
 
   /** A usable view of a view's allocation: the view itself while it works (always, on a shared memory), else re-made. */
