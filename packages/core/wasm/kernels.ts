@@ -431,8 +431,9 @@ export function sgd_t(Wt: usize, dWt: usize, T: i32, db: usize, add: f32, units:
 }
 
 /**
- * Rows [k0, k1) of Wt, block by block: with the gradient, sgd_t's step from dWt; without, w + e·db[j] (e in `add`).
- * Either way pads are zeroed and the blocks' column sums made from the stored values.
+ * Rows [k0, k1) of Wt, block by block and within a block column vector by column vector (the block's sums stay in a
+ * register): with the gradient, sgd_t's step from dWt; without, w + e·db[j] (e in `add`). Either way pads are zeroed
+ * and the blocks' column sums made from the stored values.
  */
 @inline function stepRows(Wt: usize, dWt: usize, rowT: usize, db: usize, add: f32, lr: f32, l2: f32, units: i32, k0: i32, k1: i32, blocks: usize, gradient: bool): void {
   const vlr = f32x4.splat(lr);
@@ -445,31 +446,39 @@ export function sgd_t(Wt: usize, dWt: usize, T: i32, db: usize, add: f32, units:
   for (let kb = k0; kb < k1; kb += BLOCK) {
     const ke = min(kb + BLOCK, k1);
     const bp = blocks + <usize>(kb / BLOCK) * ldB;
-    memory.fill(bp, 0, ldB);
-    let k = kb;
-    for (; k + 4 <= ke; k += 4) {
-      const t0 = Wt + <usize>k * rowT;
-      const g0 = dWt + <usize>k * rowT;
-      for (let jv = 0; jv < vecs; jv++) {
-        const off = <usize>jv << 4;
-        const e = f32x4.mul(vadd, v128.load(db + off));
-        const n0 = gradient ? sgdT(t0 + off, g0 + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + off), e);
-        const n1 = gradient ? sgdT(t0 + rowT + off, g0 + rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + rowT + off), e);
-        const n2 = gradient ? sgdT(t0 + 2 * rowT + off, g0 + 2 * rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + 2 * rowT + off), e);
-        const n3 = gradient ? sgdT(t0 + 3 * rowT + off, g0 + 3 * rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + 3 * rowT + off), e);
-        storeFour(t0 + off, rowT, n0, n1, n2, n3, jv === vecs - 1 ? keep : all, bp + off);
+    for (let jv = 0; jv < vecs; jv++) {
+      const off = <usize>jv << 4;
+      const e = f32x4.mul(vadd, v128.load(db + off));
+      const mask = jv === vecs - 1 ? keep : all;
+      let sum = f32x4.splat(0);
+      let k = kb;
+      for (; k + 4 <= ke; k += 4) {
+        const t0 = Wt + <usize>k * rowT + off;
+        const g0 = dWt + <usize>k * rowT + off;
+        const n0 = masked(gradient ? sgdT(t0, g0, e, vlr, vl2) : f32x4.add(v128.load(t0), e), mask);
+        const n1 = masked(gradient ? sgdT(t0 + rowT, g0 + rowT, e, vlr, vl2) : f32x4.add(v128.load(t0 + rowT), e), mask);
+        const n2 = masked(gradient ? sgdT(t0 + 2 * rowT, g0 + 2 * rowT, e, vlr, vl2) : f32x4.add(v128.load(t0 + 2 * rowT), e), mask);
+        const n3 = masked(gradient ? sgdT(t0 + 3 * rowT, g0 + 3 * rowT, e, vlr, vl2) : f32x4.add(v128.load(t0 + 3 * rowT), e), mask);
+        v128.store(t0, n0);
+        v128.store(t0 + rowT, n1);
+        v128.store(t0 + 2 * rowT, n2);
+        v128.store(t0 + 3 * rowT, n3);
+        sum = f32x4.add(sum, f32x4.add(f32x4.add(n0, n1), f32x4.add(n2, n3)));
       }
-    }
-    for (; k < ke; k++) {
-      const t0 = Wt + <usize>k * rowT;
-      const g0 = dWt + <usize>k * rowT;
-      for (let jv = 0; jv < vecs; jv++) {
-        const off = <usize>jv << 4;
-        const e = f32x4.mul(vadd, v128.load(db + off));
-        storeOne(t0 + off, gradient ? sgdT(t0 + off, g0 + off, e, vlr, vl2) : f32x4.add(v128.load(t0 + off), e), jv === vecs - 1 ? keep : all, bp + off);
+      for (; k < ke; k++) {
+        const t0 = Wt + <usize>k * rowT + off;
+        const n = masked(gradient ? sgdT(t0, dWt + <usize>k * rowT + off, e, vlr, vl2) : f32x4.add(v128.load(t0), e), mask);
+        v128.store(t0, n);
+        sum = f32x4.add(sum, n);
       }
+      v128.store(bp + off, sum);
     }
   }
+}
+
+/** v with the lanes outside `mask` zeroed (a part's pad columns). */
+@inline function masked(v: v128, mask: v128): v128 {
+  return v128.bitselect(v, f32x4.splat(0), mask);
 }
 
 /**
@@ -482,30 +491,6 @@ export function sgd_t(Wt: usize, dWt: usize, T: i32, db: usize, add: f32, units:
 export function sgd_sparse(Wt: usize, P: i32, T: i32, F: i32, outF: i32, n: i32, tab: usize, lut: usize, delta: usize, k0: i32, k1: i32, db: usize, e: f32, blocks: usize, units: i32): void {
   scatterBatch(Wt, P, T, F, outF, n, tab, lut, delta, k0, k1);
   stepRows(Wt, 0, <usize>T << 2, db, e, 0, 0, units, k0, k1, blocks, false);
-}
-
-/**
- * Store the new vectors of four rows of Wt (rowT bytes apart from p), lanes outside `mask` zeroed (a part's pad
- * columns), and add their block sum ((n0 + n1) + (n2 + n3)) into the block's sums at bp.
- */
-@inline function storeFour(p: usize, rowT: usize, n0: v128, n1: v128, n2: v128, n3: v128, mask: v128, bp: usize): void {
-  const z = f32x4.splat(0);
-  const m0 = v128.bitselect(n0, z, mask);
-  const m1 = v128.bitselect(n1, z, mask);
-  const m2 = v128.bitselect(n2, z, mask);
-  const m3 = v128.bitselect(n3, z, mask);
-  v128.store(p, m0);
-  v128.store(p + rowT, m1);
-  v128.store(p + 2 * rowT, m2);
-  v128.store(p + 3 * rowT, m3);
-  v128.store(bp, f32x4.add(v128.load(bp), f32x4.add(f32x4.add(m0, m1), f32x4.add(m2, m3))));
-}
-
-/** storeFour for one row (the last rows of a block): the vector itself added to the block's sums. */
-@inline function storeOne(p: usize, n: v128, mask: v128, bp: usize): void {
-  const m = v128.bitselect(n, f32x4.splat(0), mask);
-  v128.store(p, m);
-  v128.store(bp, f32x4.add(v128.load(bp), m));
 }
 
 /** One vector of sgd_t: the new weights (not stored). */
