@@ -509,7 +509,7 @@ export function scale_table(lut: usize, mul: f32): void {
 // keeps every accumulator in a register), all from one inline template whose unused accumulators fold away; a
 // row wider than 13 vectors takes several passes over its nonzeros.
 
-@inline function sparseSum(width: i32, out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
+@inline function sparseSum(width: i32, out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
   const z = f32x4.splat(0);
   let c0 = width > 0 ? v128.load(init) : z;
   let c1 = width > 1 ? v128.load(init, 16) : z;
@@ -525,7 +525,7 @@ export function scale_table(lut: usize, mul: f32): void {
   let c11 = width > 11 ? v128.load(init, 176) : z;
   let c12 = width > 12 ? v128.load(init, 192) : z;
   const bytes = cols + (<usize>count << 1);
-  for (let p = 0; p < count; p++) {
+  for (let p = p0; p < p1; p++) {
     const s = v128.load32_splat(lut + (<usize>load<u8>(bytes + <usize>p) << 2));
     const w = src + (<usize>load<u16>(cols + (<usize>p << 1)) << 4);
     if (width > 0) c0 = f32x4.add(c0, f32x4.mul(s, v128.load(w)));
@@ -557,60 +557,66 @@ export function scale_table(lut: usize, mul: f32): void {
   if (width > 12) v128.store(out, c12, 192);
 }
 
-export function sparse13(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(13, out, init, cols, count, lut, src);
+export function sparse13(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(13, out, init, cols, p0, p1, count, lut, src);
 }
 
-export function sparse8(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(8, out, init, cols, count, lut, src);
+export function sparse8(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(8, out, init, cols, p0, p1, count, lut, src);
 }
 
-export function sparse7(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(7, out, init, cols, count, lut, src);
+export function sparse7(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(7, out, init, cols, p0, p1, count, lut, src);
 }
 
-export function sparse6(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(6, out, init, cols, count, lut, src);
+export function sparse6(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(6, out, init, cols, p0, p1, count, lut, src);
 }
 
-export function sparse4(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(4, out, init, cols, count, lut, src);
+export function sparse4(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(4, out, init, cols, p0, p1, count, lut, src);
 }
 
-export function sparse1(out: usize, init: usize, cols: usize, count: i32, lut: usize, src: usize): void {
-  sparseSum(1, out, init, cols, count, lut, src);
+export function sparse1(out: usize, init: usize, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
+  sparseSum(1, out, init, cols, p0, p1, count, lut, src);
 }
 
-/** One padded output row (V vectors) of sparse sums, in passes of 13, then 7 or 6, or 8, 4 and 1 vectors. */
-@inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, count: i32, lut: usize, src: usize): void {
+/** One padded output row (V vectors) of sparse sums over nonzeros [p0, p1), in passes of 13, then 7 or 6, or 8, 4 and 1 vectors. */
+@inline function sparseRow(out: usize, init: usize, V: i32, cols: usize, p0: i32, p1: i32, count: i32, lut: usize, src: usize): void {
   let v = 0;
-  for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+  for (; v + 13 <= V; v += 13) sparse13(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
   if (V - v === 7) {
-    sparse7(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+    sparse7(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
     v += 7;
   }
   if (V - v === 6) {
-    sparse6(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+    sparse6(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
     v += 6;
   }
   if (v + 8 <= V) {
-    sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+    sparse8(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
     v += 8;
   }
   if (v + 4 <= V) {
-    sparse4(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+    sparse4(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
     v += 4;
   }
-  for (; v < V; v++) sparse1(out + (<usize>v << 4), init + (<usize>v << 4), cols, count, lut, src + (<usize>v << 4));
+  for (; v < V; v++) sparse1(out + (<usize>v << 4), init + (<usize>v << 4), cols, p0, p1, count, lut, src + (<usize>v << 4));
 }
 
-/** zp (n, P) = lut[U]·Wt[:, 0 .. P) + bias2 for the batch's row table; P is the padded width (Wt's rows may be wider). */
-export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, lut: usize, Wt: usize, bias2: usize): void {
+/**
+ * zp (n, P) = init + lut[U]·Wt[:, 0 .. P) over the nonzeros with k in [k0, k1) only, for the batch's row table; P is
+ * the padded width (Wt's rows may be wider), init P floats (the constant part, or zeros). The forward pass is two such
+ * partial sums added (pair_act): rows of Wt below and from the split, each summed by the thread that owns those rows.
+ */
+export function sparse_forward(zp: usize, n: i32, P: i32, tab: usize, lut: usize, Wt: usize, init: usize, k0: i32, k1: i32, F: i32, S: i32): void {
   const rowZ = <usize>P << 2;
   for (let r = 0; r < n; r++) {
     const cols = <usize>load<i32>(tab + (<usize>r << 3));
     const count = load<i32>(tab + (<usize>r << 3), 4);
-    sparseRow(zp + <usize>r * rowZ, bias2, P >> 2, cols, count, lut, Wt);
+    const p0 = k0 > 0 ? lowerBound(cols, 0, count, k0 * S) : 0;
+    const p1 = k1 < F ? lowerBound(cols, p0, count, k1 * S) : count;
+    sparseRow(zp + <usize>r * rowZ, init, P >> 2, cols, p0, p1, count, lut, Wt);
   }
 }
 
@@ -853,6 +859,32 @@ export function bias_act(z: usize, a: usize, src: usize, n: i32, outF: i32, ld: 
       const off = <usize>j << 2;
       let x = v128.load(sr + off);
       if (b !== 0) x = f32x4.add(x, v128.load(b + off));
+      storePartial(zr + off, x, outF - j);
+      if (act !== 3) storePartial(ar + off, act4(x, act), outF - j);
+    }
+  }
+}
+
+/**
+ * For rows r < n: z[r·ld + j] = s0[r·stride + j] + s1[r·stride + j] and a[r·ld + j] = act(that), j < outF: the two
+ * partial sums of the sparse forward pass added. Reads up to 3 floats past a row of s0 and s1 (padded rows).
+ */
+export function pair_act(z: usize, a: usize, s0: usize, s1: usize, n: i32, outF: i32, ld: i32, stride: i32, act: i32): void {
+  for (let r = 0; r < n; r++) {
+    const o0 = s0 + ((<usize>r * <usize>stride) << 2);
+    const o1 = s1 + ((<usize>r * <usize>stride) << 2);
+    const zr = z + ((<usize>r * <usize>ld) << 2);
+    const ar = a + ((<usize>r * <usize>ld) << 2);
+    let j = 0;
+    for (; j + 4 <= outF; j += 4) {
+      const off = <usize>j << 2;
+      const x = f32x4.add(v128.load(o0 + off), v128.load(o1 + off));
+      v128.store(zr + off, x);
+      if (act !== 3) v128.store(ar + off, act4(x, act));
+    }
+    if (j < outF) {
+      const off = <usize>j << 2;
+      const x = f32x4.add(v128.load(o0 + off), v128.load(o1 + off));
       storePartial(zr + off, x, outF - j);
       if (act !== 3) storePartial(ar + off, act4(x, act), outF - j);
     }

@@ -1,13 +1,15 @@
 // A helper thread for the wasm kernels: one Worker (worker_threads in Node, a Web Worker in browsers) sharing a
 // model's WebAssembly memory. A job is a list of independent tasks (each a few kernel calls on disjoint outputs);
 // the caller and the helper both claim tasks until none are left, so a late or descheduled helper never holds the
-// caller up by more than the one task it took. Optional: it needs SharedArrayBuffer (cross-origin isolation in
+// caller up by more than the one task it took. The helper claims tasks from the front of the list and the caller
+// from the back, so with a job's tasks ordered by thread (as the first layer orders them), each thread keeps taking the
+// same share of the weights, which then stay in its cache; a thread that runs out steals from the other end. Optional: it needs SharedArrayBuffer (cross-origin isolation in
 // browsers); without it every task runs on the calling thread. Which thread runs a task never changes its result.
 //
-// Control block (CTL_INTS int32s in the shared memory at `ctl`): [0] job number, [1] claim counter (job number in
-// the high 16 bits, next task in the low 16), [2] tasks finished, [3] task count, [4 ..] per task its first word's
+// Control block (CTL_INTS int32s in the shared memory at `ctl`): [0] job number, [1] claims (job number in the high 16
+// bits, then the front and the back of the unclaimed tasks, 8 bits each), [2] tasks finished, [3] task count, [4 ..] per task its first word's
 // index, [TASKS ..] the tasks: call count, then per call kernel, argument count, arguments (floats as float32 bits).
-// A thread claims a task with compare-and-swap on [1], then reads its words. The caller retires [1] (a tag no job has)
+// A thread claims a task with compare-and-swap on [1] (front + 1, or back − 1), then reads its words. The caller retires [1] (a tag no job has)
 // before rewriting the words for the next job, which it does only once every task has finished: a claim succeeds only
 // on the current job, whose words stay put until the claimed task is done.
 import type { WasmArena, WasmKernels } from './wasm.js';
@@ -20,7 +22,8 @@ const OPS = {
   bias_from_blocks: 'iiiiiif',
   sgd_t: 'iiiifiiiffi',
   sgd_sparse: 'iiiiiiiiiiiifii',
-  sparse_forward: 'iiiiiii',
+  sparse_forward: 'iiiiiiiiiii',
+  pair_act: 'iiiiiiiii',
   sparse_dwt: 'iiiiiiiiiii',
   dw_from_dwt: 'iiiiiif',
   sgd_momentum: 'iiiifff',
@@ -60,7 +63,9 @@ export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]):
       return fn.sgd_sparse(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!);
 
     case 'sparse_forward':
-      return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+      return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
+    case 'pair_act':
+      return fn.pair_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
     case 'sparse_dwt':
       return fn.sparse_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
     case 'dw_from_dwt':
@@ -107,9 +112,10 @@ function serve(module, memory, ctl) {
     if (seen < 0) return;
     for (;;) {
       const cur = Atomics.load(c, 1);
-      if (cur >>> 16 !== (seen & 0x7fff) || (cur & 0xffff) >= c[3]) break;
-      if (Atomics.compareExchange(c, 1, cur, cur + 1) !== cur) continue;
-      const at = c[4 + (cur & 0xffff)];
+      const front = (cur >>> 8) & 0xff;
+      if (cur >>> 16 !== (seen & 0x7fff) || front >= (cur & 0xff)) break;
+      if (Atomics.compareExchange(c, 1, cur, cur + 256) !== cur) continue;
+      const at = c[4 + front];
       for (let i = 0, p = at + 1; i < c[at]; i++) {
         CALLS[c[p]](k, c, f, p + 2);
         p += 2 + c[p + 1];
@@ -229,15 +235,16 @@ export class Helper {
     this.seq = (this.seq + 1) & 0x7fff;
     c[3] = tasks.length;
     Atomics.store(c, 2, 0);
-    Atomics.store(c, 1, this.seq << 16);
+    Atomics.store(c, 1, (this.seq << 16) | tasks.length);
     Atomics.store(c, 0, this.seq);
     Atomics.notify(c, 0);
-    // Claim tasks like the helper does, calling the kernels directly.
+    // Claim tasks like the helper does, from the back, calling the kernels directly.
     for (;;) {
       const cur = Atomics.load(c, 1);
-      const t = cur & 0xffff;
-      if (t >= tasks.length) break;
-      if (Atomics.compareExchange(c, 1, cur, cur + 1) !== cur) continue;
+      const back = cur & 0xff;
+      if (((cur >>> 8) & 0xff) >= back) break;
+      if (Atomics.compareExchange(c, 1, cur, cur - 1) !== cur) continue;
+      const t = back - 1;
       const task = tasks[t]!;
       for (let k = 0; k < task.length; k++) callKernel(this.fn, task[k]![0], task[k]![1]);
       Atomics.add(c, 2, 1);

@@ -154,7 +154,7 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     expect(new SparseFirstLayer(new WasmArena(0), 40000, 140, 2).loadBytes(raw, 2, 1 / 255)).toBe(false);
   });
 
-  // Hidden widths whose two threads' parts are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.
+  // Hidden widths whose two threads' unit slices are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.
   it.skipIf(!threadsSupported()).each([50, 5, 13, 120])('two threads give the same bits as one, %i hidden units (skipped where SharedArrayBuffer is unavailable)', (hidden) => {
     const cfg: MLPConfig = { layers: [200, hidden, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
     const data = bytes(500, 200, 0.2);
@@ -171,8 +171,9 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
   });
 
-  // Plain SGD steps go from the batch straight into the transposed weights, split between threads by rows of Wt;
-  // the forward pass splits the batch's rows (an even split, so gemm_nt pairs the same rows in the next layer).
+  // Plain SGD steps go from the batch straight into the transposed weights, split between threads by rows of Wt; the
+  // forward pass's two partial sums split by rows of Wt too, and adding them (with the next layers) splits the batch's
+  // rows (an even split, so gemm_nt pairs the same rows in the next layer).
   it.skipIf(!threadsSupported()).each<MLPConfig>([
     { layers: [200, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' },
     { layers: [200, 37, 11, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },

@@ -82,9 +82,10 @@ interface Slice {
 
 /**
  * The first layer's units j0 .. j0+units, padded to P (a multiple of 4), with their own transposed weights Wt (F, T),
- * gradient dWt (F, T) (T ≥ P, the same for every part), Wt's column sums in blocks of 16 rows (nb, P), pre-activations
- * zp (capacity, P) and, per forward task, the constant part bias2 (P). One part unless the inputs are too wide for one
- * (the blocks' u16 offsets); threads split the work inside a part instead.
+ * gradient dWt (F, T) (T ≥ P, the same for every part), Wt's column sums in blocks of 16 rows (nb, P), the forward
+ * pass's two partial sums z0 and z1 (capacity, P) (rows of Wt below the split, with the constant part bias2 (P), and
+ * from it). One part unless the inputs are too wide for one (the blocks' u16 offsets); threads split the work inside a
+ * part instead.
  */
 interface Part {
   j0: number;
@@ -93,8 +94,9 @@ interface Part {
   Wt: number;
   dWt: number;
   blocks: number;
-  zp: number;
-  bias2: number[];
+  z0: number;
+  z1: number;
+  bias2: number;
   slices: Slice[];
 }
 
@@ -143,15 +145,16 @@ function put(
 }
 
 /**
- * How a job's tasks divide the work: by the batch's rows (forward), by unit slices (transposes, the second layer's
- * gradients, dW, updates on W), or by rows of Wt at block edges (the gradient's scatter, the updates on Wt).
+ * How a job's tasks divide the work: by rows of Wt at the split (the forward pass's partial sums, always two; the
+ * gradient's scatter and the updates on Wt, two with two threads), by the batch's rows (the partial sums added, the
+ * activation and the next layers), or by unit slices (transposes, the second layer's gradients, dW, updates on W).
+ * Task i of every job goes to the same thread while both are there, so each keeps its rows of Wt in its own cache.
  */
-type JobKind = 'forward' | 'transpose' | 'through' | 'scatter' | 'gradient' | 'untranspose' | 'fused' | 'transposed' | 'momentum' | 'plain';
-const BY_ROWS: JobKind[] = ['forward'];
+type JobKind = 'partial' | 'combine' | 'transpose' | 'through' | 'scatter' | 'gradient' | 'untranspose' | 'fused' | 'transposed' | 'momentum' | 'plain';
 const BY_SLICES: JobKind[] = ['transpose', 'through', 'gradient', 'untranspose', 'momentum', 'plain'];
-const BY_K: JobKind[] = ['scatter', 'fused', 'transposed'];
 const OPS: Record<JobKind, HelperOp[]> = {
-  forward: ['bias_from_blocks', 'sparse_forward', 'bias_act'],
+  partial: ['sparse_forward'],
+  combine: [],
   transpose: ['wt_from_w'],
   through: ['gemm_axpy', 'gemm_axpy', 'act_colsum'],
   scatter: ['sparse_dwt'],
@@ -219,9 +222,8 @@ export class SparseFirstLayer {
   /** Per kind, every task: the job with two threads (or the only split there is). */
   private readonly tasks: Record<JobKind, Task[]>;
   private readonly lists: Record<JobKind, Calls[]>;
-  /** The forward pass as one task per part (over all rows): for one thread, and for batches not worth splitting. */
-  private readonly whole: Task[];
-  private readonly wholeList: Calls[];
+  /** The partial sums added as one task (over all rows): for one thread, and for batches not worth splitting. */
+  private readonly whole: Task;
   private readonly raw: number;
   private readonly blocks: number;
   private readonly rowsBuf: number;
@@ -239,8 +241,14 @@ export class SparseFirstLayer {
   private readonly T: number;
   /** Blocks of column sums per part (ceil(F / 16)). */
   private readonly nb: number;
-  /** Rows of Wt of the two k-range tasks: [0, kSplit) and [kSplit, F); a multiple of 16, balanced by nonzeros. */
-  private kSplit: number;
+  /**
+   * Where Wt's rows split between the two partial sums of the forward pass, and between two threads' shares of the
+   * scatter and the updates: [0, kSplit) and [kSplit, F). A block edge near F/2, fixed by F alone (the sums, and so
+   * every bit of the outputs, depend on it).
+   */
+  private readonly kSplit: number;
+  /** P zeros: the second partial sum's starting value. */
+  private readonly zeros: number;
   private readonly threaded: boolean;
   /** The layers after this one that forward() makes too: readonly so the model can see how far it went. */
   readonly next: readonly NextLayer[];
@@ -297,7 +305,7 @@ export class SparseFirstLayer {
     this.T = 4 * this.S;
     this.nb = Math.ceil(F / BLOCK);
     this.threaded = threads > 1;
-    this.kSplit = this.balancedSplit(null);
+    this.kSplit = Math.min(F, Math.round(F / 2 / BLOCK) * BLOCK);
     // The next layers ride along only when one part has every unit (each row's tasks then see the whole layer).
     this.next = count === 1 ? next : [];
     const T = this.T;
@@ -315,57 +323,32 @@ export class SparseFirstLayer {
       const slices = h < P ? [{ u0: 0, units: h, P: h }, { u0: h, units: units - h, P: P - h }] : [{ u0: 0, units, P }];
       this.parts.push({
         j0, units, P, slices,
-        Wt: line(rowsT * T * 4), dWt: line(rowsT * T * 4), blocks: line(this.nb * P * 4), zp: line(capacity * P * 4),
-        bias2: Array.from({ length: rowTasks }, () => line(P * 4)),
+        Wt: line(rowsT * T * 4), dWt: line(rowsT * T * 4), blocks: line(this.nb * P * 4), z0: line(capacity * P * 4), z1: line(capacity * P * 4),
+        bias2: line(P * 4),
       });
     }
+    this.zeros = line(T * 4);
     const make = (kind: JobKind, i: number, p: Part): Task => {
-      const ops: HelperOp[] = kind === 'forward' ? [...(this.threaded ? ['rows_touch' as const] : []), ...OPS.forward, ...this.next.flatMap(() => ['gemm_nt' as const, 'bias_act' as const])] : OPS[kind];
+      let ops = OPS[kind];
+      // Each partial sum's task touches the batch's blocks into its thread's cache first; the first also makes bias2.
+      if (kind === 'partial') ops = [...(this.threaded ? ['rows_touch' as const] : []), ...(i === 0 ? ['bias_from_blocks' as const] : []), 'sparse_forward'];
+      // The sums added for some rows, every part's columns, then the next layers for those rows.
+      if (kind === 'combine') ops = [...this.parts.map(() => 'pair_act' as const), ...this.next.flatMap(() => ['gemm_nt' as const, 'bias_act' as const])];
       return { part: p, i, calls: calls(...ops) };
     };
     const kinds = Object.keys(OPS) as JobKind[];
+    // Ordered by i (the helper claims from the front, this thread from the back).
+    const per = (kind: JobKind, p: Part) =>
+      kind === 'partial' ? 2 : kind === 'combine' ? (p === this.parts[0] ? rowTasks : 0) : BY_SLICES.includes(kind) ? p.slices.length : rowTasks;
     this.tasks = Object.fromEntries(
-      kinds.map((kind) => {
-        const per = (p: Part) => (BY_SLICES.includes(kind) ? p.slices.length : BY_K.includes(kind) || BY_ROWS.includes(kind) ? rowTasks : 1);
-        return [kind, this.parts.flatMap((p) => Array.from({ length: per(p) }, (_, i) => make(kind, i, p)))];
-      }),
+      kinds.map((kind) => [kind, [0, 1].flatMap((i) => this.parts.filter((p) => i < per(kind, p)).map((p) => make(kind, i, p)))]),
     ) as Record<JobKind, Task[]>;
     this.lists = Object.fromEntries(kinds.map((k) => [k, this.tasks[k].map((t) => t.calls)])) as Record<JobKind, Calls[]>;
-    this.whole = this.tasks.forward.filter((t) => t.i === 0);
-    this.wholeList = this.whole.map((t) => t.calls);
+    this.whole = make('combine', 0, this.parts[0]!);
   }
 
   private batchLimit(n: number): number {
     return Math.floor(n * this.F * MAX_SPARSE_DENSITY);
-  }
-
-  /**
-   * The first row of Wt of the second k-range task: a block edge near the middle of the nonzeros of `inputs` (a
-   * sample of its rows), or of the columns when there is no data yet. Only scheduling depends on it, never a bit.
-   */
-  private balancedSplit(inputs: Uint8Array | null): number {
-    const { F } = this;
-    const edge = (k: number) => Math.min(F, Math.max(0, Math.round(k / BLOCK) * BLOCK));
-    if (!inputs) return edge(F / 2);
-    const rows = Math.floor(inputs.length / F);
-    const step = Math.max(1, Math.floor(rows / 2048));
-    const perBlock = new Float64Array(this.nb);
-    let total = 0;
-    for (let r = 0; r < rows; r += step) {
-      const base = r * F;
-      for (let k = 0; k < F; k++) {
-        if (inputs[base + k] !== 0) {
-          perBlock[(k / BLOCK) | 0]!++;
-          total++;
-        }
-      }
-    }
-    let acc = 0;
-    let b = 0;
-    while (b < this.nb && 2 * (acc + perBlock[b]!) <= total) acc += perBlock[b++]!;
-    // The edge before or after block b, whichever leaves the halves closer.
-    if (b < this.nb && 2 * acc + perBlock[b]! - total < total - 2 * acc) b++;
-    return edge(b * BLOCK);
   }
 
   /**
@@ -462,7 +445,6 @@ export class SparseFirstLayer {
     });
     index.source = inputs;
     this.index = index;
-    this.kSplit = this.balancedSplit(inputs);
     return index;
   }
 
@@ -471,33 +453,38 @@ export class SparseFirstLayer {
     this.arena.fn.bytes_to_f32(this.arena.ptr(x), this.raw, n * this.F, mul, add);
   }
 
-  /** z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch; W (outF, F), b (outF) arena views. */
+  /**
+   * z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch, and the next layers' z and a (see NextLayer); W (outF, F),
+   * b (outF) arena views.
+   */
   forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
-    const { arena, outF, n } = this;
+    const { arena, outF, n, F, S } = this;
     const code = actCode(act);
     if (!this.wtCurrent) this.transpose(arena.ptr(W));
     const pz = arena.ptr(z);
     const pa = arena.ptr(a);
     const pb = arena.ptr(b);
-    // Rows split where the nonzeros are halved, when the batch is worth a second thread.
-    const split = this.helper && n >= 32 && this.gathered;
-    const half = split ? arena.fn.rows_half(this.tab, n, this.nnz) : n;
-    for (const t of split ? this.tasks.forward : this.whole) {
-      const p = t.part;
-      const r0 = t.i === 0 ? 0 : half;
-      const rows = t.i === 0 ? half : n - half;
-      const c = t.calls;
-      const at = this.threaded ? 1 : 0;
-      if (at > 0) put(c[0]![1], this.tab + 8 * r0, rows); // each thread touches its rows' blocks into its own cache
-      put(c[at]![1], p.bias2[t.i]!, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
-      put(c[at + 1]![1], p.zp + 4 * p.P * r0, rows, p.P, this.tab + 8 * r0, this.lut.ptr, p.Wt, p.bias2[t.i]!);
-      put(c[at + 2]![1], pz + 4 * (r0 * outF + p.j0), pa + 4 * (r0 * outF + p.j0), p.zp + 4 * p.P * r0, rows, p.units, outF, p.P, 0, code);
+    // Two partial sums per part, over rows of Wt below and from the split (each thread its own rows of Wt) ...
+    for (const { part: p, i, calls: c } of this.tasks.partial) {
+      let at = 0;
+      if (this.threaded) put(c[at++]![1], this.tab, n);
+      if (i === 0) put(c[at++]![1], p.bias2, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
+      const [k0, k1] = i === 0 ? [0, this.kSplit] : [this.kSplit, F];
+      put(c[at]![1], i === 0 ? p.z0 : p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, i === 0 ? p.bias2 : this.zeros, k0, k1, F, S);
     }
-    // The next layers, for the same rows.
-    for (const t of this.next.length > 0 ? (split ? this.tasks.forward : this.whole) : []) {
+    const split = this.helper && n >= 32 && this.gathered;
+    this.runOn('partial', Boolean(split));
+    // ... then added, with the activation and the next layers, by rows: split where the nonzeros are halved (an even
+    // row, so gemm_nt pairs the same rows as on one thread).
+    const half = split ? arena.fn.rows_half(this.tab, n, this.nnz) : n;
+    for (const t of split ? this.tasks.combine : [this.whole]) {
       const r0 = t.i === 0 ? 0 : half;
       const rows = t.i === 0 ? half : n - half;
-      let at = t.calls.length - 2 * this.next.length;
+      let at = 0;
+      for (const p of this.parts) {
+        const o = 4 * (r0 * outF + p.j0);
+        put(t.calls[at++]![1], pz + o, pa + o, p.z0 + 4 * p.P * r0, p.z1 + 4 * p.P * r0, rows, p.units, outF, p.P, code);
+      }
       let x = pa;
       let inF = outF;
       for (const l of this.next) {
@@ -507,8 +494,8 @@ export class SparseFirstLayer {
         inF = l.outF;
       }
     }
-    if (split) this.helper!.run(this.lists.forward);
-    else this.runHere(this.wholeList);
+    if (split) this.helper!.run(this.lists.combine);
+    else this.runHere([this.whole.calls]);
     if (code === 3) activationForward(act, a, z, n, outF);
   }
 

@@ -18,7 +18,8 @@ export interface WasmKernels {
   bias_from_blocks(bias2: number, b: number, blocks: number, nb: number, units: number, P: number, add: number): void;
   sgd_t(Wt: number, dWt: number, T: number, db: number, add: number, units: number, k0: number, k1: number, lr: number, l2: number, blocks: number): void;
   sgd_sparse(Wt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number, db: number, e: number, blocks: number, units: number): void;
-  sparse_forward(zp: number, n: number, P: number, tab: number, lut: number, Wt: number, bias2: number): void;
+  sparse_forward(zp: number, n: number, P: number, tab: number, lut: number, Wt: number, init: number, k0: number, k1: number, F: number, S: number): void;
+  pair_act(z: number, a: number, s0: number, s1: number, n: number, outF: number, ld: number, stride: number, act: number): void;
   sparse_dwt(dWt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number): void;
   scale_table(lut: number, mul: number): void;
   rows_half(tab: number, n: number, total: number): number;
