@@ -32,6 +32,8 @@ const PRESETS = {
 };
 const VALID = 5000;
 const SEED = 123;
+/** Pause before each interleaved epoch (see interleave()). */
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 200);
 
 const PYTHON = '/usr/bin/python3';
 
@@ -119,10 +121,16 @@ async function interleave(core, job, network, tr) {
   };
   const hello = await read();
   const numpy = { ...hello, seconds: [], validationAccuracy: [] };
+  // Each epoch starts on an idle machine. After numpy's last product, OpenBLAS's worker thread spins for ~0.11 s (its
+  // thread timeout, 2^28 cycles; measured: the Python process uses 0.11 s of CPU in a 0.2 s sleep after a product) and
+  // would take a core from most of the wasm epoch that follows. The same pause before numpy's epochs keeps it even.
+  const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
   for (let round = 0; round <= job.rounds; round++) {
     for (const m of models) {
+      await quiet();
       let seconds = 0;
       for (let b = 0; b < m.trainer.batchesPerEpoch; b++) seconds += m.trainer.step().batch.seconds;
+      await quiet();
       py.stdin.write('\n');
       const np = await read();
       numpy.validationAccuracy.push(np.validationAccuracy);
@@ -233,7 +241,7 @@ for (const plan of plans) {
   const nps = median(il.numpy.seconds);
   console.log(`numpy ${il.numpy.numpy} (${il.numpy.blas}), val acc by epoch ${il.numpy.validationAccuracy.slice(0, 5).map((a) => a.toFixed(4)).join(' ')}`);
   console.log(
-    `interleaved, ${plan.rounds} rounds after a warm-up (wasm 1 thread, numpy, wasm 2 threads, numpy): numpy float32 ${fmt(nps)} s/epoch (median of ${il.numpy.seconds.length}), ` +
+    `interleaved, ${plan.rounds} rounds after a warm-up (wasm 1 thread, numpy, wasm 2 threads, numpy; ${QUIET_MS} ms idle before each epoch): numpy float32 ${fmt(nps)} s/epoch (median of ${il.numpy.seconds.length}), ` +
       il.wasm.map((w) => `wasm ${w.threads} thread${w.threads > 1 ? 's' : ''} ${fmt(median(w.seconds))}`).join(', '),
   );
   const ratios = (sec, ws) => ws.map((w) => `${fmt(sec / w.s, 2)}× with ${w.threads} thread${w.threads > 1 ? 's' : ''}`).join(', ');
