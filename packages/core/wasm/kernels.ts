@@ -272,21 +272,6 @@ export function rows_table(rows: usize, n: i32, rowOff: usize, data: usize, tab:
 }
 
 /**
- * Where to split the batch's rows in two for two threads: the first even row r (0 < r < n) at which rows [0, r) hold
- * at least half of the `total` nonzeros, or the last even row short of n. Even, so a dense kernel that pairs rows
- * (gemm_nt) pairs the same rows on either side of the split.
- */
-export function rows_half(tab: usize, n: i32, total: i32): i32 {
-  let acc = 0;
-  let r = 0;
-  while (r + 2 < n && 2 * acc < total) {
-    acc += load<i32>(tab + (<usize>r << 3), 4) + load<i32>(tab + (<usize>(r + 1) << 3), 4);
-    r += 2;
-  }
-  return r;
-}
-
-/**
  * Read one byte of every cache line of the batch's blocks and return their sum: issued back to back, these loads
  * overlap (a dataset's blocks sit at random places in memory), so the kernels that follow find the blocks in cache.
  */

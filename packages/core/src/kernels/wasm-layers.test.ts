@@ -154,7 +154,7 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     expect(new SparseFirstLayer(new WasmArena(0), 40000, 140, 2).loadBytes(raw, 2, 1 / 255)).toBe(false);
   });
 
-  // Hidden widths whose two threads' unit slices are 7 + 6, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.
+  // Hidden widths whose two threads' unit slices are 6 + 7, 1 + 1 (one real unit in the second), 2 + 2 and 15 + 15 vectors.
   it.skipIf(!threadsSupported()).each([50, 5, 13, 120])('two threads give the same bits as one, %i hidden units (skipped where SharedArrayBuffer is unavailable)', (hidden) => {
     const cfg: MLPConfig = { layers: [200, hidden, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
     const data = bytes(500, 200, 0.2);

@@ -255,7 +255,6 @@ export class SparseFirstLayer {
   private index: ByteIndex | null = null;
   private tooDense: Uint8Array | null = null;
   private n = 0;
-  private nnz = 0;
   private gathered = false;
   private helper: Helper | null | undefined;
   /**
@@ -319,7 +318,7 @@ export class SparseFirstLayer {
       const units = Math.min(outF, 4 * v1) - j0;
       v0 = v1;
       // Two unit slices with two threads (when the part has two vectors), else one.
-      const h = this.threaded && P >= 8 ? 4 * Math.ceil(P / 8) : P;
+      const h = this.threaded && P >= 8 ? 4 * Math.floor(P / 8) : P; // the helper's slice (the first) no wider
       const slices = h < P ? [{ u0: 0, units: h, P: h }, { u0: h, units: units - h, P: P - h }] : [{ u0: 0, units, P }];
       this.parts.push({
         j0, units, P, slices,
@@ -377,7 +376,6 @@ export class SparseFirstLayer {
       if (nnz <= this.batchLimit(n)) {
         if (this.helper === undefined) this.helper = this.threaded ? Helper.create(arena) : null;
         if (!this.helper) arena.fn.rows_touch(this.tab, n);
-        this.nnz = nnz;
         this.set(n, mul, true);
         return true;
       }
@@ -399,7 +397,6 @@ export class SparseFirstLayer {
     // The staged blocks are about to be rebuilt: form a pending gradient that still reads them first.
     if (this.grad && !this.grad.gathered) this.formGradient();
     const nnz = this.sparse ? this.arena.fn.blocks_build(this.raw, n, this.F, this.blocks, this.batchLimit(n), this.tab, this.S) : -1;
-    this.nnz = Math.max(0, nnz);
     this.set(nnz >= 0 ? n : 0, mul, false); // staged batches (evaluation, dense data) run on one thread
     return nnz >= 0;
   }
@@ -474,9 +471,9 @@ export class SparseFirstLayer {
     }
     const split = this.helper && n >= 32 && this.gathered;
     this.runOn('partial', Boolean(split));
-    // ... then added, with the activation and the next layers, by rows: split where the nonzeros are halved (an even
-    // row, so gemm_nt pairs the same rows as on one thread).
-    const half = split ? arena.fn.rows_half(this.tab, n, this.nnz) : n;
+    // ... then added, with the activation and the next layers, by rows: every row costs the same here, so halves, at
+    // an even row (gemm_nt then pairs the same rows as on one thread).
+    const half = split ? 2 * Math.floor(n / 4) : n;
     for (const t of split ? this.tasks.combine : [this.whole]) {
       const r0 = t.i === 0 ? 0 : half;
       const rows = t.i === 0 ? half : n - half;

@@ -22,7 +22,6 @@ export interface WasmKernels {
   pair_act(z: number, a: number, s0: number, s1: number, n: number, outF: number, ld: number, stride: number, act: number): void;
   sparse_dwt(dWt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number): void;
   scale_table(lut: number, mul: number): void;
-  rows_half(tab: number, n: number, total: number): number;
   dw_from_dwt(dW: number, dWt: number, outF: number, F: number, T: number, db: number, add: number): void;
   bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
   bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
