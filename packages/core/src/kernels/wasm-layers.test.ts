@@ -41,6 +41,8 @@ const configs: MLPConfig[] = [
   { layers: [40, 61, 3], hidden: 'tanh', output: 'linear', loss: 'mse' },
   { layers: [29, 7], output: 'sigmoid', loss: 'ce' },
   { layers: [100, 103, 4, 6], hidden: 'linear', output: 'softmax', loss: 'ce' },
+  // Under 8 inputs the forward pass's split of Wt's rows is at 0: the first partial sum is the constant part alone.
+  { layers: [6, 9, 2], hidden: 'relu', output: 'sigmoid', loss: 'mse' },
 ];
 const scalings = [
   { mul: 2 / 255, add: -1 },
@@ -178,8 +180,9 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     { layers: [200, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' },
     { layers: [200, 37, 11, 10], hidden: 'relu', output: 'softmax', loss: 'ce' },
     { layers: [200, 5, 10], hidden: 'sigmoid', output: 'linear', loss: 'mse' },
+    { layers: [6, 9, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' },
   ])('steps of plain SGD give the same bits on one thread or two, batches of odd sizes included: $layers', (cfg) => {
-    const data = bytes(400, 200, 0.2);
+    const data = bytes(400, cfg.layers[0]!, 0.2);
     const order = new Rng(2).permutation(400);
     const sizes = [100, 77, 64, 33, 99];
     const targets = sizes.map((n) => oneHot(n, 10));
