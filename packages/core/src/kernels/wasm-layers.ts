@@ -223,7 +223,8 @@ export class SparseFirstLayer {
   private readonly tasks: Record<JobKind, Task[]>;
   private readonly lists: Record<JobKind, Calls[]>;
   /** The partial sums added as one task (over all rows): for one thread, and for batches not worth splitting. */
-  private readonly whole: Task;
+  private readonly whole: Task[];
+  private readonly wholeList: Calls[];
   private readonly raw: number;
   private readonly blocks: number;
   private readonly rowsBuf: number;
@@ -270,6 +271,8 @@ export class SparseFirstLayer {
    * backward pass wrote dW.
    */
   private grad: PendingGradient | null = null;
+  /** The object grad points to while there is one (rewritten per batch: no allocation). */
+  private readonly pendingGrad: PendingGradient = { tab: 0, dW: 0, db: 0, delta: 0, n: 0, mul: 0, add: 0, gathered: false };
   private dWtHolds = false;
   private dWWritten = false;
 
@@ -343,7 +346,8 @@ export class SparseFirstLayer {
       kinds.map((kind) => [kind, [0, 1].flatMap((i) => this.parts.filter((p) => i < per(kind, p)).map((p) => make(kind, i, p)))]),
     ) as Record<JobKind, Task[]>;
     this.lists = Object.fromEntries(kinds.map((k) => [k, this.tasks[k].map((t) => t.calls)])) as Record<JobKind, Calls[]>;
-    this.whole = make('combine', 0, this.parts[0]!);
+    this.whole = [make('combine', 0, this.parts[0]!)];
+    this.wholeList = this.whole.map((t) => t.calls);
   }
 
   private batchLimit(n: number): number {
@@ -466,15 +470,15 @@ export class SparseFirstLayer {
       let at = 0;
       if (this.threaded) put(c[at++]![1], this.tab, n);
       if (i === 0) put(c[at++]![1], p.bias2, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
-      const [k0, k1] = i === 0 ? [0, this.kSplit] : [this.kSplit, F];
-      put(c[at]![1], i === 0 ? p.z0 : p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, i === 0 ? p.bias2 : this.zeros, k0, k1, F, S);
+      if (i === 0) put(c[at]![1], p.z0, n, p.P, this.tab, this.lut.ptr, p.Wt, p.bias2, 0, this.kSplit, F, S);
+      else put(c[at]![1], p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, this.zeros, this.kSplit, F, F, S);
     }
     const split = this.helper && n >= 32 && this.gathered;
     this.runOn('partial', Boolean(split));
     // ... then added, with the activation and the next layers, by rows: every row costs the same here, so halves, at
     // an even row (gemm_nt then pairs the same rows as on one thread).
     const half = split ? 2 * Math.floor(n / 4) : n;
-    for (const t of split ? this.tasks.combine : [this.whole]) {
+    for (const t of split ? this.tasks.combine : this.whole) {
       const r0 = t.i === 0 ? 0 : half;
       const rows = t.i === 0 ? half : n - half;
       let at = 0;
@@ -492,7 +496,7 @@ export class SparseFirstLayer {
       }
     }
     if (split) this.helper!.run(this.lists.combine);
-    else this.runHere([this.whole.calls]);
+    else this.runHere(this.wholeList);
     if (code === 3) activationForward(act, a, z, n, outF);
   }
 
@@ -518,7 +522,16 @@ export class SparseFirstLayer {
 
   /** Note that dW (at dW, with db and add for its constant term) is the loaded batch's δᵀ·x, not yet formed. */
   private setPending(dW: number, db: number, delta: number, add: number): void {
-    this.grad = { tab: this.tab, dW, db, delta, n: this.n, mul: this.lut.scale, add, gathered: this.gathered };
+    const g = this.pendingGrad;
+    g.tab = this.tab;
+    g.dW = dW;
+    g.db = db;
+    g.delta = delta;
+    g.n = this.n;
+    g.mul = this.lut.scale;
+    g.add = add;
+    g.gathered = this.gathered;
+    this.grad = g;
     this.dWtHolds = false;
     this.dWWritten = false;
   }
@@ -530,18 +543,20 @@ export class SparseFirstLayer {
     const { F, T, outF } = this;
     this.gradLut.make(g.mul);
     for (const { part: p, i, calls: c } of this.tasks.scatter) {
-      const [k0, k1] = this.kRange(i);
-      put(c[0]![1], p.dWt, p.P, T, F, outF, g.n, g.tab, this.gradLut.ptr, g.delta + 4 * p.j0, k0, k1);
+      put(c[0]![1], p.dWt, p.P, T, F, outF, g.n, g.tab, this.gradLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i));
     }
     this.runAll('scatter');
     this.dWtHolds = true;
   }
 
-  /** Rows [k0, k1) of Wt for k-range task i. */
-  private kRange(i: number): [number, number] {
-    const n = this.tasks.scatter.length / this.parts.length;
-    if (n === 1) return [0, this.F];
-    return i === 0 ? [0, this.kSplit] : [this.kSplit, this.F];
+  /** The first row of Wt of k-range task i (one task over all rows on one thread, two split at kSplit on two). */
+  private k0(i: number): number {
+    return i === 0 ? 0 : this.kSplit;
+  }
+
+  /** The row of Wt past k-range task i. */
+  private k1(i: number): number {
+    return i === 0 && this.threaded ? this.kSplit : this.F;
   }
 
   /** Write the last backward pass's dW into dW, if it is not there yet. */
@@ -640,15 +655,13 @@ export class SparseFirstLayer {
         // Straight from δ and the row table: the step's share of each nonzero's term added into Wt.
         this.stepLut.make(-lr * g.mul);
         for (const { part: p, i, calls: c } of this.tasks.fused) {
-          const [k0, k1] = this.kRange(i);
-          put(c[0]![1], p.Wt, p.P, T, F, outF, g.n, g.tab, this.stepLut.ptr, g.delta + 4 * p.j0, k0, k1, g.db + 4 * p.j0, -lr * g.add, p.blocks, p.units);
+          put(c[0]![1], p.Wt, p.P, T, F, outF, g.n, g.tab, this.stepLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i), g.db + 4 * p.j0, -lr * g.add, p.blocks, p.units);
         }
         this.runAll('fused');
       } else {
         this.formGradient();
         for (const { part: p, i, calls: c } of this.tasks.transposed) {
-          const [k0, k1] = this.kRange(i);
-          put(c[0]![1], p.Wt, p.dWt, T, g.db + 4 * p.j0, g.add, p.units, k0, k1, lr, l2, p.blocks);
+          put(c[0]![1], p.Wt, p.dWt, T, g.db + 4 * p.j0, g.add, p.units, this.k0(i), this.k1(i), lr, l2, p.blocks);
         }
         this.runAll('transposed');
       }
