@@ -465,16 +465,16 @@ export class SparseFirstLayer {
     const pz = arena.ptr(z);
     const pa = arena.ptr(a);
     const pb = arena.ptr(b);
+    const split = Boolean(this.helper && n >= 32 && this.gathered);
     // Two partial sums per part, over rows of Wt below and from the split (each thread its own rows of Wt) ...
     for (const { part: p, i, calls: c } of this.tasks.partial) {
       let at = 0;
-      if (this.threaded) put(c[at++]![1], this.tab, n);
+      if (this.threaded) put(c[at++]![1], this.tab, split ? n : 0); // unsplit: a small batch, or staged blocks just built
       if (i === 0) put(c[at++]![1], p.bias2, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
       if (i === 0) put(c[at]![1], p.z0, n, p.P, this.tab, this.lut.ptr, p.Wt, p.bias2, 0, this.kSplit, F, S);
       else put(c[at]![1], p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, this.zeros, this.kSplit, F, F, S);
     }
-    const split = this.helper && n >= 32 && this.gathered;
-    this.runOn('partial', Boolean(split));
+    this.runOn('partial', split);
     // ... then added, with the activation and the next layers, by rows: every row costs the same here, so halves, at
     // an even row (gemm_nt then pairs the same rows as on one thread).
     const half = split ? 2 * Math.floor(n / 4) : n;
