@@ -5,7 +5,8 @@ import { ACTIVATIONS, type ActivationName, activationBackward, activationForward
 import { type BackendName, getThreads, resolveBackend } from './backend.js';
 import { denseBackward, denseForward } from './dense.js';
 import { INITS, type InitName, fillNormal, initStd } from './init.js';
-import { type NextLayer, SparseFirstLayer, activationBackwardWasm, colSumsWasm, denseForwardWasm, kernelActivation } from './kernels/wasm-layers.js';
+import { type NextLayer, SparseFirstLayer } from './kernels/sparse-layer.js';
+import { activationBackwardWasm, colSumsWasm, denseForwardWasm, kernelActivation } from './kernels/wasm-layers.js';
 import { threadsSupported } from './kernels/threads.js';
 import { WasmArena } from './kernels/wasm.js';
 import { argmaxRows } from './ops.js';
