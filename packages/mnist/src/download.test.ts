@@ -81,7 +81,7 @@ describe('download', () => {
   for (const bad of ['404', '500', 'reset', 'stall', 'wrong'] as const) {
     it(`falls through to mirror 2 when mirror 1 gives ${bad}, leaving nothing corrupt`, async () => {
       const before = hitsFor(bad).length;
-      const o = opts([bad, 'ok'], { timeoutMs: bad === 'stall' ? 300 : 5000 });
+      const o = opts([bad, 'ok'], { timeoutMs: bad === 'stall' ? 1000 : 5000 });
       await download(desc, o);
       expect(hitsFor(bad).length - before).toBe(4);
       expectCleanCache(o.cacheDir!);
@@ -126,8 +126,9 @@ describe('download', () => {
     for (const r of ROLES) {
       const [failed, retried] = hitsFor('flaky', r);
       expect([failed!.status, retried!.status]).toEqual([503, 200]);
-      // The 503 arrived, then the client paused at least backoffMs before asking again.
-      expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(backoffMs);
+      // The 503 arrived, then the client paused before asking again. Node's timers count from the event loop's cached
+      // clock, which on a busy machine can lag the real one by a few ms, so the bound allows a tenth.
+      expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(backoffMs * 0.9);
     }
     expectCleanCache(o.cacheDir!);
   });
@@ -206,15 +207,28 @@ describe('download', () => {
       expectCleanCache(o.cacheDir!);
     });
 
-    it('a mirror that resets mid-body leaves a partial that the next mirror resumes', async () => {
-      const o = opts(['reset', 'ok']);
+    it('a mirror that closes mid-body leaves a partial that the next mirror resumes from its exact end', async () => {
+      const o = opts(['cut', 'ok']);
       const before = hitsFor('ok', 'trainImages').length;
       await download(desc, o);
-      // The reset mirror flushes exactly the first half before dropping the connection; the next mirror is asked
-      // for the rest only.
+      // The cut mirror sends exactly the first half, then closes cleanly; the next mirror is asked for the rest only.
       const half = full().length >> 1;
       const [hit] = hitsFor('ok', 'trainImages').slice(before);
       expect(hit).toMatchObject({ range: `bytes=${half}-`, status: 206, bytes: full().length - half });
+      expectCleanCache(o.cacheDir!);
+    });
+
+    it('a mirror that resets mid-body: the next mirror is asked for exactly what the partial lacks', async () => {
+      const o = opts(['reset', 'ok']);
+      const before = hitsFor('ok', 'trainImages').length;
+      await download(desc, o);
+      // How many of the sent bytes arrive before the reset is up to TCP: assert only what holds for any of them.
+      const half = full().length >> 1;
+      const [hit] = hitsFor('ok', 'trainImages').slice(before);
+      const from = hit!.range === undefined ? 0 : Number(/^bytes=(\d+)-$/.exec(hit!.range)?.[1]);
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(from).toBeLessThanOrEqual(half);
+      expect(hit).toMatchObject({ status: from > 0 ? 206 : 200, bytes: full().length - from });
       expectCleanCache(o.cacheDir!);
     });
   });
@@ -258,10 +272,8 @@ describe('download', () => {
       writeFileSync(join(datasetDir(o.cacheDir!, desc), `${name('trainImages')}.part`), data.files.get(name('trainImages'))!.subarray(0, have));
       const events: Progress[] = [];
       const before = hitsFor('ok', 'trainImages').length;
-      const t0 = performance.now();
-      // Without the fix this waits out lockStaleMs; the abort turns that into a quick failure.
-      await download(desc, { ...o, onProgress: (e) => events.push(e), signal: AbortSignal.timeout(4000) });
-      expect(performance.now() - t0).toBeLessThan(5000);
+      // Without the fix this waits out lockStaleMs (beyond the test's timeout) and says so with a 'lock' event.
+      await download(desc, { ...o, onProgress: (e) => events.push(e) });
       expect(events.filter((e) => e.source === 'lock')).toEqual([]);
       expect(hitsFor('ok', 'trainImages').slice(before)[0]).toMatchObject({ range: `bytes=${have}-`, status: 206 });
       expect(existsSync(lock)).toBe(false);

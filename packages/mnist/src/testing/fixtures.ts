@@ -104,12 +104,13 @@ export function generatedDataset(): ServedDataset {
 
 /**
  * How a mirror path prefix misbehaves. `/<mode>/<file>`:
- * ok (Range supported), norange (always 200), 404, 500, reset (half the body, flushed to the client, then the socket
- * is destroyed), stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
+ * ok (Range supported), norange (always 200), 404, 500, reset (up to half the body, then the socket is destroyed: how
+ * much of it reaches the client depends on TCP timing), cut (exactly half the body, then a clean close: the client
+ * reads every byte sent, so its partial file is exactly half), stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
  * Range supported), redirect (302 to /ok/), flaky (503 the first time each file is asked for, then ok),
  * html (200 with an HTML page, as a misconfigured mirror or captive portal answers).
  */
-export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky' | 'html';
+export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'cut' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky' | 'html';
 
 /** What the html mode serves for every file. */
 export const HTML_PAGE = Buffer.from('<!DOCTYPE html>\n<html><head><title>Not here</title></head><body>This mirror has moved.</body></html>\n');
@@ -160,15 +161,16 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
       for (let i = 0; i < bad.length; i += 997) bad[i] = bad[i]! ^ 0xff;
       return send(200, { 'content-length': bad.length }, bad);
     }
-    if (mode === 'reset' || mode === 'stall') {
+    if (mode === 'reset' || mode === 'cut' || mode === 'stall') {
       hit.status = 200;
-      const sent = mode === 'reset' ? body.subarray(0, body.length >> 1) : body.subarray(0, 1024);
+      const sent = mode === 'stall' ? body.subarray(0, 1024) : body.subarray(0, body.length >> 1);
       hit.bytes = sent.length;
       res.writeHead(200, { 'content-length': body.length });
-      // The write callback means the kernel took the bytes; the pause lets the client read them all before the
-      // connection dies, so exactly the first half reaches its .part file.
+      // reset: destroy() may reach the client as an RST that discards bytes it has not read yet, so a test may
+      // only assert what any amount of them implies. cut: end() sends a FIN after the bytes, in order.
       res.write(sent, () => {
-        if (mode === 'reset') setTimeout(() => res.socket?.destroy(), 100);
+        if (mode === 'reset') res.socket?.destroy();
+        if (mode === 'cut') res.socket?.end();
       });
       return;
     }
