@@ -27,6 +27,27 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   const consoleErrors: string[] = [];
   let trained: { valid: string; test: string; fingerprint: string; file: string };
 
+  /**
+   * Make the page click Pause itself, in the same task in which its progress line first matches `progress` while
+   * Pause is enabled: no round trip from the test lies between seeing a batch and pausing, so a busy machine cannot let
+   * a short run finish in between. Arm it before clicking Start; pauseClicked() resolves once it has clicked.
+   */
+  const armPause = (progress: RegExp) =>
+    page.evaluate((source) => {
+      const line = document.getElementById('epoch-progress')!;
+      const pause = document.getElementById('pause') as HTMLButtonElement;
+      (window as unknown as { pauseClicked: Promise<void> }).pauseClicked = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (pause.disabled || !new RegExp(source).test(line.textContent ?? '')) return;
+          observer.disconnect();
+          pause.click();
+          resolve();
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+    }, progress.source);
+  const pauseClicked = () => page.evaluate(() => (window as unknown as { pauseClicked: Promise<void> }).pauseClicked);
+
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const server = await serve(RENDERER_DIR, mnist.dir!);
@@ -87,13 +108,11 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
       requestAnimationFrame(tick);
     });
     const t0 = await page.evaluate(() => performance.now());
+    // Pause as soon as batches go by; nothing moves while paused; resume continues. An epoch takes well under a second,
+    // so the page itself clicks Pause at the first batch it shows (a round trip from the test could miss all 5 epochs).
+    await armPause(/epoch \d+\/\d+ · batch \d+\//);
     await page.click('#start');
-    await page.locator('#run-state[data-state="running"]').waitFor();
-
-    // Pause as soon as batches go by (with the WebAssembly kernels an epoch takes well under a second, so the test
-    // trains 5 epochs to leave room); nothing moves while paused; resume continues.
-    await page.waitForFunction(() => /epoch \d+\/\d+ · batch \d+\//.test(document.getElementById('epoch-progress')!.textContent ?? ''), undefined, { timeout: 300_000 });
-    await page.click('#pause');
+    await pauseClicked();
     await page.locator('#run-state[data-state="paused"]').waitFor();
     const atPause = await text('#epoch-progress');
     await page.waitForTimeout(700);
@@ -101,7 +120,6 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await page.locator('#resume').isEnabled()).toBe(true);
     await shot('1-paused');
     await page.click('#resume');
-    await page.locator('#run-state[data-state="running"]').waitFor();
     await page.waitForFunction((before) => document.getElementById('epoch-progress')!.textContent !== before, atPause, { timeout: 300_000 });
 
     // Mid-training view (once the first epoch is done): tiles, heat map, curves, examples per second.
@@ -400,9 +418,9 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.fill('#epochs', '50');
     await page.fill('#lr', '0.5');
     await page.press('#lr', 'Tab');
+    await armPause(/epoch \d+\/50 · batch \d+\//);
     await page.click('#start');
-    await page.waitForFunction(() => /epoch \d+\/50 · batch \d+\//.test(document.getElementById('epoch-progress')!.textContent ?? ''), undefined, { timeout: 300_000 });
-    await page.click('#pause');
+    await pauseClicked();
     await page.locator('#run-state[data-state="paused"]').waitFor();
     const pausedIn = Number(/epoch (\d+)\//.exec(await text('#epoch-progress'))![1]);
     expect(await page.locator('#lr').isEnabled()).toBe(true);

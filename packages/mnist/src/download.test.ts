@@ -207,11 +207,11 @@ describe('download', () => {
       expectCleanCache(o.cacheDir!);
     });
 
-    it('a mirror that closes mid-body leaves a partial that the next mirror resumes from its exact end', async () => {
+    it('a mirror whose body ends early leaves a partial that the next mirror resumes from its exact end', async () => {
       const o = opts(['cut', 'ok']);
       const before = hitsFor('ok', 'trainImages').length;
       await download(desc, o);
-      // The cut mirror sends exactly the first half, then closes cleanly; the next mirror is asked for the rest only.
+      // The cut mirror's body is exactly the first half; the next mirror is asked for the rest only.
       const half = full().length >> 1;
       const [hit] = hitsFor('ok', 'trainImages').slice(before);
       expect(hit).toMatchObject({ range: `bytes=${half}-`, status: 206, bytes: full().length - half });

@@ -105,8 +105,9 @@ export function generatedDataset(): ServedDataset {
 /**
  * How a mirror path prefix misbehaves. `/<mode>/<file>`:
  * ok (Range supported), norange (always 200), 404, 500, reset (up to half the body, then the socket is destroyed: how
- * much of it reaches the client depends on TCP timing), cut (exactly half the body, then a clean close: the client
- * reads every byte sent, so its partial file is exactly half), stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
+ * much of it reaches the client depends on TCP timing), cut (exactly half the body as a complete chunked response with
+ * no Content-Length: the body ends cleanly, so the client keeps every byte and its partial file is exactly half),
+ * stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
  * Range supported), redirect (302 to /ok/), flaky (503 the first time each file is asked for, then ok),
  * html (200 with an HTML page, as a misconfigured mirror or captive portal answers).
  */
@@ -161,16 +162,17 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
       for (let i = 0; i < bad.length; i += 997) bad[i] = bad[i]! ^ 0xff;
       return send(200, { 'content-length': bad.length }, bad);
     }
-    if (mode === 'reset' || mode === 'cut' || mode === 'stall') {
+    // A connection that breaks mid-body errors the client's body stream, which drops chunks it had queued but not yet
+    // handed out; a body that ends (here: chunked, without Content-Length) keeps them all.
+    if (mode === 'cut') return send(200, {}, body.subarray(0, body.length >> 1));
+    if (mode === 'reset' || mode === 'stall') {
       hit.status = 200;
       const sent = mode === 'stall' ? body.subarray(0, 1024) : body.subarray(0, body.length >> 1);
       hit.bytes = sent.length;
       res.writeHead(200, { 'content-length': body.length });
-      // reset: destroy() may reach the client as an RST that discards bytes it has not read yet, so a test may
-      // only assert what any amount of them implies. cut: end() sends a FIN after the bytes, in order.
+      // reset: how much of what was sent the client keeps depends on timing, so tests assert only what any amount implies.
       res.write(sent, () => {
         if (mode === 'reset') res.socket?.destroy();
-        if (mode === 'cut') res.socket?.end();
       });
       return;
     }
