@@ -7,7 +7,7 @@ import { cacheCheck, cacheHit, datasetDir, defaultCacheDir, uniqueTemp, verifyFi
 import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type MnistPaths, download } from './download.js';
 import { gunzipNode } from './gunzip.js';
-import { IdxError } from './idx.js';
+import { IdxError, MAX_IDX_BYTES } from './idx.js';
 import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
 
 export * from './index.js';
@@ -93,6 +93,8 @@ export interface LoadMnistOptions extends DownloadOptions {
   descriptor?: DatasetDescriptor;
   /** Allow downloading when the cache lacks the files. Default true. */
   download?: boolean;
+  /** Largest file accepted, on disk and inflated, in bytes. Default MAX_IDX_BYTES (256 MiB). */
+  maxBytes?: number;
 }
 
 /**
@@ -114,12 +116,13 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
   }
   const files = {} as MnistBytes;
   const names: Partial<Record<keyof MnistBytes, string>> = {};
+  const maxBytes = options.maxBytes ?? MAX_IDX_BYTES;
   for (const role of ROLES) {
-    files[role] = await readFile(paths[role]);
+    files[role] = await readBounded(paths[role], maxBytes);
     names[role] = paths[role];
   }
   try {
-    return await loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode });
+    return await loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode, maxBytes });
   } catch (e) {
     if (options.dir !== undefined || !(e instanceof IdxError)) throw e;
     // A cached file that passed verification but does not parse (possible only without a published checksum):
@@ -128,6 +131,15 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
     const which = bad.length > 0 ? bad : ROLES.map((r) => paths[r]);
     throw new IdxError(e.code, `${e.message} This is the cache's copy: delete ${which.join(' and ')} so that the next download fetches it again.`);
   }
+}
+
+/** The file's bytes, refused (TOO_LARGE) without reading when it is bigger than `maxBytes`. */
+async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
+  const { size } = await stat(path);
+  if (size > maxBytes) {
+    throw new IdxError('TOO_LARGE', `${path}: the file is ${size} bytes, over the limit of ${maxBytes} bytes for one dataset file; it is not an MNIST-layout file (if it is genuine, raise maxBytes).`);
+  }
+  return readFile(path);
 }
 
 /** NOT_CACHED for loadMnist({ download: false }): which file is missing or wrong, and that a download re-fetches it. */
