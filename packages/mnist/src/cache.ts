@@ -7,7 +7,7 @@ import { open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'nod
 import { homedir, hostname } from 'node:os';
 import { posix, win32 } from 'node:path';
 import type { DatasetDescriptor, FileSpec, MnistRole } from './descriptors.js';
-import { isGzip } from './idx.js';
+import { SNIFF_BYTES, contentProblem } from './sniff.js';
 
 /**
  * The cache root: `option`, else $MLP_CACHE_DIR, else the platform cache folder + '/mlp'
@@ -56,35 +56,19 @@ export async function verifyFile(path: string, spec: FileSpec, role?: MnistRole)
   return got === want.hex ? null : `${want.algo} is ${got}, expected ${want.hex}`;
 }
 
-/** The IDX header an MNIST-layout file starts with: ubyte (08), 3 dimensions for images, 1 for labels. */
-const IDX_HEADER: Record<MnistRole, readonly number[]> = {
-  trainImages: [0, 0, 0x08, 3],
-  testImages: [0, 0, 0x08, 3],
-  trainLabels: [0, 0, 0x08, 1],
-  testLabels: [0, 0, 0x08, 1],
-};
-
 /**
  * Why the first bytes of `path` cannot be the `role` file, or null when it is gzip (1f 8b) or starts with the role's
- * IDX header. Catches an HTML error page served with HTTP 200 when no checksum is published. Reads 4 bytes.
+ * IDX header (see sniff.ts). Catches an HTML error page served with HTTP 200 when no checksum is published.
  */
 export async function checkContent(path: string, role: MnistRole): Promise<string | null> {
   const fh = await open(path, 'r');
-  let head: Uint8Array;
   try {
-    const buf = new Uint8Array(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    head = buf.subarray(0, bytesRead);
+    const buf = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return contentProblem(buf.subarray(0, bytesRead), role);
   } finally {
     await fh.close();
   }
-  const want = IDX_HEADER[role];
-  if (isGzip(head) || (head.length === 4 && want.every((b, i) => head[i] === b))) return null;
-  const hex = Array.from(head, (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
-  const text = Array.from(head, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const kind = want[3] === 3 ? 'images' : 'labels';
-  const wantHex = want.map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `starts with ${hex}${head.length ? ` (${JSON.stringify(text)})` : ''}, which is neither gzip (1f 8b) nor an IDX ${kind} header (${wantHex}); it looks like an error page or another file`;
 }
 
 /** What the `<file>.verified` marker records: the file's identity when it was last hashed, and the digest it had. */
