@@ -4,7 +4,7 @@
 
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheHit, datasetDir, defaultCacheDir, verifyFile, withLock, writeMarker } from './cache.js';
+import { datasetDir, defaultCacheDir, findCached, verifyFile, withLock, writeMarker } from './cache.js';
 import { type DatasetDescriptor, type FileSpec, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 import { SNIFF_BYTES, startsLikeRole, textKind } from './sniff.js';
 
@@ -143,18 +143,22 @@ async function fetchFile(d: DatasetDescriptor, role: MnistRole, dir: string, mir
   const spec = d.files[role];
   const target = join(dir, spec.name);
   const report: Report = (bytesDone, source, total = spec.size) => o.onProgress?.({ file: spec.name, bytesDone, bytesTotal: total, source });
+  // The cached file's path (as published, or inflated from an import) when it is verified, else null.
   const hit = async (repair: boolean) => {
-    if (!(await cacheHit(target, spec, repair, role))) return false;
-    const { size } = await stat(target);
+    const found = await findCached(dir, spec, role, repair);
+    if (found.reason !== null) return null;
+    const { size } = await stat(found.path);
     report(size, 'cache', size);
-    return true;
+    return found.path;
   };
   // Read-only check first; only the lock holder may delete a bad file (another process may be renaming a good one in).
-  if (await hit(false)) return target;
+  const cached = await hit(false);
+  if (cached) return cached;
   return withLock(
     `${target}.lock`,
     async () => {
-      if (await hit(true)) return target;
+      const found = await hit(true);
+      if (found) return found;
       const part = `${target}.part`;
       const failures = new Map<string, MirrorFailure>();
       const fail = (url: string, reason: string, tried = true) =>
