@@ -6,7 +6,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { datasetDir, defaultCacheDir, findCached, verifyFile, withLock, writeMarker } from './cache.js';
 import { type DatasetDescriptor, type FileSpec, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
-import { SNIFF_BYTES, startsLikeRole, textKind } from './sniff.js';
+import { BodySniffer } from './sniff.js';
 
 /** Where a file's bytes are coming from, and how far along they are. */
 export interface Progress {
@@ -316,12 +316,17 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
     }
     const length = res.headers.get('content-length');
     const announced = length === null ? undefined : offset + Number(length);
-    const sniff = offset === 0 ? new Sniffer(spec, role, res.headers.get('content-type') ?? '') : null;
+    const sniffer = offset === 0 ? new BodySniffer(spec.name, role, res.headers.get('content-type') ?? '') : null;
+    // Throws once the body's start shows it is not the file (an HTML page, JSON, …); its bytes are then dropped.
+    const sniff = (chunk: Uint8Array, ended: boolean) => {
+      const why = sniffer?.take(chunk, ended);
+      if (why) throw new AttemptError(why, false, true);
+    };
     if (spec.size !== undefined && announced !== undefined && announced !== spec.size) {
       // A short body of the wrong kind (an error page) is worth naming rather than counting.
-      const body = sniff && announced <= 65_536 ? new Uint8Array(await res.arrayBuffer()) : null;
+      const body = sniffer && announced <= 65_536 ? new Uint8Array(await res.arrayBuffer()) : null;
       if (!body) await res.body?.cancel();
-      sniff?.check(body ?? new Uint8Array(0), body !== null);
+      sniff(body ?? new Uint8Array(0), body !== null);
       throw new AttemptError(`the server announces ${announced} bytes, expected ${spec.size}`, false);
     }
     const total = spec.size ?? announced;
@@ -342,7 +347,7 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
         const { done, value } = await reader.read();
         if (done) break;
         arm();
-        sniff?.check(value, false);
+        sniff(value, false);
         if (total !== undefined && received + value.length > total) throw new AttemptError(`the server sent more than ${total} bytes`, false, true);
         await fh.write(value);
         received += value.length;
@@ -350,7 +355,7 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
       }
       finished = true;
       clearInterval(speed);
-      sniff?.check(new Uint8Array(0), true);
+      sniff(new Uint8Array(0), true);
       await fh.sync();
     } finally {
       // On any failure, cancel the body so the connection is dropped rather than drained.
@@ -380,35 +385,6 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
 }
 
 const deadlineError = (o: DownloadOptions) => new AttemptError(`gave up: the deadline of ${o.deadlineMs ?? 1_800_000} ms for this file passed (deadlineMs)`, false);
-
-/**
- * Judges a body from its start: once SNIFF_BYTES have arrived (or the body ends), a body that is neither gzip nor
- * the role's IDX header is refused as what it is ("the mirror answered with an HTML page, not …").
- */
-class Sniffer {
-  private head = new Uint8Array(0);
-  private done = false;
-  constructor(
-    private readonly spec: FileSpec,
-    private readonly role: MnistRole,
-    private readonly contentType: string,
-  ) {}
-
-  check(chunk: Uint8Array, ended: boolean): void {
-    if (this.done) return;
-    const joined = new Uint8Array(Math.min(this.head.length + chunk.length, SNIFF_BYTES));
-    joined.set(this.head);
-    joined.set(chunk.subarray(0, joined.length - this.head.length), this.head.length);
-    this.head = joined;
-    if (this.head.length < SNIFF_BYTES && !ended) return;
-    this.done = true;
-    if (this.head.length >= 4 && startsLikeRole(this.head, this.role)) return;
-    const kind = textKind(this.head, this.contentType);
-    const first = Array.from(this.head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
-    const what = kind ?? (this.head.length === 0 ? 'an empty body' : `bytes that are neither gzip nor IDX (${first})`);
-    throw new AttemptError(`the mirror answered with ${what}, not ${this.spec.name}`, false, true);
-  }
-}
 
 /** fetch with redirects followed by hand, refusing any hop from https to http. */
 async function request(url: string, start: number, signal: AbortSignal, fetchImpl: typeof globalThis.fetch): Promise<Response> {

@@ -51,3 +51,32 @@ export function contentProblem(head: Uint8Array, role: MnistRole): string | null
   const what = textKind(head);
   return `starts with ${hex(first) || 'nothing'}${first.length ? ` (${JSON.stringify(text)})` : ''}, which is neither gzip (1f 8b) nor an IDX ${kind} header (${hex(Uint8Array.from(want))}); ${what ? `it is ${what}, not the dataset file` : 'it looks like an error page or another file'}`;
 }
+
+/**
+ * Judges a download's body from its start: once SNIFF_BYTES have arrived (or the body ends), a body that is neither
+ * gzip nor the role's IDX header is named as what it is ("the mirror answered with an HTML page, not <name>").
+ */
+export class BodySniffer {
+  private head = new Uint8Array(0);
+  private done = false;
+  constructor(
+    private readonly name: string,
+    private readonly role: MnistRole,
+    private readonly contentType: string,
+  ) {}
+
+  /** Feed the next chunk (`ended`: the body is over). Why the body is not the file, once it can tell; else null. */
+  take(chunk: Uint8Array, ended: boolean): string | null {
+    if (this.done) return null;
+    const joined = new Uint8Array(Math.min(this.head.length + chunk.length, SNIFF_BYTES));
+    joined.set(this.head);
+    joined.set(chunk.subarray(0, joined.length - this.head.length), this.head.length);
+    this.head = joined;
+    if (this.head.length < SNIFF_BYTES && !ended) return null;
+    this.done = true;
+    if (this.head.length >= 4 && startsLikeRole(this.head, this.role)) return null;
+    const kind = textKind(this.head, this.contentType);
+    const what = kind ?? (this.head.length === 0 ? 'an empty body' : `bytes that are neither gzip nor IDX (${hex(this.head.subarray(0, 4))})`);
+    return `the mirror answered with ${what}, not ${this.name}`;
+  }
+}
