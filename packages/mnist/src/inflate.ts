@@ -30,39 +30,53 @@ function allowedLength(h: IdxHeader, gzBytes: number, limits: IdxLimits, name?: 
   return total;
 }
 
+/** LONG_PAYLOAD for a gzip stream that runs past the `total` bytes its IDX header declares. */
+export function tooLong(total: number, name?: string): IdxError {
+  return new IdxError('LONG_PAYLOAD', `${label(name)}: the gzip data inflates to more than the ${total} bytes its IDX header declares; the file has trailing data or a wrong header (a gzip bomb looks like this).`);
+}
+
 /**
- * Collect inflated `chunks` of a gzip IDX file of `gzBytes` compressed bytes into one buffer of exactly the size its
- * header declares, checked (allowedLength) before it is allocated. Stops, and lets the caller cancel the inflater,
- * as soon as the data runs past that size (LONG_PAYLOAD) or the first bytes are not IDX (BAD_MAGIC, BAD_TYPE).
- * A stream that ends early returns what it had, for parseIdxRaw to report (SHORT_HEADER, SHORT_PAYLOAD).
+ * Pull inflated chunks until the IDX header is complete, then check it (allowedLength): `total` is the whole file's
+ * length it allows. Without `total`, the stream ended first, and `head` is all there was. Throws as soon as the
+ * first 4 bytes are not IDX (BAD_MAGIC, BAD_TYPE) or the header is refused.
  */
-export async function collectIdx(chunks: AsyncIterable<Uint8Array>, gzBytes: number, limits: IdxLimits = {}, name?: string): Promise<Uint8Array> {
+export async function readHead(it: AsyncIterator<Uint8Array>, gzBytes: number, limits: IdxLimits, name?: string): Promise<{ head: Uint8Array; total?: number }> {
   let head: Uint8Array = new Uint8Array(0);
-  let out: Uint8Array | null = null;
-  let at = 0;
-  const put = (c: Uint8Array) => {
-    if (at + c.length > out!.length) {
-      throw new IdxError('LONG_PAYLOAD', `${label(name)}: the gzip data inflates to more than the ${out!.length} bytes its IDX header declares; the file has trailing data or a wrong header (a gzip bomb looks like this).`);
-    }
-    out!.set(c, at);
-    at += c.length;
-  };
-  for await (const chunk of chunks) {
-    if (out) {
-      put(chunk);
-      continue;
-    }
-    const joined: Uint8Array = new Uint8Array(head.length + chunk.length);
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return { head };
+    const joined: Uint8Array = new Uint8Array(head.length + r.value.length);
     joined.set(head);
-    joined.set(chunk, head.length);
+    joined.set(r.value, head.length);
     head = joined;
     // Wait for the whole header (at most 1,024 bytes) unless the first 4 bytes already show this is not IDX.
     if (head.length < 4 || (head[0] === 0 && head[1] === 0 && head.length < 4 + 4 * head[3]!)) continue;
-    out = new Uint8Array(allowedLength(readIdxHeader(head, name), gzBytes, limits, name));
-    put(head);
+    return { head, total: allowedLength(readIdxHeader(head, name), gzBytes, limits, name) };
   }
-  if (!out) return head;
-  return at === out.length ? out : out.subarray(0, at);
+}
+
+/**
+ * Collect inflated `chunks` of a gzip IDX file of `gzBytes` compressed bytes into one buffer of exactly the size its
+ * header declares, checked (readHead) before it is allocated. Stops, cancelling the source, as soon as the data runs
+ * past that size (LONG_PAYLOAD) or the header is refused. A stream that ends early returns what it had, for
+ * parseIdxRaw to report (SHORT_HEADER, SHORT_PAYLOAD).
+ */
+export async function collectIdx(chunks: AsyncIterable<Uint8Array>, gzBytes: number, limits: IdxLimits = {}, name?: string): Promise<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  try {
+    const { head, total } = await readHead(it, gzBytes, limits, name);
+    if (total === undefined) return head;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (let r: IteratorResult<Uint8Array> = { done: false, value: head }; !r.done; r = await it.next()) {
+      if (at + r.value.length > total) throw tooLong(total, name);
+      out.set(r.value, at);
+      at += r.value.length;
+    }
+    return at === total ? out : out.subarray(0, at);
+  } finally {
+    await it.return?.();
+  }
 }
 
 /** A web ReadableStream as async chunks, cancelled when the consumer stops early (not every browser iterates streams). */
