@@ -97,5 +97,6 @@ function interrupted(d: DatasetDescriptor, where: string): string {
   });
   if (kept.length === 0) return 'Download interrupted; nothing partial was kept in the cache.';
   const which = kept.length === 1 ? `the partial file ${kept[0]} is` : `the partial files ${kept.join(', ')} are`;
-  return `Download interrupted; ${which} kept in the cache, and the next ${mlpCommand()} download resumes from it (delete it to start over).`;
+  const it = kept.length === 1 ? 'it' : 'them';
+  return `Download interrupted; ${which} kept in the cache, and the next ${mlpCommand()} download resumes from ${it} (delete ${it} to start over).`;
 }
