@@ -204,6 +204,15 @@ describe('download', () => {
       expect(partsIn(o.cacheDir!).every((f) => f === `${name('trainImages')}.part`)).toBe(true);
     });
 
+    it('the deadline also ends the pause before a retry, and says the mirror was not retried', async () => {
+      // Two loopback answers take far less than 5 s; the pause before the retry would take 10 minutes.
+      const e = await rejectsWith(download(desc, opts(['500', '404'], { deadlineMs: 5000, retries: 2, backoffMs: 600_000 })), DatasetError);
+      expect(e.failures.map((f) => [f.reason, f.attempts])).toEqual([
+        ['HTTP 500 Internal Server Error; not retried: the deadline of 5000 ms for this file had passed', 1],
+        ['HTTP 404 Not Found', 1],
+      ]);
+    });
+
     it('a chunked HTML page or JSON answered with HTTP 200 is named as such, not retried, and not kept', async () => {
       const o = opts(['chunked-html', 'json', 'html'], { retries: 2 });
       const e = await rejectsWith(download(desc, o), DatasetError);

@@ -170,8 +170,16 @@ async function fetchFile(d: DatasetDescriptor, role: MnistRole, dir: string, mir
       const onAbort = () => file.abort(o.signal?.reason);
       o.signal?.addEventListener('abort', onAbort, { once: true });
       if (o.signal?.aborted) onAbort();
+      // Mirrors whose last failure was transient, due another try in a later round.
+      const retryable = new Set<string>();
       const late = () => {
-        for (const base of mirrors) if (!failures.has(base + spec.name)) fail(base + spec.name, `not tried: the deadline of ${deadlineMs} ms for this file had passed`, false);
+        const passed = `the deadline of ${deadlineMs} ms for this file had passed`;
+        for (const base of mirrors) {
+          const url = base + spec.name;
+          const f = failures.get(url);
+          if (!f) fail(url, `not tried: ${passed}`, false);
+          else if (retryable.has(url)) f.reason += `; not retried: ${passed}`;
+        }
         return allFailed(d, spec, [...failures.values()]);
       };
       try {
@@ -191,8 +199,12 @@ async function fetchFile(d: DatasetDescriptor, role: MnistRole, dir: string, mir
               if (o.signal?.aborted) throw o.signal.reason;
               const err = e instanceof AttemptError ? e : new AttemptError(describe(e), true);
               fail(url, err.message);
+              retryable.delete(url);
               if (file.signal.reason === DEADLINE) throw late();
-              if (err.transient) again.push(base);
+              if (err.transient) {
+                again.push(base);
+                retryable.add(url);
+              }
             }
           }
           pending = again;
