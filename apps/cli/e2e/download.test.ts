@@ -1,7 +1,7 @@
 // End-to-end tests of `mlp download` against a loopback mirror: Ctrl-C says truly what the cache keeps (and a later
 // run resumes it), --verify re-hashes and repairs the cache, --from takes uncompressed IDX files when checksums exist.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -122,18 +122,30 @@ describe('mlp download, interrupted', () => {
   });
 });
 
+/** A cache with the generated dataset imported into it (each file verified, with its marker). */
+async function importedCache(): Promise<{ cache: string; dir: string }> {
+  const cache = tempDir();
+  expect((await mlp(['download', '--dataset', descriptor, '--from', data, '--cache', cache])).code).toBe(0);
+  return { cache, dir: join(cache, 'datasets', 'gen') };
+}
+
+/**
+ * Flip bytes in the middle of a cached file in place (same size, same inode) and rewrite its marker to describe the
+ * result: what the marker sees when the mtime is put back to the nanosecond.
+ */
+function corruptInPlace(path: string): void {
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.from('flipped'), 0, 7, statSync(path).size >> 1);
+  closeSync(fd);
+  const st = statSync(path);
+  const marker = JSON.parse(readFileSync(`${path}.verified`, 'utf8'));
+  writeFileSync(`${path}.verified`, JSON.stringify({ ...marker, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }));
+}
+
 describe('mlp download --verify', () => {
   it('reports each file ok / mismatched / missing, removes the bad ones and fetches them again', async () => {
-    const cache = tempDir();
-    const dir = join(cache, 'datasets', 'gen');
-    expect((await mlp(['download', '--dataset', descriptor, '--from', data, '--cache', cache])).code).toBe(0);
-    // Corrupt one file in place (same size, same inode, its mtime put back) and delete another.
-    const victim = join(dir, NAMES[2]!);
-    const st = statSync(victim);
-    const fd = openSync(victim, 'r+');
-    writeSync(fd, Buffer.from('flipped'), 0, 7, st.size >> 1);
-    closeSync(fd);
-    utimesSync(victim, st.atime, st.mtime);
+    const { cache, dir } = await importedCache();
+    corruptInPlace(join(dir, NAMES[2]!));
     rmSync(join(dir, NAMES[3]!));
 
     const before = requests.length;
@@ -147,6 +159,22 @@ describe('mlp download --verify', () => {
     expect(lines[4]).toBe(`Generated is ready in ${dir}`);
     expect(requests.slice(before).map((q) => q.file)).toEqual([NAMES[2], NAMES[3]]);
     for (const n of NAMES) expect(readFileSync(join(dir, n)).equals(readFileSync(join(data, n)))).toBe(true);
+  });
+});
+
+describe('a cached file corrupted in place, its marker fooled', () => {
+  it('training offline refuses it, removes it, and says to download; mlp download then fetches it', async () => {
+    const { cache, dir } = await importedCache();
+    const victim = join(dir, NAMES[0]!);
+    corruptInPlace(victim);
+
+    const t = await mlp(['train', '--dataset', descriptor, '--cache', cache, '--offline', '--epochs', '1', '--out', join(tempDir(), 'm.mlp')]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/train-images-idx3-ubyte\.gz is not the published file \(sha256 is [0-9a-f]{64}, expected [0-9a-f]{64}: it changed since it was verified, so it was removed from the cache\), and --offline forbids downloading\. Run mlp download/);
+    expect(existsSync(victim)).toBe(false);
+    const before = requests.length;
+    expect((await mlp(['download', '--dataset', descriptor, '--mirror', mirror, '--cache', cache])).code).toBe(0);
+    expect(requests.slice(before).map((q) => q.file)).toEqual([NAMES[0]]);
   });
 });
 
