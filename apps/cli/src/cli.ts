@@ -28,8 +28,9 @@ function program(run: (p: Promise<number>) => void): Command {
     .description('download a dataset into the verified cache (or import it from a folder)')
     .addOption(dataset())
     .option('--mirror <url>', 'try this mirror first (repeatable)', v.collect)
-    .option('--from <dir>', 'import the four files from a folder instead of downloading')
+    .option('--from <dir>', 'import the four files (gzip, or uncompressed where checksums are published) from a folder instead of downloading')
     .option('--cache <dir>', 'cache folder (default: $MLP_CACHE_DIR or the platform cache)')
+    .option('--verify', 're-hash every cached file first, report each (ok, mismatched, missing), remove bad ones and fetch them again')
     .action((o) => run(downloadCommand(o, new Output(false))));
 
   cmd

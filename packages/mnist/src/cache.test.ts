@@ -106,7 +106,7 @@ describe('checkContent (files without a checksum)', () => {
 
   it('rejects an HTML page, an empty file, and IDX of the other role', async () => {
     expect(await checkContent(write(Buffer.from('<!DOCTYPE html>')), 'trainImages')).toBe(
-      'starts with 3c 21 44 4f ("<!DO"), which is neither gzip (1f 8b) nor an IDX images header (00 00 08 03); it looks like an error page or another file',
+      'starts with 3c 21 44 4f ("<!DO"), which is neither gzip (1f 8b) nor an IDX images header (00 00 08 03); it is an HTML page, not the dataset file',
     );
     expect(await checkContent(write(new Uint8Array(0)), 'testLabels')).toMatch(/^starts with nothing, .* IDX labels header \(00 00 08 01\)/);
     expect(await checkContent(write(labels), 'trainImages')).toMatch(/^starts with 00 00 08 01/);

@@ -6,8 +6,8 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { posix, win32 } from 'node:path';
-import type { DatasetDescriptor, FileSpec, MnistRole } from './descriptors.js';
-import { isGzip } from './idx.js';
+import { type DatasetDescriptor, type FileSpec, type MnistRole, inflatedName } from './descriptors.js';
+import { SNIFF_BYTES, contentProblem } from './sniff.js';
 
 /**
  * The cache root: `option`, else $MLP_CACHE_DIR, else the platform cache folder + '/mlp'
@@ -52,39 +52,32 @@ export async function verifyFile(path: string, spec: FileSpec, role?: MnistRole)
   if (spec.size !== undefined && st.size !== spec.size) return `size is ${st.size} bytes, expected ${spec.size}`;
   const want = expectedDigest(spec);
   if (!want) return role ? checkContent(path, role) : null;
-  const got = await hashFile(path, want.algo);
-  return got === want.hex ? null : `${want.algo} is ${got}, expected ${want.hex}`;
+  return digestProblem(want, await hashFile(path, want.algo));
 }
 
-/** The IDX header an MNIST-layout file starts with: ubyte (08), 3 dimensions for images, 1 for labels. */
-const IDX_HEADER: Record<MnistRole, readonly number[]> = {
-  trainImages: [0, 0, 0x08, 3],
-  testImages: [0, 0, 0x08, 3],
-  trainLabels: [0, 0, 0x08, 1],
-  testLabels: [0, 0, 0x08, 1],
-};
+/** Why `bytes` (already read) are not the published file, or null; the same rule and words as verifyFile. */
+export function bytesProblem(bytes: Uint8Array, spec: FileSpec): string | null {
+  if (spec.size !== undefined && bytes.length !== spec.size) return `size is ${bytes.length} bytes, expected ${spec.size}`;
+  const want = expectedDigest(spec);
+  return want ? digestProblem(want, createHash(want.algo).update(bytes).digest('hex')) : null;
+}
+
+const digestProblem = (want: { algo: Algo; hex: string }, got: string): string | null =>
+  got === want.hex ? null : `${want.algo} is ${got}, expected ${want.hex}`;
 
 /**
  * Why the first bytes of `path` cannot be the `role` file, or null when it is gzip (1f 8b) or starts with the role's
- * IDX header. Catches an HTML error page served with HTTP 200 when no checksum is published. Reads 4 bytes.
+ * IDX header (see sniff.ts). Catches an HTML error page served with HTTP 200 when no checksum is published.
  */
 export async function checkContent(path: string, role: MnistRole): Promise<string | null> {
   const fh = await open(path, 'r');
-  let head: Uint8Array;
   try {
-    const buf = new Uint8Array(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    head = buf.subarray(0, bytesRead);
+    const buf = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return contentProblem(buf.subarray(0, bytesRead), role);
   } finally {
     await fh.close();
   }
-  const want = IDX_HEADER[role];
-  if (isGzip(head) || (head.length === 4 && want.every((b, i) => head[i] === b))) return null;
-  const hex = Array.from(head, (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
-  const text = Array.from(head, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const kind = want[3] === 3 ? 'images' : 'labels';
-  const wantHex = want.map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `starts with ${hex}${head.length ? ` (${JSON.stringify(text)})` : ''}, which is neither gzip (1f 8b) nor an IDX ${kind} header (${wantHex}); it looks like an error page or another file`;
 }
 
 /** What the `<file>.verified` marker records: the file's identity when it was last hashed, and the digest it had. */
@@ -99,15 +92,16 @@ const markerPath = (path: string): string => `${path}.verified`;
 
 /**
  * Why the cached `path` is not the published file ('missing', or verifyFile's reason), or null when it is. A marker
- * written after the last successful hash lets an unchanged file (same size, mtime and inode) skip re-hashing; any
- * change forces a full check. With `repair`, a file that fails the check is deleted (only while holding its lock).
+ * written after the last successful hash lets an unchanged file (same size, mtime and inode) skip re-hashing, unless
+ * `rehash`; any change forces a full check. With `repair`, a file that fails the check is deleted (only while
+ * holding its lock).
  */
-export async function cacheCheck(path: string, spec: FileSpec, repair = false, role?: MnistRole): Promise<string | null> {
+export async function cacheCheck(path: string, spec: FileSpec, repair = false, role?: MnistRole, rehash = false): Promise<string | null> {
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) return 'missing';
   const want = expectedDigest(spec);
   const sizeOk = spec.size === undefined || st.size === spec.size;
-  if (sizeOk && want) {
+  if (sizeOk && want && !rehash) {
     const m = (await readFile(markerPath(path), 'utf8').then(JSON.parse, () => null)) as Marker | null;
     if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino && m.digest === want.hex) return null;
   }
@@ -118,6 +112,45 @@ export async function cacheCheck(path: string, spec: FileSpec, repair = false, r
   }
   if (repair) await Promise.all([rm(path, { force: true }), rm(markerPath(path), { force: true })]);
   return reason;
+}
+
+/** A form a file may take in the cache: its path there and what it is verified against. */
+export interface CachedForm {
+  path: string;
+  spec: FileSpec;
+}
+
+/**
+ * The forms `spec` may take in the cache folder `dir`: as published (`name`), then inflated (`name` without .gz, from
+ * an import of uncompressed files) when the descriptor gives the inflated file's checksum.
+ */
+export function cachedForms(dir: string, spec: FileSpec): CachedForm[] {
+  const forms = [{ path: posix.join(dir, spec.name), spec }];
+  const inflated = spec.inflated;
+  if (inflated && expectedDigest(inflated as FileSpec) && inflatedName(spec) !== spec.name) {
+    forms.push({ path: posix.join(dir, inflatedName(spec)), spec: { ...inflated, name: inflatedName(spec) } });
+  }
+  return forms;
+}
+
+/** The cached form that `path` is (by its name): the published file, or the inflated one. */
+export function formOf(path: string, spec: FileSpec): CachedForm {
+  return cachedForms(posix.dirname(path), spec).find((f) => posix.basename(f.path) === posix.basename(path)) ?? { path, spec };
+}
+
+/**
+ * The first of `spec`'s cached forms that is the published file (reason null), else the first form that is there
+ * but wrong with its reason, else the published form with 'missing'. `repair` and `rehash` as in cacheCheck.
+ */
+export async function findCached(dir: string, spec: FileSpec, role: MnistRole, repair = false, rehash = false): Promise<CachedForm & { reason: string | null }> {
+  const forms = cachedForms(dir, spec);
+  let wrong: (CachedForm & { reason: string }) | undefined;
+  for (const form of forms) {
+    const reason = await cacheCheck(form.path, form.spec, repair, role, rehash);
+    if (reason === null) return { ...form, reason };
+    if (reason !== 'missing') wrong ??= { ...form, reason };
+  }
+  return wrong ?? { ...forms[0]!, reason: 'missing' };
 }
 
 /** True when `path` is the published file (see cacheCheck). */

@@ -16,7 +16,15 @@ export interface FileSpec {
   sha256?: string;
   /** Lower-case hex MD5, for datasets that only publish MD5 (used only when `sha256` is absent). */
   md5?: string;
+  /**
+   * The same file inflated (named without `.gz`), for importing a folder of uncompressed files: its size and checksum.
+   * Without a `sha256` or `md5` here, uncompressed files cannot be imported into the cache (they cannot be verified).
+   */
+  inflated?: Omit<FileSpec, 'name' | 'inflated'>;
 }
+
+/** The name of a file's inflated form: its name without `.gz`. */
+export const inflatedName = (spec: FileSpec): string => spec.name.replace(/\.gz$/, '');
 
 export interface DatasetDescriptor {
   /** Cache folder name: lower-case letters, digits, '.', '_' or '-'. */
@@ -32,7 +40,10 @@ export interface DatasetDescriptor {
   mirrorEnv?: string;
 }
 
-/** MNIST: the four original gz files (byte-identical to yann.lecun.com's), PyTorch's and Google's copies first. */
+/**
+ * MNIST: the four original gz files (byte-identical to yann.lecun.com's), PyTorch's and Google's copies first.
+ * `inflated` holds the size and SHA-256 of each file gunzipped (computed from these verified files; gzip is lossless).
+ */
 export const MNIST: DatasetDescriptor = {
   id: 'mnist',
   title: 'MNIST',
@@ -43,24 +54,28 @@ export const MNIST: DatasetDescriptor = {
       size: 9912422,
       sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
       md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+      inflated: { size: 47040016, sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
     },
     trainLabels: {
       name: 'train-labels-idx1-ubyte.gz',
       size: 28881,
       sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c',
       md5: 'd53e105ee54ea40749a09fcbcd1e9432',
+      inflated: { size: 60008, sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
     },
     testImages: {
       name: 't10k-images-idx3-ubyte.gz',
       size: 1648877,
       sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
       md5: '9fb629c4189551a2d022fa330f9573f3',
+      inflated: { size: 7840016, sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7' },
     },
     testLabels: {
       name: 't10k-labels-idx1-ubyte.gz',
       size: 4542,
       sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
       md5: 'ec29112dd5afa0611ce80d1b7f02629c',
+      inflated: { size: 10008, sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2' },
     },
   },
   mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/', 'http://yann.lecun.com/exdb/mnist/'],
@@ -126,5 +141,12 @@ export function checkDescriptor(d: DatasetDescriptor): void {
     if (f!.size !== undefined && (!Number.isInteger(f!.size) || f!.size < 0)) bad(`files.${role}.size must be a non-negative integer`);
     if (f!.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(f!.sha256)) bad(`files.${role}.sha256 must be 64 lower-case hex digits`);
     if (f!.md5 !== undefined && !/^[0-9a-f]{32}$/.test(f!.md5)) bad(`files.${role}.md5 must be 32 lower-case hex digits`);
+    const i = f!.inflated;
+    if (i !== undefined) {
+      if (typeof i !== 'object' || i === null) bad(`files.${role}.inflated must be an object { size?, sha256?, md5? }`);
+      if (i.size !== undefined && (!Number.isInteger(i.size) || i.size < 0)) bad(`files.${role}.inflated.size must be a non-negative integer`);
+      if (i.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(i.sha256)) bad(`files.${role}.inflated.sha256 must be 64 lower-case hex digits`);
+      if (i.md5 !== undefined && !/^[0-9a-f]{32}$/.test(i.md5)) bad(`files.${role}.inflated.md5 must be 32 lower-case hex digits`);
+    }
   }
 }

@@ -167,7 +167,64 @@ describe('download', () => {
       for (const r of ROLES) expect(readFileSync(join(datasetDir(o.cacheDir!, bare), name(r))).equals(HTML_PAGE)).toBe(false);
 
       const e = await rejectsWith(download(bare, opts(['html'])), DatasetError);
-      expect(e.failures[0]!.reason).toMatch(/^wrong bytes: starts with 3c 21 44 4f \("<!DO"\), which is neither gzip/);
+      expect(e.failures[0]!.reason).toBe(`the mirror answered with an HTML page, not ${name('trainImages')}`);
+    });
+  });
+
+  describe('hostile mirrors: drips, deadlines, bodies that are not the file', () => {
+    const partsIn = (cacheDir: string) => readdirSync(datasetDir(cacheDir, desc)).filter((f) => !f.endsWith('.verified'));
+
+    // The drip mirror sends 1 byte every 20 ms (≤ 50 bytes/s); the floor here is 1,000 bytes/s over 200 ms windows,
+    // 20× above it, and a loopback mirror that sends the file at once is far faster on any machine.
+    const floor = { minBytesPerSec: 1000, speedWindowMs: 200 };
+
+    it('a mirror slower than the minimum speed is abandoned for the next one', async () => {
+      const before = hitsFor('drip').length;
+      const o = opts(['drip', 'ok'], floor);
+      await download(desc, o);
+      expectCleanCache(o.cacheDir!);
+      expect(hitsFor('drip').length - before).toBe(4);
+
+      const e = await rejectsWith(download(desc, opts(['drip'], floor)), DatasetError);
+      expect(e.code).toBe('ALL_MIRRORS_FAILED');
+      expect(e.failures[0]!.reason).toMatch(/^too slow: \d+ bytes in 200 ms, under the floor of 1000 bytes\/s \(minBytesPerSec\)$/);
+    });
+
+    it('the deadline ends a file that never finishes, and says which mirrors were not tried', async () => {
+      const before = hitsFor('ok', 'trainImages').length;
+      const o = opts(['drip', 'ok'], { deadlineMs: 300, minBytesPerSec: 0, timeoutMs: 60_000, retries: 2 });
+      const e = await rejectsWith(download(desc, o), DatasetError);
+      expect([e.code, e.file]).toEqual(['ALL_MIRRORS_FAILED', name('trainImages')]);
+      expect(e.failures.map((f) => f.reason)).toEqual([
+        'gave up: the deadline of 300 ms for this file passed (deadlineMs)',
+        'not tried: the deadline of 300 ms for this file had passed',
+      ]);
+      expect(hitsFor('ok', 'trainImages').length).toBe(before);
+      // What the drip delivered stays for a later run to resume; nothing else is left.
+      expect(partsIn(o.cacheDir!).every((f) => f === `${name('trainImages')}.part`)).toBe(true);
+    });
+
+    it('the deadline also ends the pause before a retry, and says the mirror was not retried', async () => {
+      // Two loopback answers take far less than 5 s; the pause before the retry would take 10 minutes.
+      const e = await rejectsWith(download(desc, opts(['500', '404'], { deadlineMs: 5000, retries: 2, backoffMs: 600_000 })), DatasetError);
+      expect(e.failures.map((f) => [f.reason, f.attempts])).toEqual([
+        ['HTTP 500 Internal Server Error; not retried: the deadline of 5000 ms for this file had passed', 1],
+        ['HTTP 404 Not Found', 1],
+      ]);
+    });
+
+    it('a chunked HTML page or JSON answered with HTTP 200 is named as such, not retried, and not kept', async () => {
+      const o = opts(['chunked-html', 'json', 'html'], { retries: 2 });
+      const e = await rejectsWith(download(desc, o), DatasetError);
+      expect(e.failures.map((f) => [f.reason, f.attempts])).toEqual([
+        [`the mirror answered with an HTML page, not ${name('trainImages')}`, 1],
+        [`the mirror answered with JSON, not ${name('trainImages')}`, 1],
+        [`the mirror answered with an HTML page, not ${name('trainImages')}`, 1],
+      ]);
+      expect(partsIn(o.cacheDir!)).toEqual([]);
+      const good = opts(['json', 'ok']);
+      await download(desc, good);
+      expectCleanCache(good.cacheDir!);
     });
   });
 

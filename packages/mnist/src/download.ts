@@ -4,8 +4,9 @@
 
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheHit, datasetDir, defaultCacheDir, verifyFile, withLock, writeMarker } from './cache.js';
+import { datasetDir, defaultCacheDir, findCached, verifyFile, withLock, writeMarker } from './cache.js';
 import { type DatasetDescriptor, type FileSpec, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
+import { BodySniffer } from './sniff.js';
 
 /** Where a file's bytes are coming from, and how far along they are. */
 export interface Progress {
@@ -57,6 +58,18 @@ export interface DownloadOptions {
   mirrors?: string[];
   /** Give up on a request that delivers no bytes for this long. Default 30,000 ms. */
   timeoutMs?: number;
+  /**
+   * The most time one file may take, all mirrors, retries and pauses together (waiting for another process's lock
+   * does not count). When it passes, the download stops with ALL_MIRRORS_FAILED. Default 1,800,000 ms (30 minutes).
+   */
+  deadlineMs?: number;
+  /**
+   * A mirror delivering fewer than this many bytes per second, measured over each `speedWindowMs`, is abandoned for
+   * the next mirror (its partial file is kept and resumed). Default 4,096 (4 KiB/s); 0 turns the rule off.
+   */
+  minBytesPerSec?: number;
+  /** The window over which `minBytesPerSec` is measured. Default 30,000 ms. */
+  speedWindowMs?: number;
   /** Extra rounds over mirrors that failed transiently (network, timeout, 5xx, 429). Default 2. */
   retries?: number;
   /** Pause before the first extra round; doubles each round. Default 1,000 ms. */
@@ -130,42 +143,81 @@ async function fetchFile(d: DatasetDescriptor, role: MnistRole, dir: string, mir
   const spec = d.files[role];
   const target = join(dir, spec.name);
   const report: Report = (bytesDone, source, total = spec.size) => o.onProgress?.({ file: spec.name, bytesDone, bytesTotal: total, source });
+  // The cached file's path (as published, or inflated from an import) when it is verified, else null.
   const hit = async (repair: boolean) => {
-    if (!(await cacheHit(target, spec, repair, role))) return false;
-    const { size } = await stat(target);
+    const found = await findCached(dir, spec, role, repair);
+    if (found.reason !== null) return null;
+    const { size } = await stat(found.path);
     report(size, 'cache', size);
-    return true;
+    return found.path;
   };
   // Read-only check first; only the lock holder may delete a bad file (another process may be renaming a good one in).
-  if (await hit(false)) return target;
+  const cached = await hit(false);
+  if (cached) return cached;
   return withLock(
     `${target}.lock`,
     async () => {
-      if (await hit(true)) return target;
+      const found = await hit(true);
+      if (found) return found;
       const part = `${target}.part`;
       const failures = new Map<string, MirrorFailure>();
-      let pending = mirrors;
-      const retries = o.retries ?? 2;
-      for (let round = 0; round <= retries && pending.length > 0; round++) {
-        if (round > 0) await sleep((o.backoffMs ?? 1000) * 2 ** (round - 1), o.signal);
-        const again: string[] = [];
-        for (const base of pending) {
+      const fail = (url: string, reason: string, tried = true) =>
+        failures.set(url, { url, reason, attempts: (failures.get(url)?.attempts ?? 0) + (tried ? 1 : 0) });
+      // One signal for this file: the caller's abort (its reason passed on) or the file's deadline (DEADLINE).
+      const file = new AbortController();
+      const deadlineMs = o.deadlineMs ?? 1_800_000;
+      const deadline = setTimeout(() => file.abort(DEADLINE), deadlineMs);
+      const onAbort = () => file.abort(o.signal?.reason);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      if (o.signal?.aborted) onAbort();
+      // Mirrors whose last failure was transient, due another try in a later round.
+      const retryable = new Set<string>();
+      const late = () => {
+        const passed = `the deadline of ${deadlineMs} ms for this file had passed`;
+        for (const base of mirrors) {
           const url = base + spec.name;
-          try {
-            await fromMirror(url, part, spec, role, o, report);
-            await rename(part, target);
-            await writeMarker(target, spec);
-            return target;
-          } catch (e) {
-            if (o.signal?.aborted) throw o.signal.reason;
-            const err = e instanceof AttemptError ? e : new AttemptError(describe(e), true);
-            failures.set(url, { url, reason: err.message, attempts: (failures.get(url)?.attempts ?? 0) + 1 });
-            if (err.transient) again.push(base);
-          }
+          const f = failures.get(url);
+          if (!f) fail(url, `not tried: ${passed}`, false);
+          else if (retryable.has(url)) f.reason += `; not retried: ${passed}`;
         }
-        pending = again;
+        return allFailed(d, spec, [...failures.values()]);
+      };
+      try {
+        let pending = mirrors;
+        const retries = o.retries ?? 2;
+        for (let round = 0; round <= retries && pending.length > 0; round++) {
+          if (round > 0) await sleep((o.backoffMs ?? 1000) * 2 ** (round - 1), file.signal);
+          const again: string[] = [];
+          for (const base of pending) {
+            const url = base + spec.name;
+            try {
+              await fromMirror(url, part, spec, role, o, report, file.signal);
+              await rename(part, target);
+              await writeMarker(target, spec);
+              return target;
+            } catch (e) {
+              if (o.signal?.aborted) throw o.signal.reason;
+              const err = e instanceof AttemptError ? e : new AttemptError(describe(e), true);
+              fail(url, err.message);
+              retryable.delete(url);
+              if (file.signal.reason === DEADLINE) throw late();
+              if (err.transient) {
+                again.push(base);
+                retryable.add(url);
+              }
+            }
+          }
+          pending = again;
+        }
+        throw allFailed(d, spec, [...failures.values()]);
+      } catch (e) {
+        // The deadline passing during a pause between rounds.
+        if (e === DEADLINE) throw late();
+        throw e;
+      } finally {
+        clearTimeout(deadline);
+        o.signal?.removeEventListener('abort', onAbort);
       }
-      throw allFailed(d, spec, [...failures.values()]);
     },
     {
       staleMs: o.lockStaleMs,
@@ -190,14 +242,14 @@ function allFailed(d: DatasetDescriptor, spec: FileSpec, failures: MirrorFailure
  * Get `url` into `part` and verify it (size and checksum; without a checksum, that it starts like a `role` file);
  * resumes an existing partial, and starts over once if a resumed file is bad.
  */
-async function fromMirror(url: string, part: string, spec: FileSpec, role: MnistRole, o: DownloadOptions, report: Report): Promise<void> {
+async function fromMirror(url: string, part: string, spec: FileSpec, role: MnistRole, o: DownloadOptions, report: Report, signal: AbortSignal): Promise<void> {
   for (let fresh = false; ; fresh = true) {
     if (fresh) await rm(part, { force: true });
     const start = fresh ? 0 : await resumableBytes(part, spec);
     // A partial that is already complete (an earlier attempt lost the race to verify) needs no request.
     if (spec.size === undefined || start < spec.size) {
       try {
-        await fetchInto(url, part, start, spec, o, report);
+        await fetchInto(url, part, start, spec, role, o, report, signal);
       } catch (e) {
         if (e instanceof AttemptError && e.restart && start > 0) continue;
         throw e;
@@ -222,25 +274,37 @@ async function resumableBytes(part: string, spec: FileSpec): Promise<number> {
 }
 
 const TIMEOUT = Symbol('timeout');
+const SLOW = Symbol('slow');
+const DEADLINE = Symbol('deadline');
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** One request (following redirects by hand), its body appended to `part` from byte `start`. */
-async function fetchInto(url: string, part: string, start: number, spec: FileSpec, o: DownloadOptions, report: Report): Promise<void> {
+/**
+ * One request (following redirects by hand), its body appended to `part` from byte `start`. `signal` is the file's
+ * (the caller's abort, or DEADLINE); the request also ends on a stall (timeoutMs), on a mirror slower than
+ * minBytesPerSec over a speedWindowMs, and on a body whose first bytes are not the file (an HTML page, JSON, …).
+ */
+async function fetchInto(url: string, part: string, start: number, spec: FileSpec, role: MnistRole, o: DownloadOptions, report: Report, signal: AbortSignal): Promise<void> {
   const timeoutMs = o.timeoutMs ?? 30_000;
+  const minSpeed = o.minBytesPerSec ?? 4096;
+  const windowMs = o.speedWindowMs ?? 30_000;
   const ctl = new AbortController();
-  const onAbort = () => ctl.abort(o.signal?.reason);
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => ctl.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
   // An abort that came before the listener (e.g. while waiting for the lock) must not be missed.
-  if (o.signal?.aborted) {
-    o.signal.removeEventListener('abort', onAbort);
-    throw o.signal.reason;
+  if (signal.aborted) {
+    signal.removeEventListener('abort', onAbort);
+    throw signal.reason === DEADLINE ? deadlineError(o) : signal.reason;
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let speed: ReturnType<typeof setInterval> | undefined;
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => ctl.abort(TIMEOUT), timeoutMs);
   };
   arm();
+  let received = start;
+  let mark = start;
+  let windowBytes = 0;
   try {
     const res = await request(url, start, ctl.signal, o.fetch ?? globalThis.fetch);
     arm();
@@ -264,13 +328,29 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
     }
     const length = res.headers.get('content-length');
     const announced = length === null ? undefined : offset + Number(length);
+    const sniffer = offset === 0 ? new BodySniffer(spec.name, role, res.headers.get('content-type') ?? '') : null;
+    // Throws once the body's start shows it is not the file (an HTML page, JSON, …); its bytes are then dropped.
+    const sniff = (chunk: Uint8Array, ended: boolean) => {
+      const why = sniffer?.take(chunk, ended);
+      if (why) throw new AttemptError(why, false, true);
+    };
     if (spec.size !== undefined && announced !== undefined && announced !== spec.size) {
-      await res.body?.cancel();
+      // A short body of the wrong kind (an error page) is worth naming rather than counting.
+      const body = sniffer && announced <= 65_536 ? new Uint8Array(await res.arrayBuffer()) : null;
+      if (!body) await res.body?.cancel();
+      sniff(body ?? new Uint8Array(0), body !== null);
       throw new AttemptError(`the server announces ${announced} bytes, expected ${spec.size}`, false);
     }
     const total = spec.size ?? announced;
     if (!res.body) throw new AttemptError('the response has no body', true);
-    let received = offset;
+    received = mark = offset;
+    if (minSpeed > 0) {
+      speed = setInterval(() => {
+        windowBytes = received - mark;
+        mark = received;
+        if (windowBytes < (minSpeed * windowMs) / 1000) ctl.abort(SLOW);
+      }, windowMs);
+    }
     const fh = await open(part, offset > 0 ? 'a' : 'w');
     const reader = res.body.getReader();
     let finished = false;
@@ -279,12 +359,15 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
         const { done, value } = await reader.read();
         if (done) break;
         arm();
+        sniff(value, false);
         if (total !== undefined && received + value.length > total) throw new AttemptError(`the server sent more than ${total} bytes`, false, true);
         await fh.write(value);
         received += value.length;
         report(received, url, total);
       }
       finished = true;
+      clearInterval(speed);
+      sniff(new Uint8Array(0), true);
       await fh.sync();
     } finally {
       // On any failure, cancel the body so the connection is dropped rather than drained.
@@ -293,18 +376,27 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
     }
     if (total !== undefined && received < total) throw new AttemptError(`the connection closed after ${received} of ${total} bytes`, true);
   } catch (e) {
-    if (o.signal?.aborted) throw o.signal.reason;
+    if (signal.aborted) {
+      if (signal.reason === DEADLINE) throw deadlineError(o);
+      throw signal.reason;
+    }
     if (e instanceof AttemptError) {
       if (e.restart && start === 0) await rm(part, { force: true });
       throw e;
     }
     if (ctl.signal.reason === TIMEOUT) throw new AttemptError(`no data for ${timeoutMs} ms (timed out)`, true);
+    if (ctl.signal.reason === SLOW) {
+      throw new AttemptError(`too slow: ${windowBytes} bytes in ${windowMs} ms, under the floor of ${minSpeed} bytes/s (minBytesPerSec)`, true);
+    }
     throw new AttemptError(describe(e), true);
   } finally {
     clearTimeout(timer);
-    o.signal?.removeEventListener('abort', onAbort);
+    clearInterval(speed);
+    signal.removeEventListener('abort', onAbort);
   }
 }
+
+const deadlineError = (o: DownloadOptions) => new AttemptError(`gave up: the deadline of ${o.deadlineMs ?? 1_800_000} ms for this file passed (deadlineMs)`, false);
 
 /** fetch with redirects followed by hand, refusing any hop from https to http. */
 async function request(url: string, start: number, signal: AbortSignal, fetchImpl: typeof globalThis.fetch): Promise<Response> {

@@ -1,7 +1,8 @@
 // Tests for the IDX reader/writer: golden bytes, round trips of every element type, gzip, and every error code.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { IdxError, type IdxErrorCode, type IdxType, parseIdx, parseIdxRaw, writeIdx } from './idx.js';
+import { IdxError, type IdxErrorCode, type IdxType, parseIdxRaw, writeIdx } from './idx.js';
+import { parseIdx } from './inflate.js';
 import { gunzipNode } from './node.js';
 import { rejectsWith } from './testing/fixtures.js';
 

@@ -1,5 +1,5 @@
-// The IDX file format (LeCun's MNIST container): bytes in, typed arrays out, and back; gzip detected and inflated.
-// Isomorphic: no Node imports. Knows nothing about MNIST's meaning (see mnist.ts) or about files and networks (see node.ts).
+// The IDX file format (LeCun's MNIST container): bytes in, typed arrays out, and back; the header read on its own.
+// Isomorphic: no Node imports. Inflating gzip is inflate.ts's job; MNIST's meaning is mnist.ts's, files and networks node.ts's.
 
 /** Why an IDX (or MNIST) input was rejected. Stable strings: match on `code`, not on the message. */
 export type IdxErrorCode =
@@ -11,7 +11,8 @@ export type IdxErrorCode =
   | 'GZIP' // gzip input that could not be inflated (truncated or corrupt), or gzip given to the sync parser
   | 'BAD_SHAPE' // a valid IDX file, but not the shape the caller needs (e.g. labels with 2 dimensions)
   | 'COUNT_MISMATCH' // image and label files hold different numbers of examples
-  | 'LABEL_RANGE'; // a label outside 0..classes-1
+  | 'LABEL_RANGE' // a label outside 0..classes-1
+  | 'TOO_LARGE'; // the header declares more bytes than the caller's limit (maxBytes)
 
 export class IdxError extends Error {
   override name = 'IdxError';
@@ -44,74 +45,45 @@ export interface IdxArray {
   data: IdxData;
 }
 
-export interface ParseIdxOptions {
+/** What the header says: element type, dimensions, and the exact byte lengths they imply. */
+export interface IdxHeader {
+  type: IdxType;
+  dims: number[];
+  /** 4 + 4 × dims.length. */
+  headerBytes: number;
+  /** Product of dims × the element size. */
+  payloadBytes: number;
+}
+
+/** Bounds on an IDX file, applied to its header before any payload is allocated or inflated. */
+export interface IdxLimits {
+  /** Largest whole file (header + payload) accepted, in bytes. Default MAX_IDX_BYTES (256 MiB). */
+  maxBytes?: number;
+  /** Sees the header before the payload is allocated; throw (an IdxError naming the file) to refuse the file. */
+  checkHeader?: (header: IdxHeader) => void;
+}
+
+export interface ParseIdxOptions extends IdxLimits {
   /** Named in error messages, e.g. the file name. */
   name?: string;
   /**
-   * Inflates gzip bytes. Default: the platform's `DecompressionStream('gzip')`.
-   * `@mlp/mnist/node` passes Node's zlib here (faster, and sized from the gzip trailer).
+   * Inflates gzip bytes. Default: gunzipWeb, the platform's `DecompressionStream('gzip')`. `@mlp/mnist/node` passes
+   * gunzipNode (Node's zlib). Both stop at the size the IDX header allows (see inflate.ts); a replacement is given
+   * the limits as its third argument, and its output is checked against them afterwards either way.
    */
-  gunzip?: (gz: Uint8Array, name?: string) => Uint8Array | Promise<Uint8Array>;
+  gunzip?: (gz: Uint8Array, name?: string, limits?: IdxLimits) => Uint8Array | Promise<Uint8Array>;
 }
+
+/** The default IDX size ceiling: 256 MiB, over 5× MNIST's largest file (47 MB inflated). Raise it with maxBytes. */
+export const MAX_IDX_BYTES = 256 * 1024 * 1024;
 
 const TYPE_BY_CODE = new Map<number, IdxType>(Object.entries(IDX_TYPES).map(([k, v]) => [v.code, k as IdxType]));
 
-const label = (name: string | undefined): string => name ?? 'IDX data';
+export const label = (name: string | undefined): string => name ?? 'IDX data';
 
 /** True when `bytes` starts with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** Inflate gzip bytes with the web-standard DecompressionStream (browsers, Deno, Bun, Node >= 18). */
-export async function gunzipWeb(gz: Uint8Array, name?: string): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'undefined') {
-    throw new IdxError('GZIP', `${label(name)}: is gzip-compressed and this runtime has no DecompressionStream; inflate it first or pass options.gunzip.`);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    const stream = new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.length;
-    }
-  } catch (e) {
-    throw gzipError(e, name);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** Wrap an inflater's failure into an IdxError that says what to do. */
-export function gzipError(e: unknown, name?: string): IdxError {
-  const why = e instanceof Error ? e.message : String(e);
-  return new IdxError('GZIP', `${label(name)}: the gzip data could not be inflated (${why}); the file is truncated or corrupt, so delete it and download it again.`);
-}
-
-/** Parse IDX bytes, inflating them first when they are gzip-compressed. */
-export async function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): Promise<IdxArray> {
-  if (!isGzip(bytes)) return parseIdxRaw(bytes, options);
-  let raw: Uint8Array;
-  if (options.gunzip) {
-    try {
-      raw = await options.gunzip(bytes, options.name);
-    } catch (e) {
-      throw e instanceof IdxError ? e : gzipError(e, options.name);
-    }
-  } else {
-    raw = await gunzipWeb(bytes, options.name);
-  }
-  return parseIdxRaw(raw, options);
 }
 
 /**
@@ -123,6 +95,24 @@ export function parseIdxRaw(bytes: Uint8Array, options: Pick<ParseIdxOptions, 'n
   if (isGzip(bytes)) {
     throw new IdxError('GZIP', `${what}: is gzip-compressed; use parseIdx (async), which inflates it, instead of parseIdxRaw.`);
   }
+  const h = readIdxHeader(bytes, options.name);
+  const { type, dims, headerBytes } = h;
+  const need = h.payloadBytes;
+  const have = bytes.length - headerBytes;
+  if (have !== need) {
+    const code = have < need ? 'SHORT_PAYLOAD' : 'LONG_PAYLOAD';
+    const advice = have < need ? 'the file is truncated' : 'the file has trailing data or a wrong header';
+    throw new IdxError(code, `${what}: payload is ${have} bytes but dimensions ${dims.join('x')} of ${type} need ${need}; ${advice}.`);
+  }
+  return { type, dims, data: readPayload(type, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), headerBytes, need / IDX_TYPES[type].bytes) };
+}
+
+/**
+ * Read the header at the start of `bytes` (uncompressed IDX, possibly only its first bytes): SHORT_HEADER when
+ * `bytes` ends inside it, BAD_MAGIC / BAD_TYPE when it is not IDX. The first 4 bytes alone decide BAD_MAGIC / BAD_TYPE.
+ */
+export function readIdxHeader(bytes: Uint8Array, name?: string): IdxHeader {
+  const what = label(name);
   if (bytes.length < 4) {
     throw new IdxError('SHORT_HEADER', `${what}: ${bytes.length} bytes is too short for an IDX header (4-byte magic number); the file is truncated.`);
   }
@@ -148,15 +138,7 @@ export function parseIdxRaw(bytes: Uint8Array, options: Pick<ParseIdxOptions, 'n
     dims.push(d);
     count *= d;
   }
-  const elemBytes = IDX_TYPES[type].bytes;
-  const need = count * elemBytes;
-  const have = bytes.length - headerBytes;
-  if (have !== need) {
-    const code = have < need ? 'SHORT_PAYLOAD' : 'LONG_PAYLOAD';
-    const advice = have < need ? 'the file is truncated' : 'the file has trailing data or a wrong header';
-    throw new IdxError(code, `${what}: payload is ${have} bytes but dimensions ${dims.join('x')} of ${type} need ${need}; ${advice}.`);
-  }
-  return { type, dims, data: readPayload(type, bytes, view, headerBytes, count) };
+  return { type, dims, headerBytes, payloadBytes: count * IDX_TYPES[type].bytes };
 }
 
 /** Big-endian (DataView's default byte order) access for the multi-byte types; byte types are plain views. */

@@ -4,18 +4,21 @@
 export {
   IDX_TYPES,
   IdxError,
-  gunzipWeb,
+  MAX_IDX_BYTES,
   idxTypeOf,
   isGzip,
-  parseIdx,
   parseIdxRaw,
+  readIdxHeader,
   writeIdx,
   type IdxArray,
   type IdxData,
   type IdxErrorCode,
+  type IdxHeader,
+  type IdxLimits,
   type IdxType,
   type ParseIdxOptions,
 } from './idx.js';
+export { MAX_DEFLATE_RATIO, gunzipWeb, parseIdx } from './inflate.js';
 export { loadMnistFromBytes, splitFromIdx, type LoadOptions, type Mnist, type MnistBytes, type Split } from './mnist.js';
 export { splitTrainValidation, type SplitOptions } from './split.js';
 export { SCALE_MODES, oneHot, pixelStats, scaling, toDataset, type ScaleMode } from './normalize.js';

@@ -1,7 +1,8 @@
 // MNIST-layout datasets from IDX bytes: image + label files checked against each other and turned into compact Splits.
 // Isomorphic and file-free: bytes come from node.ts, fetch() or a file picker. Pixels stay Uint8 (no float copy).
 
-import { IdxError, type IdxArray, type ParseIdxOptions, parseIdx } from './idx.js';
+import { IdxError, type IdxArray, type IdxHeader, type ParseIdxOptions } from './idx.js';
+import { parseIdx } from './inflate.js';
 
 /** One split of an image-classification dataset: `images` is (count, rows*cols) row-major Uint8, `labels` is (count). */
 export interface Split {
@@ -32,6 +33,27 @@ export interface LoadOptions {
   names?: Partial<Record<keyof MnistBytes, string>>;
   /** Inflater for gzip input (see ParseIdxOptions.gunzip). */
   gunzip?: ParseIdxOptions['gunzip'];
+  /** Largest file accepted, inflated, in bytes (see ParseIdxOptions.maxBytes). Default MAX_IDX_BYTES (256 MiB). */
+  maxBytes?: number;
+}
+
+type Shape = Pick<IdxHeader, 'type' | 'dims'>;
+
+/** An image file's header must be ubyte, count x rows x cols. */
+function checkImages(h: Shape, name: string): void {
+  if (h.type !== 'ubyte' || h.dims.length !== 3) {
+    throw new IdxError('BAD_SHAPE', `${name}: expected ubyte images of shape count x rows x cols, got ${h.type} ${h.dims.join('x')}; is this an image file?`);
+  }
+}
+
+/** A label file's header must be ubyte, count, with as many labels as `images` holds images (when known). */
+function checkLabels(h: Shape, name: string, images?: { count: number; name: string }): void {
+  if (h.type !== 'ubyte' || h.dims.length !== 1) {
+    throw new IdxError('BAD_SHAPE', `${name}: expected ubyte labels of shape count, got ${h.type} ${h.dims.join('x')}; is this a label file?`);
+  }
+  if (images && h.dims[0] !== images.count) {
+    throw new IdxError('COUNT_MISMATCH', `${images.name} holds ${images.count} images but ${name} holds ${h.dims[0]} labels; the two files do not belong together.`);
+  }
 }
 
 /**
@@ -39,16 +61,9 @@ export interface LoadOptions {
  * `images` and `labels` of the result are the parsed arrays themselves (no copy).
  */
 export function splitFromIdx(images: IdxArray, labels: IdxArray, classes = 10, names = { images: 'images', labels: 'labels' }): Split {
-  if (images.type !== 'ubyte' || images.dims.length !== 3) {
-    throw new IdxError('BAD_SHAPE', `${names.images}: expected ubyte images of shape count x rows x cols, got ${images.type} ${images.dims.join('x')}; is this an image file?`);
-  }
-  if (labels.type !== 'ubyte' || labels.dims.length !== 1) {
-    throw new IdxError('BAD_SHAPE', `${names.labels}: expected ubyte labels of shape count, got ${labels.type} ${labels.dims.join('x')}; is this a label file?`);
-  }
+  checkImages(images, names.images);
   const [count, rows, cols] = images.dims as [number, number, number];
-  if (labels.dims[0] !== count) {
-    throw new IdxError('COUNT_MISMATCH', `${names.images} holds ${count} images but ${names.labels} holds ${labels.dims[0]} labels; the two files do not belong together.`);
-  }
+  checkLabels(labels, names.labels, { count, name: names.images });
   const lab = labels.data as Uint8Array;
   for (let i = 0; i < count; i++) {
     if (lab[i]! >= classes) {
@@ -63,12 +78,14 @@ export async function loadMnistFromBytes(files: MnistBytes, options: LoadOptions
   const classes = options.classes ?? 10;
   if (!Number.isInteger(classes) || classes < 1 || classes > 256) throw new RangeError(`classes must be an integer in 1..256, got ${classes}`);
   const name = (k: keyof MnistBytes): string => options.names?.[k] ?? k;
-  const parse = (k: keyof MnistBytes) => parseIdx(files[k], { name: name(k), gunzip: options.gunzip });
-  // One file at a time, so only one inflated buffer is in flight.
-  const trainImages = await parse('trainImages');
-  const trainLabels = await parse('trainLabels');
-  const testImages = await parse('testImages');
-  const testLabels = await parse('testLabels');
+  const parse = (k: keyof MnistBytes, checkHeader: (h: IdxHeader) => void) =>
+    parseIdx(files[k], { name: name(k), gunzip: options.gunzip, maxBytes: options.maxBytes, checkHeader });
+  // One file at a time, so only one inflated buffer is in flight; each header is checked before its payload is
+  // allocated (a label file must declare as many labels as its image file has images).
+  const trainImages = await parse('trainImages', (h) => checkImages(h, name('trainImages')));
+  const trainLabels = await parse('trainLabels', (h) => checkLabels(h, name('trainLabels'), { count: trainImages.dims[0]!, name: name('trainImages') }));
+  const testImages = await parse('testImages', (h) => checkImages(h, name('testImages')));
+  const testLabels = await parse('testLabels', (h) => checkLabels(h, name('testLabels'), { count: testImages.dims[0]!, name: name('testImages') }));
   const train = splitFromIdx(trainImages, trainLabels, classes, { images: name('trainImages'), labels: name('trainLabels') });
   const test = splitFromIdx(testImages, testLabels, classes, { images: name('testImages'), labels: name('testLabels') });
   if (train.rows !== test.rows || train.cols !== test.cols) {

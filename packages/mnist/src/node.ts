@@ -1,18 +1,19 @@
 // @mlp/mnist/node, the Node-only entry: descriptors, the downloader and cache, offline import, and loadMnist().
 // Browsers import '@mlp/mnist' instead; nothing there reaches this file or any node: module.
 
-import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheCheck, cacheHit, datasetDir, defaultCacheDir, uniqueTemp, verifyFile, writeMarker } from './cache.js';
+import { bytesProblem, datasetDir, defaultCacheDir, findCached, formOf, withLock } from './cache.js';
 import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type MnistPaths, download } from './download.js';
 import { gunzipNode } from './gunzip.js';
-import { IdxError } from './idx.js';
+import { IdxError, MAX_IDX_BYTES } from './idx.js';
 import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
 
 export * from './index.js';
 export { MNIST, FASHION_MNIST, ROLES, checkDescriptor, type DatasetDescriptor, type FileSpec, type MnistRole } from './descriptors.js';
 export { defaultCacheDir, datasetDir, verifyFile, hashFile } from './cache.js';
+export { importFrom, verifyCache, type CachedFileReport, type ImportOptions } from './offline.js';
 export { gunzipNode } from './gunzip.js';
 export {
   download,
@@ -24,45 +25,6 @@ export {
   type MnistPaths,
   type Progress,
 } from './download.js';
-
-export interface ImportOptions {
-  cacheDir?: string;
-  env?: Record<string, string | undefined>;
-  onProgress?: DownloadOptions['onProgress'];
-}
-
-/**
- * Offline import: copy the descriptor's four files from `dir` into the cache, each verified (size + checksum)
- * before it is atomically renamed into place. Files already cached and verified are not copied again.
- */
-export async function importFrom(dir: string, d: DatasetDescriptor = MNIST, options: ImportOptions = {}): Promise<MnistPaths> {
-  checkDescriptor(d);
-  const dest = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
-  await mkdir(dest, { recursive: true });
-  const paths = {} as MnistPaths;
-  for (const role of ROLES) {
-    const spec = d.files[role];
-    const src = join(dir, spec.name);
-    const target = join(dest, spec.name);
-    const st = await stat(src).catch(() => null);
-    if (!st?.isFile()) throw new DatasetError('MISSING_FILE', `${spec.name} is not in ${dir}; put all four ${d.title} files there, or download instead.`, spec.name);
-    if (!(await cacheHit(target, spec, false, role))) {
-      const tmp = uniqueTemp(target);
-      try {
-        await copyFile(src, tmp);
-        const bad = await verifyFile(tmp, spec, role);
-        if (bad) throw new DatasetError('CHECKSUM', `${join(dir, spec.name)} is not the published ${d.title} file (${bad}); it is corrupt or a different file, so replace it.`, spec.name);
-        await rename(tmp, target);
-        await writeMarker(target, spec);
-      } finally {
-        await rm(tmp, { force: true });
-      }
-    }
-    options.onProgress?.({ file: spec.name, bytesDone: st.size, bytesTotal: st.size, source: 'import' });
-    paths[role] = target;
-  }
-  return paths;
-}
 
 /** The cached files' paths when all four are present and verified, else null. Never touches the network. */
 export async function cachedFiles(d: DatasetDescriptor = MNIST, options: Pick<DownloadOptions, 'cacheDir' | 'env'> = {}): Promise<MnistPaths | null> {
@@ -78,12 +40,13 @@ async function checkCache(
   checkDescriptor(d);
   const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
   const paths = {} as MnistPaths;
-  for (const role of ROLES) paths[role] = join(dir, d.files[role].name);
+  let problem: { role: MnistRole; reason: string } | undefined;
   for (const role of ROLES) {
-    const reason = await cacheCheck(paths[role], d.files[role], false, role);
-    if (reason !== null) return { dir, paths, problem: { role, reason } };
+    const found = await findCached(dir, d.files[role], role);
+    paths[role] = found.path;
+    if (found.reason !== null) problem ??= { role, reason: found.reason };
   }
-  return { dir, paths };
+  return { dir, paths, ...(problem ? { problem } : {}) };
 }
 
 export interface LoadMnistOptions extends DownloadOptions {
@@ -93,6 +56,8 @@ export interface LoadMnistOptions extends DownloadOptions {
   descriptor?: DatasetDescriptor;
   /** Allow downloading when the cache lacks the files. Default true. */
   download?: boolean;
+  /** Largest file accepted, on disk and inflated, in bytes. Default MAX_IDX_BYTES (256 MiB). */
+  maxBytes?: number;
 }
 
 /**
@@ -114,12 +79,22 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
   }
   const files = {} as MnistBytes;
   const names: Partial<Record<keyof MnistBytes, string>> = {};
+  const maxBytes = options.maxBytes ?? MAX_IDX_BYTES;
   for (const role of ROLES) {
-    files[role] = await readFile(paths[role]);
+    files[role] = await readBounded(paths[role], maxBytes);
+    // The cache's markers vouch for a file whose size, mtime and inode are unchanged; bytes corrupted in place (with
+    // the mtime restored) pass that, so what is parsed is hashed here too (in memory: about 80 ms for MNIST).
+    const bad = options.dir === undefined ? bytesProblem(files[role], formOf(paths[role], d.files[role]).spec) : null;
+    if (bad !== null) {
+      paths = await refetch(d, role, bad, options);
+      files[role] = await readBounded(paths[role], maxBytes);
+      const still = bytesProblem(files[role], formOf(paths[role], d.files[role]).spec);
+      if (still !== null) throw new DatasetError('NOT_CACHED', `${paths[role]} changed again while it was being loaded (${still}); load again.`, d.files[role].name, [], still);
+    }
     names[role] = paths[role];
   }
   try {
-    return await loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode });
+    return await loadMnistFromBytes(files, { classes: d.classes, names, gunzip: gunzipNode, maxBytes });
   } catch (e) {
     if (options.dir !== undefined || !(e instanceof IdxError)) throw e;
     // A cached file that passed verification but does not parse (possible only without a published checksum):
@@ -128,6 +103,28 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
     const which = bad.length > 0 ? bad : ROLES.map((r) => paths[r]);
     throw new IdxError(e.code, `${e.message} This is the cache's copy: delete ${which.join(' and ')} so that the next download fetches it again.`);
   }
+}
+
+/**
+ * A cached file's bytes did not match its checksum when loaded: remove it (under its lock), then download it again,
+ * or, with download: false, say so (NOT_CACHED; a later download fetches it, since it is gone).
+ */
+async function refetch(d: DatasetDescriptor, role: MnistRole, bad: string, options: LoadMnistOptions): Promise<MnistPaths> {
+  const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
+  const spec = d.files[role];
+  await withLock(`${join(dir, spec.name)}.lock`, () => findCached(dir, spec, role, true, true), { staleMs: options.lockStaleMs, signal: options.signal });
+  const why = `${bad}: it changed since it was verified, so it was removed from the cache`;
+  if (options.download === false) throw notCached(d, dir, role, why);
+  return download(d, options);
+}
+
+/** The file's bytes, refused (TOO_LARGE) without reading when it is bigger than `maxBytes`. */
+async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
+  const { size } = await stat(path);
+  if (size > maxBytes) {
+    throw new IdxError('TOO_LARGE', `${path}: the file is ${size} bytes, over the limit of ${maxBytes} bytes for one dataset file; it is not an MNIST-layout file (if it is genuine, raise maxBytes).`);
+  }
+  return readFile(path);
 }
 
 /** NOT_CACHED for loadMnist({ download: false }): which file is missing or wrong, and that a download re-fetches it. */

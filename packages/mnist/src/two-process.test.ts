@@ -1,15 +1,13 @@
 // Two separate Node processes download the same dataset into the same cache at once (the built package, as a
 // user's two terminals would run it): each file is fetched once, both get verified files, nothing half-written stays.
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDir } from './cache.js';
 import { ROLES } from './descriptors.js';
-import { PKG, ensureBuilt } from './testing/build.js';
+import { DIST_URL, ensureBuilt, nodeScript } from './testing/build.js';
 import { type ServedDataset, type TestServer, servedDataset, startServer, tempDir } from './testing/fixtures.js';
 
-const dist = join(PKG, 'dist', 'node.js');
 let data: ServedDataset;
 let server: TestServer;
 
@@ -31,24 +29,12 @@ process.stdout.write(JSON.stringify(paths));
 `;
 
 function child(cache: string): Promise<{ code: number | null; out: string; err: string }> {
-  const p = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
-    env: {
-      ...process.env,
-      MNIST_DIST_URL: new URL(`file://${dist}`).href,
-      DESC: JSON.stringify({ ...data.descriptor, mirrors: [] }),
-      MIRROR: server.mirror('slow'),
-      CACHE: cache,
-    },
+  return nodeScript(CHILD, {
+    MNIST_DIST_URL: DIST_URL.node,
+    DESC: JSON.stringify({ ...data.descriptor, mirrors: [] }),
+    MIRROR: server.mirror('slow'),
+    CACHE: cache,
   });
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (d) => {
-    out += d;
-  });
-  p.stderr.on('data', (d) => {
-    err += d;
-  });
-  return new Promise((res) => p.on('close', (code) => res({ code, out, err })));
 }
 
 describe('two processes, one cache', () => {

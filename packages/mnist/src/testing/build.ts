@@ -56,3 +56,20 @@ export async function ensureBuilt(): Promise<void> {
     if (code !== 0) throw new Error(`building @mlp/mnist failed (exit ${code}):\n${out}`);
   });
 }
+
+/** The built entry points as file: URLs, for child scripts to import (after ensureBuilt). */
+export const DIST_URL = { index: new URL(`file://${join(PKG, 'dist', 'index.js')}`).href, node: new URL(`file://${join(PKG, 'dist', 'node.js')}`).href };
+
+/** Run an ES module script in a fresh Node process with extra environment variables; its exit code and output. */
+export function nodeScript(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const p = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d) => {
+    out += d;
+  });
+  p.stderr.on('data', (d) => {
+    err += d;
+  });
+  return new Promise((res) => p.on('close', (code) => res({ code, out, err })));
+}

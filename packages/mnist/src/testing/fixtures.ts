@@ -109,9 +109,14 @@ export function generatedDataset(): ServedDataset {
  * no Content-Length: the body ends cleanly, so the client keeps every byte and its partial file is exactly half),
  * stall (headers and 1 KB, then silence), wrong (right length, wrong bytes), slow (64 KB every 5 ms,
  * Range supported), redirect (302 to /ok/), flaky (503 the first time each file is asked for, then ok),
- * html (200 with an HTML page, as a misconfigured mirror or captive portal answers).
+ * html (200 with an HTML page, as a misconfigured mirror or captive portal answers), chunked-html and json (200 with
+ * an HTML page / a JSON error, chunked: no Content-Length), drip (the right headers, then one byte every 20 ms: never
+ * stalls, never finishes).
  */
-export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'cut' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky' | 'html';
+export type Mode = 'ok' | 'norange' | '404' | '500' | 'reset' | 'cut' | 'stall' | 'wrong' | 'slow' | 'redirect' | 'flaky' | 'html' | 'chunked-html' | 'json' | 'drip';
+
+/** What the json mode serves for every file. */
+export const JSON_ERROR = Buffer.from('{"error":"NoSuchKey","message":"The specified key does not exist."}\n');
 
 /** What the html mode serves for every file. */
 export const HTML_PAGE = Buffer.from('<!DOCTYPE html>\n<html><head><title>Not here</title></head><body>This mirror has moved.</body></html>\n');
@@ -157,6 +162,28 @@ export async function startServer(files: Map<string, Buffer>): Promise<TestServe
     }
     if (mode === 'redirect') return send(302, { location: `/ok/${file}` });
     if (mode === 'html') return send(200, { 'content-type': 'text/html', 'content-length': HTML_PAGE.length }, HTML_PAGE);
+    if (mode === 'chunked-html' || mode === 'json') {
+      const page = mode === 'json' ? JSON_ERROR : HTML_PAGE;
+      hit.status = 200;
+      hit.bytes = page.length;
+      // No Content-Length: Node sends the two writes as chunks (Transfer-Encoding: chunked).
+      res.writeHead(200, { 'content-type': mode === 'json' ? 'application/json' : 'text/html; charset=utf-8' });
+      res.write(page.subarray(0, 20));
+      res.end(page.subarray(20));
+      return;
+    }
+    if (mode === 'drip') {
+      hit.status = 200;
+      res.writeHead(200, { 'content-length': body.length });
+      let at = 0;
+      const drip = setInterval(() => {
+        if (res.destroyed || at >= body.length) return clearInterval(drip);
+        res.write(body.subarray(at, ++at));
+        hit.bytes = at;
+      }, 20);
+      res.on('close', () => clearInterval(drip));
+      return;
+    }
     if (mode === 'wrong') {
       const bad = Buffer.from(body);
       for (let i = 0; i < bad.length; i += 997) bad[i] = bad[i]! ^ 0xff;
