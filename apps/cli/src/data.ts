@@ -1,7 +1,8 @@
 // Getting the dataset for a command: a folder given with --data, else the downloader's cache (downloading if needed).
 // Turns every data failure into one sentence that says which file and what to do.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import {
   type DatasetDescriptor,
   DatasetError,
@@ -9,15 +10,26 @@ import {
   MNIST,
   type Mnist,
   type Progress,
+  type Split,
+  cachedFiles,
   checkDescriptor,
   datasetDir,
   defaultCacheDir,
+  download,
+  gunzipNode,
   loadMnist,
+  parseIdx,
+  splitFromIdx,
 } from '@mlp/mnist/node';
 import { CliError, mlpCommand } from './errors.js';
 
 /** 'mnist', 'fashion-mnist', or the path of a JSON dataset descriptor (any MNIST-layout IDX dataset). */
 export type DatasetName = string;
+
+/** The dataset ids mlp knows without a file. A dataset named in a model or checkpoint is used only if it is one. */
+export function knownDataset(name: unknown): 'mnist' | 'fashion-mnist' | null {
+  return name === 'mnist' || name === 'fashion-mnist' ? name : null;
+}
 
 export function descriptorFor(name: DatasetName): DatasetDescriptor {
   if (name === 'mnist') return MNIST;
@@ -64,14 +76,52 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
   }
 }
 
-function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions): CliError {
+/**
+ * Only the test split (for eval): from --data just the two test files need be there; from the cache (downloading
+ * if needed) only the test files are read and parsed.
+ */
+export async function loadTestData(o: DataOptions): Promise<{ test: Split; descriptor: DatasetDescriptor }> {
+  const d = descriptorFor(o.dataset ?? 'mnist');
+  try {
+    const paths = o.data !== undefined ? await findTestFiles(resolve(o.data), d) : await cachedTestFiles(d, o);
+    const images = await parseIdx(await readFile(paths.testImages), { name: paths.testImages, gunzip: gunzipNode });
+    const labels = await parseIdx(await readFile(paths.testLabels), { name: paths.testLabels, gunzip: gunzipNode });
+    return { test: splitFromIdx(images, labels, d.classes, { images: paths.testImages, labels: paths.testLabels }), descriptor: d };
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw dataError(e, d, o, 'the two test');
+  }
+}
+
+async function findTestFiles(dir: string, d: DatasetDescriptor): Promise<{ testImages: string; testLabels: string }> {
+  const find = async (name: string) => {
+    for (const c of [name, name.replace(/\.gz$/, '')]) {
+      if ((await stat(join(dir, c)).catch(() => null))?.isFile()) return join(dir, c);
+    }
+    throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}`, name);
+  };
+  return { testImages: await find(d.files.testImages.name), testLabels: await find(d.files.testLabels.name) };
+}
+
+async function cachedTestFiles(d: DatasetDescriptor, o: DataOptions): Promise<{ testImages: string; testLabels: string }> {
+  const cacheDir = o.cache !== undefined ? { cacheDir: resolve(o.cache) } : {};
+  if (!o.offline) return download(d, { ...cacheDir, ...(o.mirrors ? { mirrors: o.mirrors } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const paths = await cachedFiles(d, cacheDir);
+  if (paths) return paths;
+  const where = datasetDir(defaultCacheDir(cacheDir.cacheDir, process.env), d);
+  const mlp = mlpCommand();
+  throw new CliError(`${d.title} is not in the cache (${where}), and --offline forbids downloading. Run ${mlp} download (or ${mlp} download --from DIR), or pass --data DIR.`);
+}
+
+/** `which`: the files --data must hold, in words ('the four' for training, 'the two test' for eval). */
+function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions, which = 'the four'): CliError {
   const msg = (e as Error).message?.replace(/\.$/, '') ?? String(e);
   const mlp = mlpCommand();
   if (o.data !== undefined) {
     // The library's own wording advises library calls; say it in the CLI's terms.
     const what = e instanceof DatasetError && e.code === 'MISSING_FILE' ? `${e.file} (or ${e.file.replace(/\.gz$/, '')}) is not there` : msg;
     return new CliError(
-      `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding the four ${d.title} IDX files (e.g. ${d.files.trainImages.name}); drop --data to use the download cache.`,
+      `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding ${which} ${d.title} IDX files (e.g. ${which === 'the four' ? d.files.trainImages.name : d.files.testImages.name}); drop --data to use the download cache.`,
     );
   }
   if (e instanceof DatasetError && e.code === 'ALL_MIRRORS_FAILED') {

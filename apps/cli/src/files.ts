@@ -1,30 +1,7 @@
-// File I/O for the CLI: atomic writes (temp file + rename) and model/checkpoint reads with one-sentence errors.
-// Never leaves a half-written file where a good one was.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Reading the CLI's input files (models, checkpoints) with one-sentence errors. Writing is outputs.ts's.
+import { readFile } from 'node:fs/promises';
 import { type MLP, type ModelMeta, type TrainerSnapshot, loadCheckpoint, loadModel } from '@mlp/core';
 import { CliError, mlpCommand } from './errors.js';
-
-/** Write bytes to `path` atomically: a sibling temp file is written, flushed, then renamed over `path`. */
-export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw new CliError(`Could not write ${path}: ${(e as Error).message}`);
-  }
-}
 
 /** `hint`: how to make such a file, said when it does not exist. */
 async function readBytes(path: string, what: string, hint: string): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 // Image files for the CLI: decode PNGs into 28×28 MNIST-like pixels, and draw a labelled grid of digits into a PNG.
 // PNG encoding and decoding is pngjs's; the MNIST-style centring of an arbitrary drawing is @mlp/mnist's.
-import { readFile } from 'node:fs/promises';
+// A PNG is decoded only when its header's width × height is within PNG_PIXEL_BUDGET and the file within PNG_MAX_BYTES.
+import { readFile, stat } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { drawText, GLYPH_H, textWidth } from './font.js';
 import { CliError } from './errors.js';
@@ -20,12 +21,39 @@ export function toGray(png: { width: number; height: number; data: Uint8Array })
   return g;
 }
 
+/** The most pixels (width × height) a PNG may declare: 4096 × 4096. Decoding takes about 12 bytes a pixel at most. */
+export const PNG_PIXEL_BUDGET = 4096 * 4096;
+/** The largest PNG file read: 64 MiB (a 4096 × 4096 RGBA photo compresses to well under that). */
+export const PNG_MAX_BYTES = 64 * 1024 * 1024;
+
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/** Width and height from a PNG's IHDR chunk (which must come first), or null when `buf` does not start like a PNG. */
+export function pngSize(buf: Uint8Array): { width: number; height: number } | null {
+  if (buf.length < 24 || PNG_SIGNATURE.some((b, i) => buf[i] !== b)) return null;
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (String.fromCharCode(buf[12]!, buf[13]!, buf[14]!, buf[15]!) !== 'IHDR') return null;
+  return { width: v.getUint32(16), height: v.getUint32(20) };
+}
+
 export async function readPng(path: string): Promise<{ width: number; height: number; gray: Uint8Array }> {
   let buf: Buffer;
   try {
+    const st = await stat(path);
+    if (st.isFile() && st.size > PNG_MAX_BYTES) {
+      throw new CliError(`Image ${path} is ${(st.size / 2 ** 20).toFixed(0)} MiB, over the ${PNG_MAX_BYTES / 2 ** 20} MiB mlp reads for a PNG; give a smaller image.`);
+    }
     buf = await readFile(path);
   } catch (e) {
-    throw new CliError(`Cannot read image ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`Cannot read image ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}.`);
+  }
+  const size = pngSize(buf);
+  if (size && size.width * size.height > PNG_PIXEL_BUDGET) {
+    throw new CliError(
+      `Image ${path} declares ${size.width}×${size.height} pixels, over mlp's budget of ${PNG_PIXEL_BUDGET.toLocaleString('en-US')} (4096×4096); scale it down first.`,
+    );
   }
   let png: PNG;
   try {
