@@ -1,13 +1,13 @@
 // Hostile files and faults against the built `mlp`, all generated here: crafted checkpoints and models, devices,
 // FIFOs, symlinks and folders as outputs, read-only and full disks (tmpfs), lying PNGs (with a peak-memory ceiling).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { MLP, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@mlp/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK, cleanup, finish, mlp, peakMb, rssReporter, start, tempDir, tmpfs, trainedModel } from './helpers.js';
+import { CLI, QUICK, cleanup, finish, mlp, peakMb, rssReporter, start, tempDir, tmpfs, trainedModel } from './helpers.js';
 
 let data: string;
 let work: string;
@@ -88,6 +88,16 @@ describe('paths stored in files are facts, never instructions', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/records its dataset as "\/etc\/passwd", which mlp does not follow from a file; pass --dataset mnist/);
     expect(r.stderr).not.toMatch(/root:/);
+  });
+  it('a checkpoint with edited settings or scaling is refused by name, before any data is read', async () => {
+    const layers = craft(ckpt, join(work, 'layers.ckpt'), { settings: { ...loadCheckpoint(new Uint8Array(readFileSync(ckpt))).meta.settings as object, layers: 'x' } });
+    const r = await mlp(['train', '--resume', layers, '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mlp: Checkpoint .*layers\.ckpt has an unusable setting layers: x \(expected comma-separated positive widths.*\); it was edited or not written by mlp train\.$/m);
+    const scaling = craft(ckpt, join(work, 'scaling.ckpt'), { scaling: { mode: '-1,1', mul: 'NaN', add: 0 } });
+    const s = await mlp(['train', '--resume', scaling, '--data', data]);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/scaling\.ckpt has an unusable input scaling \{"mode":"-1,1","mul":"NaN","add":0\}/);
   });
   it('a model naming /etc/passwd as its dataset: eval reads no such file and asks for --dataset', async () => {
     const evil = craft(model, join(work, 'passwd.mlp'), { dataset: '/etc/passwd' });
@@ -170,6 +180,29 @@ describe('outputs are checked before any work, and only regular files are replac
     expect(r.stderr).toContain(`Resume with: mlp train --resume ${rescued[0]} --out ${out} --data ${data}`);
     loadCheckpoint(new Uint8Array(readFileSync(rescued[0]!)));
   }, 120_000);
+});
+
+describe('a file-size limit (RLIMIT_FSIZE, works without mounting)', () => {
+  it('a model larger than the process may write: every place is named, no raw errno, no crash', async () => {
+    const out = join(work, 'limited.mlp');
+    const cache = tempDir();
+    // ulimit -f counts 512-byte blocks in POSIX sh: 32 KB, under the ~100 KB model; SIGXFSZ ignored, so writes fail with EFBIG.
+    const cmd = `trap '' XFSZ; ulimit -f 64 && exec "$0" "$@"`;
+    const child = spawn('sh', ['-c', cmd, process.execPath, CLI, 'train', '--data', data, ...QUICK, '--out', out], {
+      env: { ...process.env, CI: 'true', MLP_CACHE_DIR: cache, npm_lifecycle_event: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((res) => child.on('close', res));
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(
+      /^mlp: Could not write the model anywhere: tried .*limited\.mlp \(the file is larger than this process may write \(see ulimit -f\)\), .*rescued.*; fix one of these places and run again\.$/m,
+    );
+    expect(stderr).not.toMatch(/EFBIG:/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 describe('eval, info and train on data that does not fit', () => {

@@ -1,7 +1,7 @@
 // Output checks and writes against real files: folders, devices, FIFOs, symlinks, a file as a parent, read-only and
 // full tmpfs mounts (where this sandbox may mount; skipped with the reason printed otherwise), and the rescue path.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,16 @@ describe('checkOutput', () => {
     );
     await expect(checkOutputs([{ path: p, flag: '--misclassified', what: 'the image' }], [{ path: p, flag: 'the model file' }])).rejects.toThrow(
       /is the same file as the model file/,
+    );
+    // By another path: a hard link to the input, or a new name reached through a symlinked folder.
+    writeFileSync(join(root, 'model.mlp'), 'm');
+    linkSync(join(root, 'model.mlp'), join(root, 'hard.png'));
+    await expect(checkOutputs([{ path: join(root, 'hard.png'), flag: '--misclassified', what: 'the image' }], [{ path: join(root, 'model.mlp'), flag: 'the model file' }])).rejects.toThrow(
+      /hard\.png is the same file as the model file/,
+    );
+    symlinkSync(root, join(root, 'via'));
+    await expect(checkOutputs([spec(join(root, 'via', 'new.mlp')), { path: join(root, 'new.mlp'), flag: '--checkpoint', what: 'the checkpoint' }])).rejects.toThrow(
+      /is the same file as --out/,
     );
   });
 });

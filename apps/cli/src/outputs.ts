@@ -1,7 +1,7 @@
 // Every file the CLI writes (model, checkpoint, PNG): checked before any work starts, written atomically, and, if
 // writing still fails at the end, rescued to a fallback folder. Replaces only regular files; never follows a symlink.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { defaultCacheDir } from '@mlp/mnist/node';
@@ -118,17 +118,25 @@ export async function checkOutput(spec: OutputSpec): Promise<void> {
   }
 }
 
-/** Checks every output, and that no two outputs (or an output and an input) are the same file. */
+/** Checks every output, and that no two outputs (or an output and an input) are the same file, by any path. */
 export async function checkOutputs(specs: OutputSpec[], inputs: { path: string; flag: string }[] = []): Promise<void> {
   const seen = new Map<string, string>();
-  for (const { path, flag } of inputs) seen.set(resolve(path), flag);
+  for (const { path, flag } of inputs) seen.set(await fileKey(path), flag);
   for (const s of specs) {
-    const p = resolve(s.path);
-    const other = seen.get(p);
-    if (other) throw new CliError(`${s.flag} ${p} is the same file as ${other}; give ${s.flag} a path of its own.`);
-    seen.set(p, s.flag);
+    const key = await fileKey(s.path);
+    const other = seen.get(key);
+    if (other) throw new CliError(`${s.flag} ${resolve(s.path)} is the same file as ${other}; give ${s.flag} a path of its own.`);
+    seen.set(key, s.flag);
   }
   for (const s of specs) await checkOutput(s);
+}
+
+/** One key per file: device and inode when it exists (hard links, symlinked folders), else its real folder's path. */
+async function fileKey(path: string): Promise<string> {
+  const st = await stat(path).catch(() => null);
+  if (st) return `inode ${st.dev}:${st.ino}`;
+  const dir = await realpath(dirname(resolve(path))).catch(() => dirname(resolve(path)));
+  return join(dir, basename(path));
 }
 
 const kb = (n: number) => `${Math.ceil(n / 1024).toLocaleString('en-US')} KB`;
@@ -203,7 +211,7 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
       tried.push(`${target} (${describeFsError(e)})`);
     }
   }
-  throw new CliError(`Could not write ${spec.what} anywhere: tried ${tried.join(', ')}; free some disk space and run again.`);
+  throw new CliError(`Could not write ${spec.what} anywhere: tried ${tried.join(', ')}; fix one of these places and run again.`);
 }
 
 /** Where a model or checkpoint goes when its own path fails at the end: `<cache>/rescued`, then `<os tmp>/mlp-rescued`. */

@@ -1,24 +1,7 @@
 // `mlp info`: what a model file holds: architecture, parameter count, training settings and stored metrics.
 // Metadata is untrusted: every value is shown as it is, of whatever type, escaped, and never followed.
 import { readModelFile } from '../files.js';
-import { type Output, pct } from '../output.js';
-
-/** A metadata value for a terminal: strings without control characters, anything else as short JSON. */
-export function show(v: unknown): string {
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) s = String(v);
-  else {
-    try {
-      s = JSON.stringify(v) ?? String(v);
-    } catch {
-      s = String(v);
-    }
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point (no terminal escapes from a file)
-  s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
+import { type Output, pct, show } from '../output.js';
 
 const fixed = (v: unknown, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : show(v));
 const percent = (v: unknown) => (v === undefined || (typeof v === 'number' && Number.isFinite(v)) ? pct(v as number | undefined) : show(v));

@@ -2,13 +2,14 @@
 // Ctrl-C writes a resumable checkpoint; every file is written atomically. The learning itself is @mlp/core's.
 import { resolve } from 'node:path';
 import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
-import { type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
+import { SCALE_MODES, type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
 import { type DatasetName, descriptorFor, knownDataset, loadData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
 import { readCheckpointFile } from '../files.js';
 import { type Rescued, checkOutputs, rescueDirs, writeOrRescue } from '../outputs.js';
-import { type Output, median, pct } from '../output.js';
+import { type Output, median, pct, show } from '../output.js';
 import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
+import { SETTINGS } from '../values.js';
 
 export interface TrainFlags extends Partial<TrainSettings> {
   preset?: PresetName;
@@ -287,13 +288,43 @@ function resumeMeta(flags: TrainFlags, stored: Record<string, unknown>, out: Out
   if (!flags.data && typeof stored.dataDir === 'string') {
     throw new UsageError(`Checkpoint ${file} was trained on files from ${JSON.stringify(stored.dataDir)}, and mlp does not follow folders named in a file: pass --data with the folder to use (the same one, if you mean it).`);
   }
-  const meta = { ...stored, dataset, dataDir: flags.data ? resolve(flags.data) : null, out: resolve(flags.out ?? modelBeside(file)) } as RunMeta;
+  const meta = {
+    ...stored,
+    settings: checkedSettings(file, stored.settings as Record<string, unknown>),
+    scaling: checkedScaling(file, stored.scaling as Record<string, unknown>),
+    dataset,
+    dataDir: flags.data ? resolve(flags.data) : null,
+    out: resolve(flags.out ?? modelBeside(file)),
+  } as RunMeta;
   if (typeof stored.out === 'string' && resolve(stored.out) !== meta.out) {
     out.note(`note: the checkpoint records ${JSON.stringify(stored.out)} as its run's --out; that is a record only, not followed.`);
   }
   if (storedSet !== undefined && storedSet !== dataset) out.note(`note: the checkpoint was trained on ${JSON.stringify(storedSet)}; resuming on ${dataset}.`);
   out.note(`the model will be written to ${meta.out}${flags.out ? '' : ' (beside the checkpoint; --out chooses another path)'}`);
   return meta;
+}
+
+/** A checkpoint's settings, each checked by its flag's own parser: an edited or foreign value is named, not used. */
+function checkedSettings(file: string, stored: Record<string, unknown>): TrainSettings {
+  const settings = {} as Record<string, unknown>;
+  for (const k of SETTING_KEYS) {
+    const value = stored[k];
+    try {
+      if (value === undefined || (typeof value === 'object' && !Array.isArray(value))) throw new Error('missing');
+      settings[k] = SETTINGS[k](Array.isArray(value) ? value.join(',') : String(value));
+    } catch (e) {
+      throw new CliError(`Checkpoint ${file} has an unusable setting ${k}: ${show(value)} (${(e as Error).message.replace(/\.$/, '')}); it was edited or not written by mlp train.`);
+    }
+  }
+  return settings as unknown as TrainSettings;
+}
+
+function checkedScaling(file: string, stored: Record<string, unknown>): RunMeta['scaling'] {
+  const { mode, mul, add } = stored;
+  if (!SCALE_MODES.includes(mode as ScaleMode) || !Number.isFinite(mul) || !Number.isFinite(add)) {
+    throw new CliError(`Checkpoint ${file} has an unusable input scaling ${show(stored)}; it was edited or not written by mlp train.`);
+  }
+  return { mode: mode as ScaleMode, mul: mul as number, add: add as number };
 }
 
 /** X.mlp.ckpt → X.mlp, X.ckpt → X.mlp, X → X.mlp: where a resumed run writes its model without --out. */
