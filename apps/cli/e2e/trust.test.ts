@@ -182,6 +182,33 @@ describe('outputs are checked before any work, and only regular files are replac
   }, 120_000);
 });
 
+describe('inputs are regular files of bounded size', () => {
+  it('a FIFO or device named as a model, checkpoint, image or descriptor is refused at once, never read', async () => {
+    const fifo = join(work, 'in-fifo');
+    spawnSync('mkfifo', [fifo]);
+    const cases: [string[], RegExp][] = [
+      [['info', fifo], /^mlp: Model file .*in-fifo is a FIFO \(named pipe\), not a regular file; name the file itself\.$/m],
+      [['train', '--resume', fifo], /^mlp: Checkpoint .*in-fifo is a FIFO/m],
+      [['predict', model, '/dev/zero'], /^mlp: Image file \/dev\/zero is a device, not a regular file/m],
+      [['predict', model, join(work, 'x.png'), '/dev/null'], /^mlp: Image .*x\.png does not exist; check the path\.$/m],
+      [['train', '--data', data, '--dataset', '/dev/null.json'], /Cannot read dataset descriptor \/dev\/null\.json: no such file/],
+    ];
+    const fifoJson = join(work, 'fifo.json');
+    spawnSync('mkfifo', [fifoJson]);
+    cases.push([['train', '--data', data, '--dataset', fifoJson], /Dataset descriptor .*fifo\.json is a FIFO \(named pipe\), not a regular file/]);
+    for (const [args, message] of cases) {
+      const r = await mlp(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+  it('--limit beyond what a grid holds is a usage error', async () => {
+    const r = await mlp(['eval', model, '--data', data, '--misclassified', join(work, 'g.png'), '--limit', '5000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--limit 5000 is more than the 1000 images a --misclassified grid holds/);
+  });
+});
+
 describe('a file-size limit (RLIMIT_FSIZE, works without mounting)', () => {
   it('a model larger than the process may write: every place is named, no raw errno, no crash', async () => {
     const out = join(work, 'limited.mlp');

@@ -1,7 +1,7 @@
 // Getting the dataset for a command: a folder given with --data, else the downloader's cache (downloading if needed).
 // Turns every data failure into one sentence that says which file and what to do.
-import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type DatasetDescriptor,
@@ -22,6 +22,7 @@ import {
   splitFromIdx,
 } from '@mlp/mnist/node';
 import { CliError, mlpCommand } from './errors.js';
+import { DESCRIPTOR_MAX_BYTES, IDX_MAX_BYTES, fileKind, readInput } from './files.js';
 
 /** 'mnist', 'fashion-mnist', or the path of a JSON dataset descriptor (any MNIST-layout IDX dataset). */
 export type DatasetName = string;
@@ -31,14 +32,21 @@ export function knownDataset(name: unknown): 'mnist' | 'fashion-mnist' | null {
   return name === 'mnist' || name === 'fashion-mnist' ? name : null;
 }
 
+/** Sync, as download.ts calls it; only a regular file of at most DESCRIPTOR_MAX_BYTES is read. */
 export function descriptorFor(name: DatasetName): DatasetDescriptor {
   if (name === 'mnist') return MNIST;
   if (name === 'fashion-mnist') return FASHION_MNIST;
   let d: DatasetDescriptor;
   try {
+    const st = statSync(name);
+    if (!st.isFile()) throw new CliError(`Dataset descriptor ${name} is ${fileKind(st)}, not a regular file; name the JSON file itself.`);
+    if (st.size > DESCRIPTOR_MAX_BYTES) throw new CliError(`Dataset descriptor ${name} is over ${DESCRIPTOR_MAX_BYTES / 1024} KB; a descriptor is a small JSON file.`);
     d = JSON.parse(readFileSync(name, 'utf8'));
   } catch (e) {
-    throw new CliError(`Cannot read dataset descriptor ${name}: ${(e as Error).message}.`);
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file; check the path' : code ? `${code}; check the path` : `not JSON (${(e as Error).message})`;
+    throw new CliError(`Cannot read dataset descriptor ${name}: ${why}.`);
   }
   try {
     checkDescriptor(d);
@@ -84,8 +92,9 @@ export async function loadTestData(o: DataOptions): Promise<{ test: Split; descr
   const d = descriptorFor(o.dataset ?? 'mnist');
   try {
     const paths = o.data !== undefined ? await findTestFiles(resolve(o.data), d) : await cachedTestFiles(d, o);
-    const images = await parseIdx(await readFile(paths.testImages), { name: paths.testImages, gunzip: gunzipNode });
-    const labels = await parseIdx(await readFile(paths.testLabels), { name: paths.testLabels, gunzip: gunzipNode });
+    const read = (path: string) => readInput(path, 'Data file', IDX_MAX_BYTES);
+    const images = await parseIdx(await read(paths.testImages), { name: paths.testImages, gunzip: gunzipNode });
+    const labels = await parseIdx(await read(paths.testLabels), { name: paths.testLabels, gunzip: gunzipNode });
     return { test: splitFromIdx(images, labels, d.classes, { images: paths.testImages, labels: paths.testLabels }), descriptor: d };
   } catch (e) {
     if (e instanceof CliError) throw e;

@@ -1,10 +1,10 @@
 // Image files for the CLI: decode PNGs into 28×28 MNIST-like pixels, and draw a labelled grid of digits into a PNG.
 // PNG encoding and decoding is pngjs's; the MNIST-style centring of an arbitrary drawing is @mlp/mnist's.
 // A PNG is decoded only when its header's width × height is within PNG_PIXEL_BUDGET and the file within PNG_MAX_BYTES.
-import { readFile, stat } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { drawText, GLYPH_H, textWidth } from './font.js';
 import { CliError } from './errors.js';
+import { readInput } from './files.js';
 
 /** Grayscale of a decoded RGBA PNG, alpha composited over the background the image implies. Row-major Uint8. */
 export function toGray(png: { width: number; height: number; data: Uint8Array }): Uint8Array {
@@ -37,18 +37,7 @@ export function pngSize(buf: Uint8Array): { width: number; height: number } | nu
 }
 
 export async function readPng(path: string): Promise<{ width: number; height: number; gray: Uint8Array }> {
-  let buf: Buffer;
-  try {
-    const st = await stat(path);
-    if (st.isFile() && st.size > PNG_MAX_BYTES) {
-      throw new CliError(`Image ${path} is ${(st.size / 2 ** 20).toFixed(0)} MiB, over the ${PNG_MAX_BYTES / 2 ** 20} MiB mlp reads for a PNG; give a smaller image.`);
-    }
-    buf = await readFile(path);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`Cannot read image ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}.`);
-  }
+  const buf = await readInput(path, 'Image', PNG_MAX_BYTES);
   const size = pngSize(buf);
   if (size && size.width * size.height > PNG_PIXEL_BUDGET) {
     throw new CliError(
@@ -57,7 +46,7 @@ export async function readPng(path: string): Promise<{ width: number; height: nu
   }
   let png: PNG;
   try {
-    png = PNG.sync.read(buf);
+    png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
   } catch (e) {
     throw new CliError(`Image ${path} is not a readable PNG (${(e as Error).message}); give a PNG or an IDX image file.`);
   }
@@ -69,6 +58,9 @@ export interface Tile {
   pixels: Uint8Array;
   label: string;
 }
+
+/** The most tiles a grid holds: 1000 MNIST digits at scale 3 make a 920×11,000 image (40 MB while drawn). */
+export const GRID_MAX_TILES = 1000;
 
 /** A grid of digit tiles, each scaled up with its label printed underneath, as PNG bytes. */
 export function gridPng(tiles: Tile[], options: { rows?: number; cols?: number; columns?: number; scale?: number } = {}): Buffer {

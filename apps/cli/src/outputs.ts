@@ -1,11 +1,13 @@
 // Every file the CLI writes (model, checkpoint, PNG): checked before any work starts, written atomically, and, if
 // writing still fails at the end, rescued to a fallback folder. Replaces only regular files; never follows a symlink.
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { defaultCacheDir } from '@mlp/mnist/node';
 import { CliError } from './errors.js';
+import { fileKind } from './files.js';
 
 export interface OutputSpec {
   path: string;
@@ -53,15 +55,14 @@ export function describeFsError(e: unknown): string {
 }
 
 /** Why `st` may not be replaced, or null for a regular file. */
-function notReplaceable(st: import('node:fs').Stats): string | null {
+function notReplaceable(st: Stats): string | null {
   if (st.isFile()) return null;
   if (st.isSymbolicLink()) return 'it is a symbolic link, which mlp never replaces or writes through; name its target itself or another path';
   if (st.isDirectory()) return 'it is a folder; name a file inside it';
-  const kind = st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'not a regular file';
-  return `it is ${kind}, and mlp only replaces regular files; choose another path`;
+  return `it is ${fileKind(st)}, and mlp only replaces regular files; choose another path`;
 }
 
-async function lstatOrNull(path: string): Promise<import('node:fs').Stats | null> {
+async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path);
   } catch (e) {

@@ -7,7 +7,7 @@ import { type DatasetName, knownDataset, loadTestData } from '../data.js';
 import { CliError, UsageError } from '../errors.js';
 import { readModelFile } from '../files.js';
 import { checkOutputs, writeAtomic } from '../outputs.js';
-import { gridPng } from '../images.js';
+import { GRID_MAX_TILES, gridPng } from '../images.js';
 import type { Output } from '../output.js';
 import { pct } from '../output.js';
 
@@ -29,6 +29,9 @@ export function modelScaling(meta: ModelMeta, out: Output, path: string): { mul:
 }
 
 export async function evalCommand(file: string, flags: EvalFlags, out: Output): Promise<number> {
+  if ((flags.limit ?? 0) > GRID_MAX_TILES) {
+    throw new UsageError(`--limit ${flags.limit} is more than the ${GRID_MAX_TILES} images a --misclassified grid holds; use --limit ${GRID_MAX_TILES} or less.`);
+  }
   const { model, meta } = await readModelFile(file);
   if (flags.misclassified) {
     await checkOutputs([{ path: flags.misclassified, flag: '--misclassified', what: 'the image' }], [{ path: file, flag: 'the model file' }]);

@@ -1,10 +1,9 @@
 // `mlp predict`: classify PNG drawings (centred MNIST-style) or every image of an IDX file with a saved model.
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { IdxError, centerDigit, isInkOnPaper, parseIdx } from '@mlp/mnist';
 import { gunzipNode } from '@mlp/mnist/node';
 import { CliError } from '../errors.js';
-import { readModelFile } from '../files.js';
+import { IDX_MAX_BYTES, readInput, readModelFile } from '../files.js';
 import { readPng } from '../images.js';
 import type { Output } from '../output.js';
 import { modelScaling } from './eval.js';
@@ -45,12 +44,7 @@ async function readInputs(path: string, side: number): Promise<Input[]> {
     }
     return [{ name: path, pixels, blank: isBlank(img.gray) }];
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new CliError(`Cannot read image ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
-  }
+  const bytes = await readInput(path, 'Image file', IDX_MAX_BYTES);
   try {
     const idx = await parseIdx(bytes, { gunzip: gunzipNode, name: path });
     const dims = idx.dims;
