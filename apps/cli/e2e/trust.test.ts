@@ -279,8 +279,8 @@ describe('eval, info and train on data that does not fit', () => {
   });
 });
 
-/** A PNG whose IHDR says width × height, with an IDAT that inflates to `raw` bytes of zeros. */
-function forgedPng(width: number, height: number, raw: number): Buffer {
+/** A PNG whose IHDR says width × height (8-bit grey unless said), with an IDAT that inflates to `raw` bytes of zeros. */
+function forgedPng(width: number, height: number, raw: number, { depth = 8, colour = 0 } = {}): Buffer {
   const table = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -302,7 +302,8 @@ function forgedPng(width: number, height: number, raw: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // 8-bit greyscale
+  ihdr[8] = depth;
+  ihdr[9] = colour; // 0 grey, 6 RGBA
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk('IHDR', ihdr),
@@ -318,8 +319,16 @@ describe('predict: PNGs within a pixel budget, blank images flagged', () => {
     expect(readFileSync(huge).length).toBeLessThan(200_000);
     const r = await mlp(['predict', model, huge], { node: ['-r', rssReporter()] });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^mlp: Image .*huge\.png declares 10000×10000 pixels, over mlp's budget of 16,777,216 \(4096×4096\); scale it down first\.$/m);
+    expect(r.stderr).toMatch(/^mlp: Image .*huge\.png declares 10000×10000 pixels, over mlp's budget of 8,388,608 \(8 megapixels\); scale it down first\.$/m);
     expect(peakMb(r)).toBeLessThan(150); // decoding it took 937 MB
+  });
+  it('the costliest PNG within the budget (4096×2048, 16-bit RGBA) decodes in under 400 MB', async () => {
+    const edge = join(work, 'edge.png');
+    writeFileSync(edge, forgedPng(4096, 2048, (4096 * 8 + 1) * 2048, { depth: 16, colour: 6 }));
+    const r = await mlp(['predict', model, edge], { node: ['-r', rssReporter()] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/edge\.png is blank/); // transparent black: all one colour
+    expect(peakMb(r)).toBeLessThan(400);
   });
   it('a PNG whose data inflates far past its header is rejected, in little memory', async () => {
     const liar = join(work, 'liar.png');

@@ -21,8 +21,12 @@ export function toGray(png: { width: number; height: number; data: Uint8Array })
   return g;
 }
 
-/** The most pixels (width × height) a PNG may declare: 4096 × 4096. Decoding takes about 12 bytes a pixel at most. */
-export const PNG_PIXEL_BUDGET = 4096 * 4096;
+/**
+ * The most pixels (width × height) a PNG may declare: 8 megapixels (e.g. 4096 × 2048, 2896 × 2896). At the budget
+ * a 16-bit RGBA image peaks near 330 MB (pngjs's inflated rows and 16-bit bitmap, then grey and centring), an
+ * 8-bit RGBA one near 165 MB.
+ */
+export const PNG_PIXEL_BUDGET = 2 ** 23;
 /** The largest PNG file read: 64 MiB (a 4096 × 4096 RGBA photo compresses to well under that). */
 export const PNG_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -41,7 +45,7 @@ export async function readPng(path: string): Promise<{ width: number; height: nu
   const size = pngSize(buf);
   if (size && size.width * size.height > PNG_PIXEL_BUDGET) {
     throw new CliError(
-      `Image ${path} declares ${size.width}×${size.height} pixels, over mlp's budget of ${PNG_PIXEL_BUDGET.toLocaleString('en-US')} (4096×4096); scale it down first.`,
+      `Image ${path} declares ${size.width}×${size.height} pixels, over mlp's budget of ${PNG_PIXEL_BUDGET.toLocaleString('en-US')} (8 megapixels); scale it down first.`,
     );
   }
   let png: PNG;
