@@ -84,3 +84,6 @@ export function show(v: unknown): string {
   s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
+
+/** A value from a file, quoted as JSON, for a message: escaped and at most ~200 characters. */
+export const quoted = (v: unknown): string => show(JSON.stringify(v) ?? String(v));

@@ -9,7 +9,7 @@ import { readModelFile } from '../files.js';
 import { checkOutputs, writeAtomic } from '../outputs.js';
 import { GRID_MAX_TILES, gridPng } from '../images.js';
 import type { Output } from '../output.js';
-import { pct } from '../output.js';
+import { pct, quoted } from '../output.js';
 
 export interface EvalFlags {
   data?: string;
@@ -113,7 +113,7 @@ function evalDataset(flags: EvalFlags, meta: ModelMeta, file: string): DatasetNa
   const known = knownDataset(meta.dataset);
   if (known) return known;
   throw new UsageError(
-    `${file} records its dataset as ${JSON.stringify(meta.dataset)}, which mlp does not follow from a model file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`,
+    `${file} records its dataset as ${quoted(meta.dataset)}, which mlp does not follow from a model file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`,
   );
 }
 

@@ -7,7 +7,7 @@ import { type DatasetName, descriptorFor, knownDataset, loadData } from '../data
 import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
 import { readCheckpointFile } from '../files.js';
 import { type Rescued, checkOutputs, rescueDirs, writeOrRescue } from '../outputs.js';
-import { type Output, median, pct, show } from '../output.js';
+import { type Output, median, pct, quoted, show } from '../output.js';
 import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
 import { SETTINGS } from '../values.js';
 
@@ -283,10 +283,10 @@ function resumeMeta(flags: TrainFlags, stored: Record<string, unknown>, out: Out
   const storedSet = typeof stored.dataset === 'string' ? stored.dataset : undefined;
   const dataset = flags.dataset ? (flags.dataset.endsWith('.json') ? resolve(flags.dataset) : flags.dataset) : knownDataset(stored.dataset);
   if (dataset === null) {
-    throw new UsageError(`Checkpoint ${file} records its dataset as ${JSON.stringify(stored.dataset)}, which mlp does not follow from a file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`);
+    throw new UsageError(`Checkpoint ${file} records its dataset as ${quoted(stored.dataset)}, which mlp does not follow from a file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`);
   }
   if (!flags.data && typeof stored.dataDir === 'string') {
-    throw new UsageError(`Checkpoint ${file} was trained on files from ${JSON.stringify(stored.dataDir)}, and mlp does not follow folders named in a file: pass --data with the folder to use (the same one, if you mean it).`);
+    throw new UsageError(`Checkpoint ${file} was trained on files from ${quoted(stored.dataDir)}, and mlp does not follow folders named in a file: pass --data with the folder to use (the same one, if you mean it).`);
   }
   const meta = {
     ...stored,
@@ -297,9 +297,9 @@ function resumeMeta(flags: TrainFlags, stored: Record<string, unknown>, out: Out
     out: resolve(flags.out ?? modelBeside(file)),
   } as RunMeta;
   if (typeof stored.out === 'string' && resolve(stored.out) !== meta.out) {
-    out.note(`note: the checkpoint records ${JSON.stringify(stored.out)} as its run's --out; that is a record only, not followed.`);
+    out.note(`note: the checkpoint records ${quoted(stored.out)} as its run's --out; that is a record only, not followed.`);
   }
-  if (storedSet !== undefined && storedSet !== dataset) out.note(`note: the checkpoint was trained on ${JSON.stringify(storedSet)}; resuming on ${dataset}.`);
+  if (storedSet !== undefined && storedSet !== dataset) out.note(`note: the checkpoint was trained on ${quoted(storedSet)}; resuming on ${dataset}.`);
   out.note(`the model will be written to ${meta.out}${flags.out ? '' : ' (beside the checkpoint; --out chooses another path)'}`);
   return meta;
 }
