@@ -338,6 +338,15 @@ describe('predict: PNGs within a pixel budget, blank images flagged', () => {
     expect(r.stderr).toMatch(/Image .*liar\.png is not a readable PNG/);
     expect(peakMb(r)).toBeLessThan(150);
   });
+  it('a PNG of 0×10 or 10×0 pixels is refused naming the file (it reached centerDigit, which did not)', async () => {
+    for (const [w, h] of [[0, 10], [10, 0]] as const) {
+      const empty = join(work, `empty-${w}x${h}.png`);
+      writeFileSync(empty, forgedPng(w, h, h));
+      const r = await mlp(['predict', model, empty]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^mlp: Image .*empty-${w}x${h}\\.png has no pixels \\(${w}×${h}\\); give a PNG with a digit drawn on it\\.$`, 'm'));
+    }
+  });
   it('a blank PNG is predicted with a warning that it is blank; a drawing is not', async () => {
     const draw = (ink: boolean) => {
       const png = new PNG({ width: 60, height: 40 });

@@ -43,6 +43,9 @@ export function pngSize(buf: Uint8Array): { width: number; height: number } | nu
 export async function readPng(path: string): Promise<{ width: number; height: number; gray: Uint8Array }> {
   const buf = await readInput(path, 'Image', PNG_MAX_BYTES);
   const size = pngSize(buf);
+  if (size && (size.width === 0 || size.height === 0)) {
+    throw new CliError(`Image ${path} has no pixels (${size.width}×${size.height}); give a PNG with a digit drawn on it.`);
+  }
   if (size && size.width * size.height > PNG_PIXEL_BUDGET) {
     throw new CliError(
       `Image ${path} declares ${size.width}×${size.height} pixels, over mlp's budget of ${PNG_PIXEL_BUDGET.toLocaleString('en-US')} (8 megapixels); scale it down first.`,

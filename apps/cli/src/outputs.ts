@@ -147,7 +147,7 @@ const kb = (n: number) => `${Math.ceil(n / 1024).toLocaleString('en-US')} KB`;
  * Refuses (before the rename, again) anything at `path` that is not a regular file. Throws the fs error as is.
  * The temp file is opened exclusively ('wx'), so nothing already there (a planted symlink) is followed.
  */
-export async function writeAtomicRaw(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -169,15 +169,6 @@ export async function writeAtomicRaw(path: string, bytes: Uint8Array): Promise<v
   }
 }
 
-/** writeAtomicRaw with a one-sentence CliError naming the path. */
-export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await writeAtomicRaw(path, bytes);
-  } catch (e) {
-    throw new CliError(`Could not write ${path}: ${describeFsError(e)}; check the path and the disk.`);
-  }
-}
-
 export interface Rescued {
   path: string;
   rescued: true;
@@ -195,7 +186,7 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
   const path = resolve(spec.path);
   let reason: string;
   try {
-    await writeAtomicRaw(path, bytes);
+    await writeAtomic(path, bytes);
     return { path };
   } catch (e) {
     reason = describeFsError(e);
@@ -206,7 +197,7 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
   for (const dir of rescueDirs) {
     const target = join(dir, `${stem}.${new Date().toISOString().replace(/[:.]/g, '-')}.${randomBytes(2).toString('hex')}${ext}`);
     try {
-      await writeAtomicRaw(target, bytes);
+      await writeAtomic(target, bytes);
       return { path: target, rescued: true, failed: path, reason };
     } catch (e) {
       tried.push(`${target} (${describeFsError(e)})`);
@@ -218,4 +209,9 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
 /** Where a model or checkpoint goes when its own path fails at the end: `<cache>/rescued`, then `<os tmp>/mlp-rescued`. */
 export function rescueDirs(cache?: string, env: NodeJS.ProcessEnv = process.env): string[] {
   return [join(defaultCacheDir(cache === undefined ? undefined : resolve(cache), env), 'rescued'), join(tmpdir(), 'mlp-rescued')];
+}
+
+/** The sentence that says an output was rescued: where it should have gone, why not, and where it is. */
+export function rescuedNote(what: string, w: Rescued): string {
+  return `Could not write ${what} to ${w.failed} (${w.reason}), so it was saved to ${w.path} instead; move it where you want it.`;
 }

@@ -6,7 +6,7 @@ import { toDataset } from '@mlp/mnist';
 import { type DatasetName, knownDataset, loadTestData } from '../data.js';
 import { CliError, UsageError } from '../errors.js';
 import { readModelFile } from '../files.js';
-import { checkOutputs, writeAtomic } from '../outputs.js';
+import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
 import { GRID_MAX_TILES, gridPng } from '../images.js';
 import type { Output } from '../output.js';
 import { pct, quoted } from '../output.js';
@@ -71,6 +71,7 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
   out.result(`most confused: ${pairs.map((p) => `${p.actual}→${p.predicted} ×${p.count}`).join(', ')}`);
 
   let written: string | null = null;
+  let failed = false;
   if (flags.misclassified) {
     const wrong: { i: number; conf: number }[] = [];
     for (let i = 0; i < test.count; i++) {
@@ -84,8 +85,16 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
       pixels: data.images.subarray(i * px, (i + 1) * px),
       label: `${data.labels[i]}→${test.predictions[i]}`,
     }));
-    written = resolve(flags.misclassified);
-    await writeAtomic(written, gridPng(tiles, { rows: data.rows, cols: data.cols }));
+    const w = await writeOrRescue(
+      { path: flags.misclassified, flag: '--misclassified', what: 'the image' },
+      gridPng(tiles, { rows: data.rows, cols: data.cols }),
+      rescueDirs(flags.cache),
+    );
+    written = w.path;
+    if ('rescued' in w) {
+      out.note(rescuedNote('the image', w));
+      failed = true;
+    }
     out.note(`wrote ${shown.length} of ${wrong.length} misclassified test images (true>predicted, most confident first) to ${written}`);
   }
 
@@ -100,7 +109,7 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
     most_confused: pairs,
     misclassified_png: written,
   });
-  return 0;
+  return failed ? 1 : 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { SCALE_MODES, type ScaleMode, scaling, splitTrainValidation, toDataset }
 import { type DatasetName, descriptorFor, knownDataset, loadData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
 import { readCheckpointFile } from '../files.js';
-import { type Rescued, checkOutputs, rescueDirs, writeOrRescue } from '../outputs.js';
+import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
 import { type Output, median, pct, quoted, show } from '../output.js';
 import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
 import { SETTINGS } from '../values.js';
@@ -210,7 +210,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   const rescue = rescueDirs(flags.cache);
   if (status === 'stopped') {
     const w = await writeOrRescue({ path: ckptPath, flag: ckptFlag, what: 'the checkpoint' }, saveCheckpoint(t.snapshot(), meta), rescue);
-    if ('rescued' in w) out.note(rescuedNote('checkpoint', w));
+    if ('rescued' in w) out.note(rescuedNote('the checkpoint', w));
     out.note(`Stopped after batch ${t.batch} of epoch ${t.epoch + 1}. Checkpoint written to ${w.path}.`);
     const keepOut = modelBeside(w.path) === meta.out ? '' : ` --out ${meta.out}`;
     out.note(`Resume with: ${mlpCommand()} train --resume ${w.path}${keepOut}${dataFlags(meta)}`);
@@ -237,7 +237,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     `test accuracy ${pct(test.accuracy)} (${Math.round(test.accuracy * test.count)}/${test.count}) · ` +
       `${history.length} epochs, median ${secPerEpoch.toFixed(2)} s/epoch, ${totalSec.toFixed(1)} s in all · saved ${w.path}`,
   );
-  if ('rescued' in w) out.note(rescuedNote('model', w));
+  if ('rescued' in w) out.note(rescuedNote('the model', w));
   out.record({
     type: 'final',
     test_acc: test.accuracy,
@@ -341,9 +341,6 @@ function modelSize(layers: unknown, epochs: unknown): number | undefined {
   return n * 4 + 4096 + 256 * (Number.isSafeInteger(epochs) ? (epochs as number) : 0);
 }
 
-function rescuedNote(what: string, w: Rescued): string {
-  return `Could not write the ${what} to ${w.failed} (${w.reason}), so it was saved to ${w.path} instead; move it where you want it.`;
-}
 
 /** The --data/--dataset flags a resume needs to find the same data. */
 function dataFlags(meta: RunMeta): string {
