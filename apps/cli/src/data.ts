@@ -11,11 +11,9 @@ import {
   type Mnist,
   type Progress,
   type Split,
-  cachedFiles,
   checkDescriptor,
   datasetDir,
   defaultCacheDir,
-  download,
   gunzipNode,
   loadMnist,
   parseIdx,
@@ -85,13 +83,14 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
 }
 
 /**
- * Only the test split (for eval): from --data just the two test files need be there; from the cache (downloading
- * if needed) only the test files are read and parsed.
+ * The test split and its descriptor, for eval. From --data only the two test files need be there, and only they are
+ * read. From the cache it is loadData's: the cache holds all four files, and loadMnist verifies what it loads.
  */
 export async function loadTestData(o: DataOptions): Promise<{ test: Split; descriptor: DatasetDescriptor }> {
   const d = descriptorFor(o.dataset ?? 'mnist');
+  if (o.data === undefined) return { test: (await loadData(o)).test, descriptor: d };
   try {
-    const paths = o.data !== undefined ? await findTestFiles(resolve(o.data), d) : await cachedTestFiles(d, o);
+    const paths = await findTestFiles(resolve(o.data), d);
     const read = (path: string) => readInput(path, 'Data file', IDX_MAX_BYTES);
     const images = await parseIdx(await read(paths.testImages), { name: paths.testImages, gunzip: gunzipNode });
     const labels = await parseIdx(await read(paths.testLabels), { name: paths.testLabels, gunzip: gunzipNode });
@@ -110,16 +109,6 @@ async function findTestFiles(dir: string, d: DatasetDescriptor): Promise<{ testI
     throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}`, name);
   };
   return { testImages: await find(d.files.testImages.name), testLabels: await find(d.files.testLabels.name) };
-}
-
-async function cachedTestFiles(d: DatasetDescriptor, o: DataOptions): Promise<{ testImages: string; testLabels: string }> {
-  const cacheDir = o.cache !== undefined ? { cacheDir: resolve(o.cache) } : {};
-  if (!o.offline) return download(d, { ...cacheDir, ...(o.mirrors ? { mirrors: o.mirrors } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
-  const paths = await cachedFiles(d, cacheDir);
-  if (paths) return paths;
-  const where = datasetDir(defaultCacheDir(cacheDir.cacheDir, process.env), d);
-  const mlp = mlpCommand();
-  throw new CliError(`${d.title} is not in the cache (${where}), and --offline forbids downloading. Run ${mlp} download (or ${mlp} download --from DIR), or pass --data DIR.`);
 }
 
 /** `which`: the files --data must hold, in words ('the four' for training, 'the two test' for eval). */
