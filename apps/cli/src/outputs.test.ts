@@ -31,6 +31,7 @@ describe('checkOutput', () => {
   });
   it('refuses a folder, a file as a parent, a symlink, a FIFO and a device', async () => {
     await refused(root, /it is a folder; name a file inside it/);
+    await refused(`${join(root, 'new-folder')}/`, /new-folder\/ ends with a slash, so it names a folder; add a file name/);
     writeFileSync(join(root, 'plain'), 'x');
     await refused(join(root, 'plain', 'sub', 'm.mlp'), /plain is a file, not a folder/);
     symlinkSync(join(root, 'old.mlp'), join(root, 'link.mlp'));

@@ -92,6 +92,7 @@ async function nearestFolder(dir: string): Promise<{ folder: string } | { file: 
 export async function checkOutput(spec: OutputSpec): Promise<void> {
   const path = resolve(spec.path);
   const fail = (why: string) => new CliError(`Cannot write ${spec.what} to ${path} (${spec.flag}): ${why}.`);
+  if (/[\\/]$/.test(spec.path)) throw fail(`${spec.path} ends with a slash, so it names a folder; add a file name`);
   const st = await lstatOrNull(path).catch((e) => {
     throw fail(describeFsError(e));
   });
