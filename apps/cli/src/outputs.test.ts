@@ -97,6 +97,15 @@ describe('writeAtomic and writeOrRescue', () => {
     expect(again.path).not.toBe(w.path); // never replaces an earlier rescue
     expect([...readFileSync(w.path)]).toEqual([1, 2, 3]);
   });
+  it('skips a rescue folder that is a symlink (someone else could have planted it in the shared temp folder)', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(root, 'planted'));
+    writeFileSync(join(root, 'blocker2'), 'x');
+    const w = await writeOrRescue(spec(join(root, 'blocker2', 'p.mlp')), Uint8Array.of(9), [join(root, 'planted'), join(root, 'safe')]);
+    expect(w.path.startsWith(join(root, 'safe', 'p.'))).toBe(true);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
   it('names every place it tried when nothing takes the file', async () => {
     const bad = join(root, 'blocker', 'x.mlp');
     await expect(writeOrRescue(spec(bad), Uint8Array.of(1), [join(root, 'blocker', 'r')])).rejects.toThrow(

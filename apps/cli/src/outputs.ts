@@ -198,6 +198,7 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
   for (const dir of rescueDirs) {
     const target = join(dir, `${stem}.${new Date().toISOString().replace(/[:.]/g, '-')}.${randomBytes(2).toString('hex')}${ext}`);
     try {
+      await ownFolder(dir);
       await writeAtomic(target, bytes);
       return { path: target, rescued: true, failed: path, reason };
     } catch (e) {
@@ -210,6 +211,19 @@ export async function writeOrRescue(spec: OutputSpec, bytes: Uint8Array, rescueD
 /** Where a model or checkpoint goes when its own path fails at the end: `<cache>/rescued`, then `<os tmp>/mlp-rescued`. */
 export function rescueDirs(cache?: string, env: NodeJS.ProcessEnv = process.env): string[] {
   return [join(defaultCacheDir(cache === undefined ? undefined : resolve(cache), env), 'rescued'), join(tmpdir(), 'mlp-rescued')];
+}
+
+/**
+ * Makes a rescue folder (private to this user) or checks the one there: a real folder, not a symlink, owned by this
+ * user, so that nobody else can choose where a rescued file lands (the OS temp folder is shared).
+ */
+async function ownFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const st = await lstat(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+    throw new RefusedTarget(st.isSymbolicLink() ? 'it is a symbolic link, not a folder of this user' : 'it is not a folder of this user');
+  }
 }
 
 /** The sentence that says an output was rescued: where it should have gone, why not, and where it is. */
