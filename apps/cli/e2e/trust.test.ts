@@ -139,7 +139,7 @@ describe('outputs are checked before any work, and only regular files are replac
   });
   it('refuses a read-only disk and a disk too small for the model before training', async () => {
     const ro = tmpfs('ro,size=64k');
-    if (ro) await refused(train(join(ro, 'm.mlp')), /\(--out\): .* is not writable, the disk is read-only; choose another path\./);
+    if (ro) await refused(train(join(ro, 'm.mlp')), /\(--out\): .* is not writable \(the disk is read-only\); choose another path\./);
     const small = tmpfs('size=64k');
     if (small) await refused(train(join(small, 'm.mlp')), /has 64 KB free and the model needs about \d+ KB; free some space or choose another path/);
   });

@@ -47,7 +47,7 @@ describe('checkOutput', () => {
   });
   it('refuses a read-only disk and a disk without room for the model', async () => {
     const ro = tmpfs('ro,size=64k');
-    if (ro) await refused(join(ro, 'm.mlp'), /is not writable, the disk is read-only; choose another path/);
+    if (ro) await refused(join(ro, 'm.mlp'), /is not writable \(the disk is read-only\); choose another path/);
     const small = tmpfs('size=64k');
     if (small) await refused(join(small, 'sub', 'm.mlp'), /has 64 KB free and the model needs about 98 KB; free some space/, 100_000);
   });

@@ -107,7 +107,7 @@ export async function checkOutput(spec: OutputSpec): Promise<void> {
     const fh = await open(probe, 'wx');
     await fh.close();
   } catch (e) {
-    throw fail(`${near.folder} is not writable, ${describeFsError(e)}; choose another path`);
+    throw fail(`${near.folder} is not writable (${describeFsError(e)}); choose another path`);
   } finally {
     await rm(probe, { force: true }).catch(() => {});
   }
