@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadModel } from '@mlp/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, QUICK, cleanup, finish, makeDataset, mlp, start, synthImage, tempDir } from './helpers.js';
+import { QUICK, cleanup, finish, makeDataset, mlp, start, synthImage, trainedModel } from './helpers.js';
 import { Rng } from '@mlp/core';
 import { writeIdx } from '@mlp/mnist';
 
@@ -14,12 +14,7 @@ let work: string;
 let model: string;
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (pnpm --filter @mlp/cli build)`);
-  data = makeDataset();
-  work = tempDir();
-  model = join(work, 'm.mlp');
-  const r = await mlp(['train', '--data', data, ...QUICK, '--out', model]);
-  if (r.code !== 0) throw new Error(`training failed (${r.code}): ${r.stderr}`);
+  ({ data, work, model } = await trainedModel());
 }, 120_000);
 afterAll(cleanup);
 
@@ -153,10 +148,14 @@ describe('Ctrl-C and resume', () => {
     expect(r.stderr).toContain(`Resume with: mlp train --resume ${cut}.ckpt`);
     expect(existsSync(cut)).toBe(false);
 
+    expect(r.stderr).toContain(`Resume with: mlp train --resume ${cut}.ckpt --data ${data}\n`);
+
     // --threads may change on resume (a speed setting, not a training one): the same bits as the uninterrupted run.
-    const resumed = await mlp(['train', '--resume', `${cut}.ckpt`, '--threads', '2']);
+    // The data folder recorded in the checkpoint is not followed: --data names it again.
+    const resumed = await mlp(['train', '--resume', `${cut}.ckpt`, '--threads', '2', '--data', data]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming .* at epoch \d+, batch \d+/);
+    expect(resumed.stderr).toContain(`the model will be written to ${cut} (beside the checkpoint; --out chooses another path)`);
     const a = loadModel(new Uint8Array(readFileSync(full))).model;
     const b = loadModel(new Uint8Array(readFileSync(cut))).model;
     a.params().forEach((p, i) => expect(b.params()[i]!.data, p.name).toEqual(p.data));

@@ -1,7 +1,8 @@
 // Getting the dataset for a command: a folder given with --data, else the downloader's cache (downloading if needed).
 // Turns every data failure into one sentence that says which file and what to do.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import {
   type DatasetDescriptor,
   DatasetError,
@@ -9,24 +10,41 @@ import {
   MNIST,
   type Mnist,
   type Progress,
+  type Split,
   checkDescriptor,
   datasetDir,
   defaultCacheDir,
+  gunzipNode,
   loadMnist,
+  parseIdx,
+  splitFromIdx,
 } from '@mlp/mnist/node';
 import { CliError, mlpCommand } from './errors.js';
+import { DESCRIPTOR_MAX_BYTES, IDX_MAX_BYTES, fileKind, readInput } from './files.js';
 
 /** 'mnist', 'fashion-mnist', or the path of a JSON dataset descriptor (any MNIST-layout IDX dataset). */
 export type DatasetName = string;
 
+/** The dataset ids mlp knows without a file. A dataset named in a model or checkpoint is used only if it is one. */
+export function knownDataset(name: unknown): 'mnist' | 'fashion-mnist' | null {
+  return name === 'mnist' || name === 'fashion-mnist' ? name : null;
+}
+
+/** Sync, as download.ts calls it; only a regular file of at most DESCRIPTOR_MAX_BYTES is read. */
 export function descriptorFor(name: DatasetName): DatasetDescriptor {
   if (name === 'mnist') return MNIST;
   if (name === 'fashion-mnist') return FASHION_MNIST;
   let d: DatasetDescriptor;
   try {
+    const st = statSync(name);
+    if (!st.isFile()) throw new CliError(`Dataset descriptor ${name} is ${fileKind(st)}, not a regular file; name the JSON file itself.`);
+    if (st.size > DESCRIPTOR_MAX_BYTES) throw new CliError(`Dataset descriptor ${name} is over ${DESCRIPTOR_MAX_BYTES / 1024} KB; a descriptor is a small JSON file.`);
     d = JSON.parse(readFileSync(name, 'utf8'));
   } catch (e) {
-    throw new CliError(`Cannot read dataset descriptor ${name}: ${(e as Error).message}.`);
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file; check the path' : code ? `${code}; check the path` : `not JSON (${(e as Error).message})`;
+    throw new CliError(`Cannot read dataset descriptor ${name}: ${why}.`);
   }
   try {
     checkDescriptor(d);
@@ -64,14 +82,44 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
   }
 }
 
-function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions): CliError {
+/**
+ * The test split and its descriptor, for eval. From --data only the two test files need be there, and only they are
+ * read. From the cache it is loadData's: the cache holds all four files, and loadMnist verifies what it loads.
+ */
+export async function loadTestData(o: DataOptions): Promise<{ test: Split; descriptor: DatasetDescriptor }> {
+  const d = descriptorFor(o.dataset ?? 'mnist');
+  if (o.data === undefined) return { test: (await loadData(o)).test, descriptor: d };
+  try {
+    const paths = await findTestFiles(resolve(o.data), d);
+    const read = (path: string) => readInput(path, 'Data file', IDX_MAX_BYTES);
+    const images = await parseIdx(await read(paths.testImages), { name: paths.testImages, gunzip: gunzipNode });
+    const labels = await parseIdx(await read(paths.testLabels), { name: paths.testLabels, gunzip: gunzipNode });
+    return { test: splitFromIdx(images, labels, d.classes, { images: paths.testImages, labels: paths.testLabels }), descriptor: d };
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw dataError(e, d, o, 'the two test');
+  }
+}
+
+async function findTestFiles(dir: string, d: DatasetDescriptor): Promise<{ testImages: string; testLabels: string }> {
+  const find = async (name: string) => {
+    for (const c of [name, name.replace(/\.gz$/, '')]) {
+      if ((await stat(join(dir, c)).catch(() => null))?.isFile()) return join(dir, c);
+    }
+    throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}`, name);
+  };
+  return { testImages: await find(d.files.testImages.name), testLabels: await find(d.files.testLabels.name) };
+}
+
+/** `which`: the files --data must hold, in words ('the four' for training, 'the two test' for eval). */
+function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions, which = 'the four'): CliError {
   const msg = (e as Error).message?.replace(/\.$/, '') ?? String(e);
   const mlp = mlpCommand();
   if (o.data !== undefined) {
     // The library's own wording advises library calls; say it in the CLI's terms.
     const what = e instanceof DatasetError && e.code === 'MISSING_FILE' ? `${e.file} (or ${e.file.replace(/\.gz$/, '')}) is not there` : msg;
     return new CliError(
-      `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding the four ${d.title} IDX files (e.g. ${d.files.trainImages.name}); drop --data to use the download cache.`,
+      `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding ${which} ${d.title} IDX files (e.g. ${which === 'the four' ? d.files.trainImages.name : d.files.testImages.name}); drop --data to use the download cache.`,
     );
   }
   if (e instanceof DatasetError && e.code === 'ALL_MIRRORS_FAILED') {

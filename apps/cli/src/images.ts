@@ -1,9 +1,10 @@
 // Image files for the CLI: decode PNGs into 28×28 MNIST-like pixels, and draw a labelled grid of digits into a PNG.
 // PNG encoding and decoding is pngjs's; the MNIST-style centring of an arbitrary drawing is @mlp/mnist's.
-import { readFile } from 'node:fs/promises';
+// A PNG is decoded only when its header's width × height is within PNG_PIXEL_BUDGET and the file within PNG_MAX_BYTES.
 import { PNG } from 'pngjs';
 import { drawText, GLYPH_H, textWidth } from './font.js';
 import { CliError } from './errors.js';
+import { readInput } from './files.js';
 
 /** Grayscale of a decoded RGBA PNG, alpha composited over the background the image implies. Row-major Uint8. */
 export function toGray(png: { width: number; height: number; data: Uint8Array }): Uint8Array {
@@ -20,16 +21,39 @@ export function toGray(png: { width: number; height: number; data: Uint8Array })
   return g;
 }
 
+/**
+ * The most pixels (width × height) a PNG may declare: 8 megapixels (e.g. 4096 × 2048, 2896 × 2896). At the budget
+ * a 16-bit RGBA image peaks near 330 MB (pngjs's inflated rows and 16-bit bitmap, then grey and centring), an
+ * 8-bit RGBA one near 165 MB.
+ */
+export const PNG_PIXEL_BUDGET = 2 ** 23;
+/** The largest PNG file read: 64 MiB (a 4096 × 4096 RGBA photo compresses to well under that). */
+export const PNG_MAX_BYTES = 64 * 1024 * 1024;
+
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/** Width and height from a PNG's IHDR chunk (which must come first), or null when `buf` does not start like a PNG. */
+export function pngSize(buf: Uint8Array): { width: number; height: number } | null {
+  if (buf.length < 24 || PNG_SIGNATURE.some((b, i) => buf[i] !== b)) return null;
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (String.fromCharCode(buf[12]!, buf[13]!, buf[14]!, buf[15]!) !== 'IHDR') return null;
+  return { width: v.getUint32(16), height: v.getUint32(20) };
+}
+
 export async function readPng(path: string): Promise<{ width: number; height: number; gray: Uint8Array }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    throw new CliError(`Cannot read image ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+  const buf = await readInput(path, 'Image', PNG_MAX_BYTES);
+  const size = pngSize(buf);
+  if (size && (size.width === 0 || size.height === 0)) {
+    throw new CliError(`Image ${path} has no pixels (${size.width}×${size.height}); give a PNG with a digit drawn on it.`);
+  }
+  if (size && size.width * size.height > PNG_PIXEL_BUDGET) {
+    throw new CliError(
+      `Image ${path} declares ${size.width}×${size.height} pixels, over mlp's budget of ${PNG_PIXEL_BUDGET.toLocaleString('en-US')} (8 megapixels); scale it down first.`,
+    );
   }
   let png: PNG;
   try {
-    png = PNG.sync.read(buf);
+    png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
   } catch (e) {
     throw new CliError(`Image ${path} is not a readable PNG (${(e as Error).message}); give a PNG or an IDX image file.`);
   }
@@ -41,6 +65,9 @@ export interface Tile {
   pixels: Uint8Array;
   label: string;
 }
+
+/** The most tiles a grid holds: 1000 MNIST digits at scale 3 make a 920×11,000 image (40 MB while drawn). */
+export const GRID_MAX_TILES = 1000;
 
 /** A grid of digit tiles, each scaled up with its label printed underneath, as PNG bytes. */
 export function gridPng(tiles: Tile[], options: { rows?: number; cols?: number; columns?: number; scale?: number } = {}): Buffer {

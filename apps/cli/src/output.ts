@@ -67,3 +67,23 @@ export function median(xs: number[]): number {
 export function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
+
+/** A metadata value for a terminal: strings without control characters, anything else as short JSON. */
+export function show(v: unknown): string {
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) s = String(v);
+  else {
+    try {
+      s = JSON.stringify(v) ?? String(v);
+    } catch {
+      s = String(v);
+    }
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point (no terminal escapes from a file)
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/** A value from a file, quoted as JSON, for a message: escaped and at most ~200 characters. */
+export const quoted = (v: unknown): string => show(JSON.stringify(v) ?? String(v));

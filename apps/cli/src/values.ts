@@ -3,6 +3,7 @@
 import { ACTIVATIONS, type ActivationName, INITS, type InitName, LOSSES, type LossName } from '@mlp/core';
 import { SCALE_MODES, type ScaleMode } from '@mlp/mnist';
 import { InvalidArgumentError } from 'commander';
+import type { TrainSettings } from './presets.js';
 
 export function positiveNumber(v: string): number {
   const n = Number(v);
@@ -86,3 +87,22 @@ export function datasetName(v: string): string {
 export function collect(v: string, previous: string[] = []): string[] {
   return [...previous, v];
 }
+
+/** Each training setting's parser, declared once: for its flag, and to check a setting read back from a checkpoint. */
+export const SETTINGS: { [K in keyof TrainSettings]: (v: string) => TrainSettings[K] } = {
+  layers,
+  hidden: hiddenActivation,
+  output: outputActivation,
+  loss,
+  init,
+  initStd: positiveNumber,
+  lr: positiveNumber,
+  momentum,
+  l2: nonNegativeNumber,
+  lrDecay: fraction,
+  batch: positiveInt,
+  epochs: positiveInt,
+  seed: integer,
+  scale,
+  valid: nonNegativeInt,
+};

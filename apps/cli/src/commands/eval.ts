@@ -3,12 +3,13 @@
 import { resolve } from 'node:path';
 import { type MLP, type ModelMeta, confusionMatrix, evaluate, mostConfused, perClass } from '@mlp/core';
 import { toDataset } from '@mlp/mnist';
-import { type DatasetName, loadData } from '../data.js';
-import { CliError } from '../errors.js';
-import { writeAtomic, readModelFile } from '../files.js';
-import { gridPng } from '../images.js';
+import { type DatasetName, knownDataset, loadTestData } from '../data.js';
+import { CliError, UsageError } from '../errors.js';
+import { readModelFile } from '../files.js';
+import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
+import { GRID_MAX_TILES, gridPng } from '../images.js';
 import type { Output } from '../output.js';
-import { pct } from '../output.js';
+import { pct, quoted } from '../output.js';
 
 export interface EvalFlags {
   data?: string;
@@ -28,18 +29,29 @@ export function modelScaling(meta: ModelMeta, out: Output, path: string): { mul:
 }
 
 export async function evalCommand(file: string, flags: EvalFlags, out: Output): Promise<number> {
+  if ((flags.limit ?? 0) > GRID_MAX_TILES) {
+    throw new UsageError(`--limit ${flags.limit} is more than the ${GRID_MAX_TILES} images a --misclassified grid holds; use --limit ${GRID_MAX_TILES} or less.`);
+  }
   const { model, meta } = await readModelFile(file);
-  const mnist = await loadData({
+  if (flags.misclassified) {
+    await checkOutputs([{ path: flags.misclassified, flag: '--misclassified', what: 'the image' }], [{ path: file, flag: 'the model file' }]);
+  }
+  const { test: data, descriptor } = await loadTestData({
     ...(flags.data !== undefined ? { data: flags.data } : {}),
     ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
-    dataset: flags.dataset ?? (meta.dataset as DatasetName | undefined) ?? 'mnist',
+    dataset: evalDataset(flags, meta, file),
     ...(flags.offline ? { offline: true } : {}),
   });
-  checkInput(model, mnist.test.rows * mnist.test.cols, file);
+  checkInput(model, data.rows * data.cols, file);
+  if (model.outputSize !== descriptor.classes) {
+    throw new CliError(
+      `${file} has ${model.outputSize} output classes but ${descriptor.title} has ${descriptor.classes}; evaluate it on a dataset with ${model.outputSize} classes (--dataset FILE.json).`,
+    );
+  }
   const sc = modelScaling(meta, out, file);
-  const test = evaluate(model, toDataset(mnist.test, sc), { keepOutputs: true });
+  const test = evaluate(model, toDataset(data, sc), { keepOutputs: true });
   const k = model.outputSize;
-  const cm = confusionMatrix(test.predictions, mnist.test.labels, k);
+  const cm = confusionMatrix(test.predictions, data.labels, k);
   const classes = perClass(cm);
   const pairs = mostConfused(cm, 10);
 
@@ -59,21 +71,30 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
   out.result(`most confused: ${pairs.map((p) => `${p.actual}→${p.predicted} ×${p.count}`).join(', ')}`);
 
   let written: string | null = null;
+  let failed = false;
   if (flags.misclassified) {
     const wrong: { i: number; conf: number }[] = [];
     for (let i = 0; i < test.count; i++) {
       const p = test.predictions[i]!;
-      if (p !== mnist.test.labels[i]) wrong.push({ i, conf: test.outputs![i * k + p]! });
+      if (p !== data.labels[i]) wrong.push({ i, conf: test.outputs![i * k + p]! });
     }
     wrong.sort((a, b) => b.conf - a.conf); // most confidently wrong first
     const shown = wrong.slice(0, flags.limit ?? 100);
-    const px = mnist.test.rows * mnist.test.cols;
+    const px = data.rows * data.cols;
     const tiles = shown.map(({ i }) => ({
-      pixels: mnist.test.images.subarray(i * px, (i + 1) * px),
-      label: `${mnist.test.labels[i]}→${test.predictions[i]}`,
+      pixels: data.images.subarray(i * px, (i + 1) * px),
+      label: `${data.labels[i]}→${test.predictions[i]}`,
     }));
-    written = resolve(flags.misclassified);
-    await writeAtomic(written, gridPng(tiles, { rows: mnist.test.rows, cols: mnist.test.cols }));
+    const w = await writeOrRescue(
+      { path: flags.misclassified, flag: '--misclassified', what: 'the image' },
+      gridPng(tiles, { rows: data.rows, cols: data.cols }),
+      rescueDirs(flags.cache),
+    );
+    written = w.path;
+    if ('rescued' in w) {
+      out.note(rescuedNote('the image', w));
+      failed = true;
+    }
     out.note(`wrote ${shown.length} of ${wrong.length} misclassified test images (true>predicted, most confident first) to ${written}`);
   }
 
@@ -88,7 +109,21 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
     most_confused: pairs,
     misclassified_png: written,
   });
-  return 0;
+  return failed ? 1 : 0;
+}
+
+/**
+ * --dataset as given, else the model's recorded dataset if it is one mlp knows by name, else MNIST. A descriptor
+ * path recorded in a model is a fact to show, never a file to read.
+ */
+function evalDataset(flags: EvalFlags, meta: ModelMeta, file: string): DatasetName {
+  if (flags.dataset !== undefined) return flags.dataset;
+  if (meta.dataset === undefined || meta.dataset === null) return 'mnist';
+  const known = knownDataset(meta.dataset);
+  if (known) return known;
+  throw new UsageError(
+    `${file} records its dataset as ${quoted(meta.dataset)}, which mlp does not follow from a model file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`,
+  );
 }
 
 export function checkInput(model: MLP, pixels: number, file: string): void {

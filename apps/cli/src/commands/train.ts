@@ -2,12 +2,14 @@
 // Ctrl-C writes a resumable checkpoint; every file is written atomically. The learning itself is @mlp/core's.
 import { resolve } from 'node:path';
 import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
-import { type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
-import { type DatasetName, loadData } from '../data.js';
+import { SCALE_MODES, type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
+import { type DatasetName, descriptorFor, knownDataset, loadData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
-import { readCheckpointFile, writeAtomic } from '../files.js';
-import { type Output, median, pct } from '../output.js';
+import { readCheckpointFile } from '../files.js';
+import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
+import { type Output, median, pct, quoted, show } from '../output.js';
 import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
+import { SETTINGS } from '../values.js';
 
 export interface TrainFlags extends Partial<TrainSettings> {
   preset?: PresetName;
@@ -59,12 +61,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     const given = SETTING_KEYS.filter((k) => flags[k] !== undefined).concat(flags.preset ? ['preset' as never] : []);
     if (given.length) throw new UsageError(`--resume continues with the checkpoint's own settings; drop ${given.map((k) => `--${k}`).join(', ')}.`);
     checkpoint = await readCheckpointFile(flags.resume);
-    meta = checkpoint.meta as RunMeta;
-    if (meta.tool !== 'mlp-cli' || !meta.settings || !meta.scaling) {
-      throw new CliError(`Checkpoint ${flags.resume} was not written by mlp train; it lacks the dataset and scaling settings needed to resume.`);
-    }
-    if (flags.out) meta.out = resolve(flags.out);
-    if (flags.data) meta.dataDir = resolve(flags.data);
+    meta = resumeMeta(flags, checkpoint.meta, out);
   } else {
     const { settings, preset } = resolveSettings(flags);
     meta = {
@@ -79,6 +76,13 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   }
   const s = meta.settings;
   const ckptPath = resolve(flags.checkpoint ?? flags.resume ?? `${meta.out}.ckpt`);
+  const ckptFlag = flags.checkpoint ? '--checkpoint' : flags.resume ? '--resume' : '--checkpoint (default: --out + .ckpt)';
+  const modelBytes = modelSize(s.layers, s.epochs);
+  // Every output is checked before the data is loaded or a batch is trained.
+  await checkOutputs([
+    { path: meta.out, flag: '--out', what: 'the model', ...(modelBytes ? { bytes: modelBytes } : {}) },
+    { path: ckptPath, flag: ckptFlag, what: 'the checkpoint' },
+  ]);
 
   // Data: folder or cache (downloading with a bar per file when needed).
   const downloadBar = out.bar('{file} [{bar}] {percentage}% · {done}');
@@ -109,8 +113,16 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   if (s.layers[0] !== inputSize) {
     throw new UsageError(`--layers starts with ${s.layers[0]} inputs, but ${meta.dataset} images have ${inputSize} pixels; start the list with ${inputSize}.`);
   }
+  const classes = descriptorFor(meta.dataset).classes;
+  const outputs = s.layers.at(-1)!;
+  if (outputs !== classes && outputs !== 1) {
+    throw new UsageError(`--layers ends with ${outputs} outputs, but ${meta.dataset} has ${classes} classes; end the list with ${classes}.`);
+  }
   if (s.valid >= mnist.train.count) throw new UsageError(`--valid ${s.valid} leaves no training data (the training set has ${mnist.train.count} images).`);
   const { train, validation } = splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed });
+  if (s.batch > train.count) {
+    throw new UsageError(`--batch ${s.batch} is larger than the ${train.count} training images (after --valid ${s.valid} held out); use --batch ${train.count} or less.`);
+  }
   if (!checkpoint) {
     const sc = scaling(s.scale, train);
     meta.scaling = { mode: s.scale, mul: sc.mul as number, add: sc.add as number };
@@ -195,11 +207,14 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     process.off('SIGINT', onSigint);
   }
 
+  const rescue = rescueDirs(flags.cache);
   if (status === 'stopped') {
-    await writeAtomic(ckptPath, saveCheckpoint(t.snapshot(), meta));
-    out.note(`Stopped after batch ${t.batch} of epoch ${t.epoch + 1}. Checkpoint written to ${ckptPath}.`);
-    out.note(`Resume with: ${mlpCommand()} train --resume ${ckptPath}`);
-    out.record({ type: 'interrupted', epoch: t.epoch + 1, batch: t.batch, checkpoint: ckptPath });
+    const w = await writeOrRescue({ path: ckptPath, flag: ckptFlag, what: 'the checkpoint' }, saveCheckpoint(t.snapshot(), meta), rescue);
+    if ('rescued' in w) out.note(rescuedNote('the checkpoint', w));
+    out.note(`Stopped after batch ${t.batch} of epoch ${t.epoch + 1}. Checkpoint written to ${w.path}.`);
+    const keepOut = modelBeside(w.path) === meta.out ? '' : ` --out ${meta.out}`;
+    out.note(`Resume with: ${mlpCommand()} train --resume ${w.path}${keepOut}${dataFlags(meta)}`);
+    out.record({ type: 'interrupted', epoch: t.epoch + 1, batch: t.batch, checkpoint: w.path });
     return EXIT_INTERRUPTED;
   }
 
@@ -217,11 +232,12 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     secPerEpoch,
     trainedAt: new Date().toISOString(),
   };
-  await writeAtomic(meta.out, saveModel(t.model, finalMeta));
+  const w = await writeOrRescue({ path: meta.out, flag: '--out', what: 'the model' }, saveModel(t.model, finalMeta), rescue);
   out.result(
     `test accuracy ${pct(test.accuracy)} (${Math.round(test.accuracy * test.count)}/${test.count}) · ` +
-      `${history.length} epochs, median ${secPerEpoch.toFixed(2)} s/epoch, ${totalSec.toFixed(1)} s in all · saved ${meta.out}`,
+      `${history.length} epochs, median ${secPerEpoch.toFixed(2)} s/epoch, ${totalSec.toFixed(1)} s in all · saved ${w.path}`,
   );
+  if ('rescued' in w) out.note(rescuedNote('the model', w));
   out.record({
     type: 'final',
     test_acc: test.accuracy,
@@ -230,10 +246,10 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     epochs: history.length,
     sec_per_epoch: secPerEpoch,
     total_sec: totalSec,
-    model: meta.out,
+    model: w.path,
     preset: meta.preset,
   });
-  return 0;
+  return 'rescued' in w ? 1 : 0;
 }
 
 function printEpoch(out: Output, e: EpochReport, epochs: number): void {
@@ -252,4 +268,81 @@ function printEpoch(out: Output, e: EpochReport, epochs: number): void {
     lr: e.lr,
     sec: e.seconds,
   });
+}
+
+/**
+ * The run metadata of a resumed checkpoint. Paths stored in it (out, data folder, descriptor) are facts, never
+ * followed: the model goes to --out, else beside the checkpoint; the data comes from --data/--dataset, else the cache.
+ */
+function resumeMeta(flags: TrainFlags, stored: Record<string, unknown>, out: Output): RunMeta {
+  const file = flags.resume!;
+  const isObj = (v: unknown) => typeof v === 'object' && v !== null;
+  if (stored.tool !== 'mlp-cli' || !isObj(stored.settings) || !isObj(stored.scaling)) {
+    throw new CliError(`Checkpoint ${file} was not written by mlp train; it lacks the dataset and scaling settings needed to resume.`);
+  }
+  const storedSet = typeof stored.dataset === 'string' ? stored.dataset : undefined;
+  const dataset = flags.dataset ? (flags.dataset.endsWith('.json') ? resolve(flags.dataset) : flags.dataset) : knownDataset(stored.dataset);
+  if (dataset === null) {
+    throw new UsageError(`Checkpoint ${file} records its dataset as ${quoted(stored.dataset)}, which mlp does not follow from a file; pass --dataset mnist, fashion-mnist or the descriptor file you mean.`);
+  }
+  if (!flags.data && typeof stored.dataDir === 'string') {
+    throw new UsageError(`Checkpoint ${file} was trained on files from ${quoted(stored.dataDir)}, and mlp does not follow folders named in a file: pass --data with the folder to use (the same one, if you mean it).`);
+  }
+  const meta = {
+    ...stored,
+    settings: checkedSettings(file, stored.settings as Record<string, unknown>),
+    scaling: checkedScaling(file, stored.scaling as Record<string, unknown>),
+    dataset,
+    dataDir: flags.data ? resolve(flags.data) : null,
+    out: resolve(flags.out ?? modelBeside(file)),
+  } as RunMeta;
+  if (typeof stored.out === 'string' && resolve(stored.out) !== meta.out) {
+    out.note(`note: the checkpoint records ${quoted(stored.out)} as its run's --out; that is a record only, not followed.`);
+  }
+  if (storedSet !== undefined && storedSet !== dataset) out.note(`note: the checkpoint was trained on ${quoted(storedSet)}; resuming on ${dataset}.`);
+  out.note(`the model will be written to ${meta.out}${flags.out ? '' : ' (beside the checkpoint; --out chooses another path)'}`);
+  return meta;
+}
+
+/** A checkpoint's settings, each checked by its flag's own parser: an edited or foreign value is named, not used. */
+function checkedSettings(file: string, stored: Record<string, unknown>): TrainSettings {
+  const settings = {} as Record<string, unknown>;
+  for (const k of SETTING_KEYS) {
+    const value = stored[k];
+    try {
+      if (value === undefined || (typeof value === 'object' && !Array.isArray(value))) throw new Error('missing');
+      settings[k] = SETTINGS[k](Array.isArray(value) ? value.join(',') : String(value));
+    } catch (e) {
+      throw new CliError(`Checkpoint ${file} has an unusable setting ${k}: ${show(value)} (${(e as Error).message.replace(/\.$/, '')}); it was edited or not written by mlp train.`);
+    }
+  }
+  return settings as unknown as TrainSettings;
+}
+
+function checkedScaling(file: string, stored: Record<string, unknown>): RunMeta['scaling'] {
+  const { mode, mul, add } = stored;
+  if (!SCALE_MODES.includes(mode as ScaleMode) || !Number.isFinite(mul) || !Number.isFinite(add)) {
+    throw new CliError(`Checkpoint ${file} has an unusable input scaling ${show(stored)}; it was edited or not written by mlp train.`);
+  }
+  return { mode: mode as ScaleMode, mul: mul as number, add: add as number };
+}
+
+/** X.mlp.ckpt → X.mlp, X.ckpt → X.mlp, X → X.mlp: where a resumed run writes its model without --out. */
+export function modelBeside(checkpoint: string): string {
+  const base = resolve(checkpoint).replace(/\.ckpt$/i, '');
+  return /\.mlp$/i.test(base) ? base : `${base}.mlp`;
+}
+
+/** About how many bytes a model takes: float32 parameters, and metadata with a history line per epoch. */
+function modelSize(layers: unknown, epochs: unknown): number | undefined {
+  if (!Array.isArray(layers) || !layers.every((n) => Number.isSafeInteger(n) && n > 0)) return undefined;
+  let n = 0;
+  for (let i = 1; i < layers.length; i++) n += layers[i - 1] * layers[i] + layers[i];
+  return n * 4 + 4096 + 256 * (Number.isSafeInteger(epochs) ? (epochs as number) : 0);
+}
+
+
+/** The --data/--dataset flags a resume needs to find the same data. */
+function dataFlags(meta: RunMeta): string {
+  return `${meta.dataDir ? ` --data ${meta.dataDir}` : ''}${knownDataset(meta.dataset) === 'mnist' ? '' : ` --dataset ${meta.dataset}`}`;
 }
