@@ -304,6 +304,8 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
   arm();
   let received = start;
   let mark = start;
+  // Bytes read from the body (counted before they are written, so a slow disk is not blamed on the mirror).
+  let arrived = start;
   let windowBytes = 0;
   try {
     const res = await request(url, start, ctl.signal, o.fetch ?? globalThis.fetch);
@@ -343,12 +345,18 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
     }
     const total = spec.size ?? announced;
     if (!res.body) throw new AttemptError('the response has no body', true);
-    received = mark = offset;
+    received = arrived = mark = offset;
     if (minSpeed > 0) {
+      // A window is judged only when its timer fired about on time: a late timer means this process itself was stalled
+      // (a busy machine, a long GC), and bytes the mirror sent meanwhile may still wait in the socket unread.
+      let tick = performance.now();
       speed = setInterval(() => {
-        windowBytes = received - mark;
-        mark = received;
-        if (windowBytes < (minSpeed * windowMs) / 1000) ctl.abort(SLOW);
+        const now = performance.now();
+        const late = now - tick > windowMs * 1.5;
+        tick = now;
+        windowBytes = arrived - mark;
+        mark = arrived;
+        if (!late && windowBytes < (minSpeed * windowMs) / 1000) ctl.abort(SLOW);
       }, windowMs);
     }
     const fh = await open(part, offset > 0 ? 'a' : 'w');
@@ -358,6 +366,7 @@ async function fetchInto(url: string, part: string, start: number, spec: FileSpe
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        arrived += value.length;
         arm();
         sniff(value, false);
         if (total !== undefined && received + value.length > total) throw new AttemptError(`the server sent more than ${total} bytes`, false, true);
