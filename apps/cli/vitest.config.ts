@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Hang detectors, not deadlines: a busy machine may take minutes where a quiet one takes seconds.
     testTimeout: 600_000,
     hookTimeout: 600_000,
   },

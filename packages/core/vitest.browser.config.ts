@@ -12,7 +12,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest-browser.json' }]],
-    testTimeout: 120_000,
+    // Hang detectors, not deadlines: a busy machine may take minutes where a quiet one takes seconds.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     browser: {
       enabled: true,
       headless: true,

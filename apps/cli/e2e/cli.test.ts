@@ -15,7 +15,7 @@ let model: string;
 
 beforeAll(async () => {
   ({ data, work, model } = await trainedModel());
-}, 120_000);
+});
 afterAll(cleanup);
 
 describe('mlp train / eval / predict / info', () => {
@@ -28,7 +28,7 @@ describe('mlp train / eval / predict / info', () => {
     const acc = Number(/test accuracy ([\d.]+)%/.exec(r.stdout)![1]);
     expect(acc).toBeGreaterThan(95);
     expect(existsSync(join(work, 'again.mlp'))).toBe(true);
-  }, 60_000);
+  });
 
   it('is reproducible: the same flags and seed give a bit-identical model', async () => {
     const out = join(work, 'same.mlp');
@@ -36,7 +36,7 @@ describe('mlp train / eval / predict / info', () => {
     const a = loadModel(new Uint8Array(readFileSync(model))).model;
     const b = loadModel(new Uint8Array(readFileSync(out))).model;
     expect(b.W[0]).toEqual(a.W[0]);
-  }, 60_000);
+  });
 
   it('--threads 2 shares the first layer with a helper thread and gives the same bits as one thread', async () => {
     const flags = [...QUICK, '--batch', '50'];
@@ -52,7 +52,7 @@ describe('mlp train / eval / predict / info', () => {
       expect(b.W[l]).toEqual(a.W[l]);
       expect(b.b[l]).toEqual(a.b[l]);
     }
-  }, 60_000);
+  });
 
   it('prints JSON lines with --json: one per epoch and a final one', async () => {
     const r = await mlp(['train', '--data', data, ...QUICK, '--epochs', '2', '--json', '--out', join(work, 'j.mlp')]);
@@ -62,7 +62,7 @@ describe('mlp train / eval / predict / info', () => {
     expect(objs[0]).toMatchObject({ epoch: 1, loss: expect.any(Number), train_acc: expect.any(Number), val_acc: expect.any(Number), sec: expect.any(Number) });
     expect(objs[2]).toMatchObject({ test_acc: expect.any(Number), epochs: 2, sec_per_epoch: expect.any(Number), total_sec: expect.any(Number) });
     expect(objs[2].test_acc).toBeGreaterThan(0.9);
-  }, 60_000);
+  });
 
   it('stores the settings and metrics: info shows them', async () => {
     const r = await mlp(['info', model]);
@@ -159,7 +159,7 @@ describe('Ctrl-C and resume', () => {
     const a = loadModel(new Uint8Array(readFileSync(full))).model;
     const b = loadModel(new Uint8Array(readFileSync(cut))).model;
     a.params().forEach((p, i) => expect(b.params()[i]!.data, p.name).toEqual(p.data));
-  }, 120_000);
+  });
 });
 
 describe('bad input', () => {
@@ -246,7 +246,7 @@ describe('bad input', () => {
     // Started by the workspace's `pnpm mlp` script, hints name that command.
     const viaPnpm = await mlp(['train', '--offline', '--epochs', '1'], { env: { npm_lifecycle_event: 'mlp' } });
     expect(viaPnpm.stderr).toMatch(/Run pnpm mlp download \(or pnpm mlp download --from DIR\)/);
-  }, 60_000);
+  });
   it('--resume with training flags is a usage error; a model file is not a checkpoint', async () => {
     const r = await mlp(['train', '--resume', model, '--lr', '0.3']);
     expect(r.code).toBe(2);

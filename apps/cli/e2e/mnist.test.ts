@@ -26,5 +26,5 @@ describe.skipIf(!present)('mlp train --preset seed on real MNIST', () => {
     const final = lines.at(-1);
     expect(final.type).toBe('final');
     expect(final.test_acc).toBeGreaterThanOrEqual(0.85);
-  }, 300_000);
+  });
 });

@@ -157,7 +157,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.locator('.card.tiles h3', { hasText: 'change since start' }).waitFor();
     await page.locator('.card.tiles').screenshot({ path: join(SCREENSHOTS, '3b-change-since-start.png') });
     await page.uncheck('#show-change');
-  }, 300_000);
+  });
 
   it('draws weight tiles and the output heat map with varying pixels', async () => {
     const stats = await page.evaluate(() => {

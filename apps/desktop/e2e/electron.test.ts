@@ -76,7 +76,7 @@ describe.skipIf(!bin.path)('the Electron app', () => {
     const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
     expect(code).toBe(0);
     expect(app.windows()).toHaveLength(1);
-  }, 30_000);
+  });
 
   it('refuses to navigate away from the app or open windows', async () => {
     // Neither target is a web link, so nothing is handed to the system browser either.

@@ -8,7 +8,7 @@ import { TARGET, buildModuleText, compileKernels, renderModule } from '../script
 describe('the embedded wasm kernels', () => {
   it('are byte-identical to a fresh build of wasm/kernels.ts (run `pnpm --filter @mlp/core build:wasm` after editing it)', async () => {
     expect(await buildModuleText()).toBe(readFileSync(TARGET, 'utf8'));
-  }, 60_000);
+  });
 
   it('would differ if the compiled bytes changed (the comparison can fail)', async () => {
     const plain: Uint8Array = await compileKernels(false);
@@ -17,5 +17,5 @@ describe('the embedded wasm kernels', () => {
     tampered[tampered.length - 1]! ^= 1;
     expect(renderModule(tampered, shared)).not.toBe(renderModule(plain, shared));
     expect(plain).not.toEqual(shared); // the shared-memory variant really is another module
-  }, 60_000);
+  });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await ensureBuilt();
   data = servedDataset();
   server = await startServer(data.files);
-}, 120_000);
+});
 afterAll(() => server?.close());
 
 const CHILD = `
@@ -51,5 +51,5 @@ describe('two processes, one cache', () => {
     const names = ROLES.map((r) => data.descriptor.files[r].name);
     expect(readdirSync(dir).sort()).toEqual(names.flatMap((n) => [n, `${n}.verified`]).sort());
     for (const n of names) expect(readFileSync(join(dir, n)).equals(data.files.get(n)!)).toBe(true);
-  }, 120_000);
+  });
 });
