@@ -47,6 +47,7 @@ export {
   type TrainerSnapshot,
   Trainer,
   DivergenceError,
+  MAX_EPOCHS,
   yieldToEventLoop,
 } from './train.js';
 export {
@@ -62,6 +63,7 @@ export {
   type ModelMeta,
   MAGIC,
   FORMAT_VERSION,
+  MODEL_LIMITS,
   ModelFormatError,
   crc32,
   saveModel,

@@ -121,11 +121,16 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** The most epochs one run may ask for (a guard against absurd values in options and checkpoints). */
+export const MAX_EPOCHS = 1_000_000;
+
 function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
   const sgd = checkSGDOptions(o);
   const full = { ...sgd, epochs: o.epochs, batchSize: o.batchSize, lrDecay: o.lrDecay ?? 1, seed: o.seed ?? 0, shuffle: o.shuffle ?? true };
-  if (!Number.isInteger(full.epochs) || full.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
+  if (!Number.isInteger(full.epochs) || full.epochs < 1 || full.epochs > MAX_EPOCHS) {
+    throw new RangeError(`epochs must be a positive integer up to ${MAX_EPOCHS.toLocaleString('en-US')}, got ${o.epochs}`);
+  }
   if (!Number.isInteger(full.batchSize) || full.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${o.batchSize}`);
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
   if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
@@ -154,6 +159,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
     throw new RangeError(`epoch must be an integer from 0 to ${options.epochs} (the options' epochs), got ${s.epoch}`);
   }
   if (!isCount(s.batch)) throw new RangeError(`batch must be a non-negative integer, got ${s.batch}`);
+  if (s.batch * options.batchSize >= 2 ** 32) {
+    throw new RangeError(`batch ${s.batch} of ${options.batchSize} examples starts past example 2^32, more than any dataset holds`);
+  }
   if (s.epoch === options.epochs && s.batch !== 0) throw new RangeError(`all ${options.epochs} epochs are finished, so batch must be 0, got ${s.batch}`);
   try {
     Rng.fromState(s.epochRng);
