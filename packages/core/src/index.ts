@@ -47,6 +47,7 @@ export {
   type TrainerSnapshot,
   Trainer,
   DivergenceError,
+  DIVERGENCE,
   MAX_EPOCHS,
   yieldToEventLoop,
 } from './train.js';

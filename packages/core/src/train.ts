@@ -20,6 +20,11 @@ export interface TrainOptions {
   seed?: number;
   /** Shuffle each epoch. Default true. */
   shuffle?: boolean;
+  /**
+   * End the run with a DivergenceError when it has blown up although its loss is finite (the rule: README,
+   * "Divergence"). Default true; NaN and infinite losses always end it.
+   */
+  divergenceCheck?: boolean;
 }
 
 export interface BatchReport {
@@ -84,23 +89,41 @@ export interface TrainerSnapshot {
   dtype?: 'float32' | 'float64';
   backend?: BackendName;
   threads?: number;
+  /** The untrained network's mean loss, the divergence rule's reference; absent until the first batch (and in older snapshots). */
+  startLoss?: number;
 }
 
-/** Thrown when the loss becomes NaN or ±Infinity. Parameters are left as they were before the failing batch's update. */
+/**
+ * Thrown when the loss becomes NaN or ±Infinity (parameters are left as they were before the failing batch's
+ * update), or, with divergenceCheck, at the end of an epoch that shows a finite blow-up (the epoch is recorded first).
+ * `seen` says what was seen; the message adds the advice.
+ */
 export class DivergenceError extends Error {
   constructor(
     readonly epoch: number,
     readonly batch: number,
     readonly loss: number,
     lr: number,
+    seen = `the loss became ${loss}`,
   ) {
-    super(
-      `Training diverged at epoch ${epoch}, batch ${batch}: the loss became ${loss}. ` +
-        `Try a lower learning rate (it was ${lr}).`,
-    );
+    super(`Training diverged at epoch ${epoch}, batch ${batch}: ${seen}. Try a lower learning rate (it was ${lr}).`);
     this.name = 'DivergenceError';
   }
 }
+
+/** The divergence rule's thresholds (README, "Divergence"), relative to the untrained network's mean loss. */
+export const DIVERGENCE = {
+  /** An epoch whose mean training loss is above this many times the start has blown up. */
+  blowUp: 10,
+  /** This many epochs in a row with the loss above `worse` times the start and accuracy at chance have failed. */
+  epochs: 3,
+  worse: 2,
+  /** Accuracy counts as chance up to this far above always guessing the most common label. */
+  chanceMargin: 0.02,
+  /** The start is measured on the run's first examples, at most this many. */
+  startExamples: 1000,
+} as const;
+
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -127,7 +150,15 @@ export const MAX_EPOCHS = 1_000_000;
 function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
   const sgd = checkSGDOptions(o);
-  const full = { ...sgd, epochs: o.epochs, batchSize: o.batchSize, lrDecay: o.lrDecay ?? 1, seed: o.seed ?? 0, shuffle: o.shuffle ?? true };
+  const full = {
+    ...sgd,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lrDecay: o.lrDecay ?? 1,
+    seed: o.seed ?? 0,
+    shuffle: o.shuffle ?? true,
+    divergenceCheck: o.divergenceCheck ?? true,
+  };
   if (!Number.isInteger(full.epochs) || full.epochs < 1 || full.epochs > MAX_EPOCHS) {
     throw new RangeError(`epochs must be a positive integer up to ${MAX_EPOCHS.toLocaleString('en-US')}, got ${o.epochs}`);
   }
@@ -135,6 +166,7 @@ function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
   if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
   if (typeof full.shuffle !== 'boolean') throw new RangeError(`shuffle must be true or false, got ${full.shuffle}`);
+  if (typeof full.divergenceCheck !== 'boolean') throw new RangeError(`divergenceCheck must be true or false, got ${full.divergenceCheck}`);
   return full;
 }
 
@@ -193,6 +225,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   if (s.dtype !== undefined && s.dtype !== 'float32' && s.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${s.dtype}`);
   if (s.backend !== undefined && !BACKENDS.includes(s.backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${s.backend}`);
   if (s.threads !== undefined && s.threads !== 1 && s.threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${s.threads}`);
+  if (s.startLoss !== undefined && !(isFiniteNumber(s.startLoss) && s.startLoss >= 0)) {
+    throw new RangeError(`startLoss must be a finite number ≥ 0 when present, got ${s.startLoss}`);
+  }
   return options;
 }
 
@@ -215,6 +250,10 @@ export class Trainer {
   private perm: Uint32Array;
   private running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
   private pauseRequested = false;
+  /** The untrained network's mean loss on the run's first examples (measured before the first batch). */
+  private startLoss: number | undefined;
+  /** Accuracy of always guessing the most common training label. */
+  private readonly chance: number;
 
   constructor(model: MLP, train: Dataset, options: TrainOptions, validation?: Dataset) {
     checkDataset(train, 'training data');
@@ -237,6 +276,7 @@ export class Trainer {
     this.rng = new Rng(this.options.seed);
     this.epochRng = this.rng.state();
     this.perm = this.shuffled();
+    this.chance = majorityShare(train);
   }
 
   /**
@@ -282,6 +322,7 @@ export class Trainer {
       t.perm = t.shuffled();
       t.running = { ...s.running };
       t.history.push(...s.history.map((h) => ({ ...h })));
+      t.startLoss = s.startLoss;
       return t;
     } catch (e) {
       model.dispose();
@@ -318,20 +359,12 @@ export class Trainer {
   step(): { batch: BatchReport; epoch?: EpochReport } {
     if (this.done) throw new Error('training is already complete');
     const t0 = now();
+    if (this.startLoss === undefined && this.options.divergenceCheck) this.startLoss = this.measureStart();
     const B = this.options.batchSize;
     const m = this.model;
     const start = this.batch * B;
     const n = Math.min(B, this.train.count - start);
-    gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
-    const bytes = byteScaling(this.train);
-    if (bytes) {
-      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
-      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
-    } else {
-      gatherInputs(this.train, this.perm, start, n, this.x);
-      m.forward(this.x, n);
-    }
-    const loss = m.loss(this.y, n);
+    const loss = this.batchLoss(start, n);
     if (Number.isFinite(loss)) m.backward(this.y, n);
     const lr = this.currentLr;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
@@ -388,7 +421,54 @@ export class Trainer {
       dtype: this.model.dtype,
       backend: this.model.backend,
       threads: this.model.threads,
+      ...(this.startLoss === undefined ? {} : { startLoss: this.startLoss }),
     };
+  }
+
+  /** Forward rows start..start+n of this epoch's order and return their mean loss (targets left in this.y). */
+  private batchLoss(start: number, n: number): number {
+    const m = this.model;
+    gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
+    const bytes = byteScaling(this.train);
+    if (bytes) {
+      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
+      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
+    } else {
+      gatherInputs(this.train, this.perm, start, n, this.x);
+      m.forward(this.x, n);
+    }
+    return m.loss(this.y, n);
+  }
+
+  /** The divergence rule's reference: the current network's mean loss on the epoch's first examples (no update). */
+  private measureStart(): number {
+    const B = this.options.batchSize;
+    const total = Math.min(this.train.count - this.batch * B, DIVERGENCE.startExamples);
+    let sum = 0;
+    for (let done = 0; done < total; done += B) {
+      const n = Math.min(B, total - done);
+      sum += this.batchLoss(this.batch * B + done, n) * n;
+    }
+    return sum / total;
+  }
+
+  /** The finite-divergence rule (README, "Divergence") after `report` joined the history: throws DivergenceError. */
+  private checkDivergence(report: EpochReport): void {
+    const start = this.startLoss;
+    if (!this.options.divergenceCheck || start === undefined) return;
+    const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+    const at = `with training accuracy ${pct(report.trainAccuracy)} (chance is ${pct(this.chance)})`;
+    const fail = (seen: string) => new DivergenceError(report.epoch, this.batchesPerEpoch, report.loss, report.lr, seen);
+    if (report.loss > DIVERGENCE.blowUp * start) {
+      throw fail(`the mean training loss rose from ${sig(start)} (untrained) to ${sig(report.loss)}, more than ${DIVERGENCE.blowUp}× ${at}`);
+    }
+    const recent = this.history.slice(-DIVERGENCE.epochs);
+    const failing = (h: EpochReport) => h.loss > DIVERGENCE.worse * start && h.trainAccuracy <= this.chance + DIVERGENCE.chanceMargin;
+    if (recent.length === DIVERGENCE.epochs && recent.every(failing)) {
+      throw fail(
+        `for ${DIVERGENCE.epochs} epochs the mean training loss stayed above ${DIVERGENCE.worse}× the untrained network's (it rose from ${sig(start)} to ${sig(report.loss)}) ${at}`,
+      );
+    }
   }
 
   private finishEpoch(lr: number): EpochReport {
@@ -414,6 +494,7 @@ export class Trainer {
     this.running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
     this.epochRng = this.rng.state();
     if (!this.done) this.perm = this.shuffled();
+    this.checkDivergence(report);
     return report;
   }
 
@@ -427,4 +508,21 @@ export class Trainer {
     }
     return this.rng.permutation(n);
   }
+}
+
+/** Four significant digits, for losses in messages. */
+function sig(v: number): string {
+  return Number(v.toPrecision(4)).toString();
+}
+
+/** The share of the most common label among the dataset's examples: the accuracy of always guessing it. */
+function majorityShare(d: Dataset): number {
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (let i = 0; i < d.count; i++) {
+    const c = (counts.get(d.labels[i]!) ?? 0) + 1;
+    counts.set(d.labels[i]!, c);
+    if (c > best) best = c;
+  }
+  return best / d.count;
 }
