@@ -256,8 +256,9 @@ export class Trainer {
   private readonly chance: number;
 
   constructor(model: MLP, train: Dataset, options: TrainOptions, validation?: Dataset) {
-    checkDataset(train, 'training data');
-    if (validation) checkDataset(validation, 'validation data');
+    if (typeof (model as Partial<MLP> | null)?.forward !== 'function') throw new TypeError(`Trainer needs an MLP as its first argument, got ${model}`);
+    checkDataset(train, 'training data', model.outputSize);
+    if (validation) checkDataset(validation, 'validation data', model.outputSize);
     for (const [d, name] of [[train, 'training'], [validation, 'validation']] as const) {
       if (d && d.inputSize !== model.inputSize) {
         throw new RangeError(`${name} data has ${d.inputSize} features per example; the network's input layer has ${model.inputSize}`);
