@@ -132,4 +132,10 @@ describe('crafted checkpoints', () => {
     }
     expect(parse(ckpt()).header.trainer).toBeTypeOf('object');
   });
+
+  it('keeps only the fields a snapshot has: unknown trainer keys in a file are dropped', () => {
+    const extra = rebuilt(ckpt(), (h) => Object.assign(h.trainer as object, { out: '/etc/passwd', dataset: { root: '/' } }));
+    const { snapshot } = loadCheckpoint(extra);
+    expect(Object.keys(snapshot).sort()).toEqual(['backend', 'batch', 'config', 'dtype', 'epoch', 'epochRng', 'history', 'options', 'params', 'running', 'startLoss', 'threads', 'velocity']);
+  });
 });

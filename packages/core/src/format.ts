@@ -316,8 +316,17 @@ export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; 
   } catch (e) {
     throw new ModelFormatError(`checkpoint trainer state is invalid: ${(e as Error).message}`);
   }
+  // Only the fields a snapshot has: anything else in the file is dropped, not carried along.
+  const { options, epoch, batch, epochRng, running, history } = trainer;
+  const optional = (['dtype', 'backend', 'threads', 'startLoss'] as const).filter((k) => trainer[k] !== undefined).map((k) => [k, trainer[k]]);
   const snapshot: TrainerSnapshot = {
-    ...trainer,
+    options,
+    epoch,
+    batch,
+    epochRng,
+    running,
+    history,
+    ...Object.fromEntries(optional),
     config,
     params: tensors.slice(0, np),
     velocity: hasVelocity ? tensors.slice(np) : null,
