@@ -87,6 +87,8 @@ describe('divergence beyond NaN and Infinity', () => {
     const { startLoss: _s, ...old } = snapshot;
     const again = Trainer.restore({ ...old, options: older as typeof snapshot.options }, minus1to1);
     expect(again.options.divergenceCheck).toBe(true);
+    again.step(); // a trained network is no reference: the finite rule stays off for this run, the NaN check stays on
+    expect(again.snapshot().startLoss).toBeUndefined();
     expect(() => Trainer.restore({ ...snapshot, startLoss: -1 }, minus1to1)).toThrow(/startLoss must be a finite number ≥ 0 when present, got -1/);
     expect(() => new Trainer(new MLP(seed), minus1to1, { ...opts, divergenceCheck: 'no' as never })).toThrow(/divergenceCheck must be true or false, got no/);
   });

@@ -360,7 +360,8 @@ export class Trainer {
   step(): { batch: BatchReport; epoch?: EpochReport } {
     if (this.done) throw new Error('training is already complete');
     const t0 = now();
-    if (this.startLoss === undefined && this.options.divergenceCheck) this.startLoss = this.measureStart();
+    // Measured only on an untrained network: a run resumed from a snapshot without it keeps only the NaN/∞ check.
+    if (this.startLoss === undefined && this.options.divergenceCheck && this.epoch === 0 && this.batch === 0) this.startLoss = this.measureStart();
     const B = this.options.batchSize;
     const m = this.model;
     const start = this.batch * B;
@@ -441,14 +442,14 @@ export class Trainer {
     return m.loss(this.y, n);
   }
 
-  /** The divergence rule's reference: the current network's mean loss on the epoch's first examples (no update). */
+  /** The divergence rule's reference: the untrained network's mean loss on the first examples of the run (no update). */
   private measureStart(): number {
     const B = this.options.batchSize;
-    const total = Math.min(this.train.count - this.batch * B, DIVERGENCE.startExamples);
+    const total = Math.min(this.train.count, DIVERGENCE.startExamples);
     let sum = 0;
     for (let done = 0; done < total; done += B) {
       const n = Math.min(B, total - done);
-      sum += this.batchLoss(this.batch * B + done, n) * n;
+      sum += this.batchLoss(done, n) * n;
     }
     return sum / total;
   }
