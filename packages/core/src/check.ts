@@ -9,13 +9,18 @@ export function checkCount(where: string, name: string, v: unknown, min = 1): as
   }
 }
 
-/** `buf` must be an array-like of numbers holding at least `need` values (`shape` says why, e.g. "rows×cols = 3×4"). */
-export function checkLength(where: string, name: string, buf: unknown, need: number, shape: string): void {
+/**
+ * `buf` must be an array-like of numbers holding at least a·b values; `dims` names the factors for the message
+ * ("rows×cols" with a = rows, b = cols; "n" with a = n). Builds no string unless it throws.
+ */
+export function checkLength(where: string, name: string, buf: unknown, dims: string, a: number, b = 1): void {
   const length = (buf as { length?: unknown } | null | undefined)?.length;
   if (typeof buf !== 'object' || buf === null || typeof length !== 'number') {
     throw new TypeError(`${where}: ${name} must be a Float32Array (or another array of numbers), got ${show(buf)}`);
   }
-  if (length < need) throw new RangeError(`${where}: ${name} has ${length} values, but ${shape} needs ${need}`);
+  if (length < a * b) {
+    throw new RangeError(`${where}: ${name} has ${length} values, but ${dims} = ${dims.includes('×') ? `${a}×${b}` : a} needs ${a * b}`);
+  }
 }
 
 /** `v` must be a finite number. */
@@ -32,19 +37,28 @@ export function show(v: unknown): string {
 }
 
 /**
- * A (rows, cols) operation on flat buffers: rows ≥ minRows and cols ≥ 1 integers, and every buffer in `buffers`
- * (named by its key) holding at least rows·cols values. Returns rows·cols.
+ * A (rows, cols) operation on flat buffers: rows ≥ minRows and cols ≥ 1 integers, and each buffer b0, b1, b2 given
+ * (named in order by the space-separated `names`) holding at least rows·cols values. Returns rows·cols.
  */
-export function checkRowsCols(where: string, rows: unknown, cols: unknown, buffers: Record<string, unknown>, minRows = 1): number {
+export function checkRowsCols(where: string, rows: number, cols: number, minRows: number, names: string, b0: unknown, b1?: unknown, b2?: unknown): number {
   checkCount(where, 'rows', rows, minRows);
   checkCount(where, 'cols', cols);
-  const n = rows * cols;
-  for (const [name, buf] of Object.entries(buffers)) checkLength(where, name, buf, n, `rows×cols = ${rows}×${cols}`);
-  return n;
+  checkBuffers(where, names, 'rows×cols', rows, cols, b0, b1, b2);
+  return rows * cols;
 }
 
-/** An elementwise operation over the first n values: n a non-negative integer within every buffer. */
-export function checkSpan(where: string, n: unknown, buffers: Record<string, unknown>): void {
+/** An elementwise operation over the first n values: n a non-negative integer within each buffer given. */
+export function checkSpan(where: string, n: number, names: string, b0: unknown, b1?: unknown, b2?: unknown): void {
   checkCount(where, 'n', n, 0);
-  for (const [name, buf] of Object.entries(buffers)) checkLength(where, name, buf, n, `n = ${n}`);
+  checkBuffers(where, names, 'n', n, 1, b0, b1, b2);
+}
+
+function checkBuffers(where: string, names: string, dims: string, a: number, b: number, b0: unknown, b1: unknown, b2: unknown): void {
+  for (let i = 0; i < 3; i++) {
+    const buf = i === 0 ? b0 : i === 1 ? b1 : b2;
+    if (i > 0 && buf === undefined) continue;
+    const length = (buf as { length?: unknown } | null | undefined)?.length;
+    // The name is looked up only to throw: the common path builds nothing.
+    if (typeof buf !== 'object' || buf === null || typeof length !== 'number' || length < a * b) checkLength(where, names.split(' ')[i]!, buf, dims, a, b);
+  }
 }

@@ -19,7 +19,9 @@ export function denseForward(
   outF: number,
   gemm: Gemm = gemmJs,
 ): void {
-  checkDense('denseForward', { out, x, W, b }, n, inF, outF);
+  checkDense('denseForward', x, W, n, inF, outF);
+  checkLength('denseForward', 'out', out, 'n×outF', n, outF);
+  checkLength('denseForward', 'b', b, 'outF', outF);
   gemm(out, x, W, n, outF, inF, false, true);
   addBias(out, out, b, n, outF);
 }
@@ -40,26 +42,21 @@ export function denseBackward(
   outF: number,
   gemm: Gemm = gemmJs,
 ): void {
-  checkDense('denseBackward', dx ? { dx, dW, db, dout, x, W } : { dW, db, dout, x, W }, n, inF, outF);
+  checkDense('denseBackward', x, W, n, inF, outF);
+  if (dx) checkLength('denseBackward', 'dx', dx, 'n×inF', n, inF);
+  checkLength('denseBackward', 'dW', dW, 'outF×inF', outF, inF);
+  checkLength('denseBackward', 'db', db, 'outF', outF);
+  checkLength('denseBackward', 'dout', dout, 'n×outF', n, outF);
   gemm(dW, dout, x, outF, inF, n, true, false);
   colSums(db, dout, n, outF);
   if (dx) gemm(dx, dout, W, n, inF, outF, false, false);
 }
 
-/** The counts, and each named buffer's length for its role: (n, inF) inputs, (n, outF) outputs, (outF, inF) weights, (outF) biases. */
-function checkDense(where: string, buffers: Record<string, unknown>, n: number, inF: number, outF: number): void {
+/** The counts, and the lengths of the buffers every call has: (n, inF) x, (outF, inF) weights; the callers check the rest. */
+function checkDense(where: string, x: FloatArray, W: FloatArray, n: number, inF: number, outF: number): void {
   checkCount(where, 'n', n, 0);
   checkCount(where, 'inF', inF);
   checkCount(where, 'outF', outF);
-  const shapes: Record<string, [number, string]> = {
-    x: [n * inF, `n×inF = ${n}×${inF}`],
-    dx: [n * inF, `n×inF = ${n}×${inF}`],
-    out: [n * outF, `n×outF = ${n}×${outF}`],
-    dout: [n * outF, `n×outF = ${n}×${outF}`],
-    W: [outF * inF, `outF×inF = ${outF}×${inF}`],
-    dW: [outF * inF, `outF×inF = ${outF}×${inF}`],
-    b: [outF, `outF = ${outF}`],
-    db: [outF, `outF = ${outF}`],
-  };
-  for (const [name, buf] of Object.entries(buffers)) checkLength(where, name, buf, shapes[name]![0], shapes[name]![1]);
+  checkLength(where, 'x', x, 'n×inF', n, inF);
+  checkLength(where, 'W', W, 'outF×inF', outF, inF);
 }

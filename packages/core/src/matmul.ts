@@ -31,9 +31,9 @@ function checkGemm(where: string, out: FloatArray, a: FloatArray, b: FloatArray,
   checkCount(where, 'M', M, 0);
   checkCount(where, 'N', N, 0);
   checkCount(where, 'K', K, 0);
-  checkLength(where, 'out', out, M * N, `M×N = ${M}×${N}`);
-  checkLength(where, 'a', a, M * K, `M×K = ${M}×${K}`);
-  checkLength(where, 'b', b, K * N, `K×N = ${K}×${N}`);
+  checkLength(where, 'out', out, 'M×N', M, N);
+  checkLength(where, 'a', a, 'M×K', M, K);
+  checkLength(where, 'b', b, 'K×N', K, N);
 }
 
 function overlaps(x: FloatArray, y: FloatArray): boolean {

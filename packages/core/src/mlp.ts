@@ -269,7 +269,7 @@ export class MLP {
    */
   forward(x: FloatArray, n: number): FloatArray {
     checkCount('forward', 'n (the number of rows)', n);
-    checkLength('forward', 'x', x, n * this.inputSize, `n×inputSize = ${n}×${this.inputSize}`);
+    checkLength('forward', 'x', x, 'n×inputSize', n, this.inputSize);
     this.reserve(n);
     if (this.arena && (this.arena.ptr(x) < 0 || !(x instanceof Float32Array))) {
       this.xbuf!.set(x.subarray(0, n * this.inputSize));
@@ -289,7 +289,7 @@ export class MLP {
   forwardBytes(raw: Uint8Array, n: number, mul = 1, add = 0): FloatArray {
     const F = this.inputSize;
     checkCount('forwardBytes', 'n (the number of rows)', n);
-    checkLength('forwardBytes', 'raw', raw, n * F, `n×inputSize = ${n}×${F}`);
+    checkLength('forwardBytes', 'raw', raw, 'n×inputSize', n, F);
     checkFinite('forwardBytes', 'mul', mul);
     checkFinite('forwardBytes', 'add', add);
     this.reserve(n);
@@ -311,8 +311,8 @@ export class MLP {
     const F = this.inputSize;
     checkCount('forwardRows', 'n (the number of rows)', n);
     checkCount('forwardRows', 'start', start, 0);
-    checkLength('forwardRows', 'rows', rows, start + n, `start + n = ${start} + ${n}`);
-    checkLength('forwardRows', 'inputs', inputs, F, `one row of inputSize`);
+    checkLength('forwardRows', 'rows', rows, 'start + n', start + n);
+    checkLength('forwardRows', 'inputs', inputs, 'inputSize', F);
     checkFinite('forwardRows', 'mul', mul);
     checkFinite('forwardRows', 'add', add);
     this.reserve(n);
@@ -486,7 +486,7 @@ export class MLP {
   /** Outputs for n rows of x, as a fresh Float32Array (n, outputSize). Convenient; not for hot loops. */
   predict(x: ArrayLike<number>, n = 1): Float32Array {
     checkCount('predict', 'n (the number of rows)', n);
-    checkLength('predict', 'x', x, 0, 'any input');
+    checkLength('predict', 'x', x, 'any length', 0);
     if (x.length !== n * this.inputSize) {
       throw new RangeError(`predict: x has ${x.length} values, but ${n} row${n === 1 ? '' : 's'} of ${this.inputSize} inputs need exactly ${n * this.inputSize}`);
     }
@@ -522,7 +522,7 @@ export class MLP {
   private checkTargets(where: string, y: FloatArray, n: number): void {
     checkCount(where, 'n (the number of rows)', n);
     if (n > this.rows) throw new RangeError(`${where}: n is ${n}, but the last forward pass had ${this.rows} rows (call forward first)`);
-    checkLength(where, 'y', y, n * this.outputSize, `n×outputSize = ${n}×${this.outputSize}`);
+    checkLength(where, 'y', y, 'n×outputSize', n, this.outputSize);
   }
 
   /** Stop the model's helper thread now (it would otherwise stop when the model is garbage-collected). Idempotent. */
