@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from './format.js';
 import { MLP, type MLPConfig } from './mlp.js';
 import { sparseImages } from './testing/datasets.js';
-import { DIVERGENCE, DivergenceError, type TrainOptions, Trainer } from './train.js';
+import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
+import { type EpochReport, type TrainOptions, Trainer } from './train.js';
 
 // MNIST-like sparse 784-byte images of 10 classes, 100 each: 10 batches of 100 per epoch.
 const pixels = sparseImages(10, 784, 100, 0.2, 5);
@@ -31,6 +32,12 @@ describe('divergence beyond NaN and Infinity', () => {
     expect(t.history[0]!.trainAccuracy).toBeLessThan(0.3); // slow: near chance after the first epoch
     expect(t.history.at(-1)!.loss).toBeLessThan(t.history[0]!.loss);
     expect(t.snapshot().startLoss).toBeGreaterThan(2);
+  });
+
+  it('a far too low learning rate (chance accuracy, loss falling slowly) is not divergence', async () => {
+    const t = new Trainer(new MLP(seed, { seed: 1 }), minus1to1, { ...seedOpts, epochs: 5, lr: 1e-5 });
+    expect((await t.run()).status).toBe('done');
+    expect(t.history.every((h) => h.trainAccuracy < 0.15)).toBe(true);
   });
 
   it('the best recipe (784-300-100-10 ReLU/softmax/CE, momentum, decay) never trips it', async () => {
@@ -87,9 +94,55 @@ describe('divergence beyond NaN and Infinity', () => {
     const { startLoss: _s, ...old } = snapshot;
     const again = Trainer.restore({ ...old, options: older as typeof snapshot.options }, minus1to1);
     expect(again.options.divergenceCheck).toBe(true);
-    again.step(); // a trained network is no reference: the finite rule stays off for this run, the NaN check stays on
+    again.step(); // a trained network is no reference: rules 1 and 2 stay off for this run
     expect(again.snapshot().startLoss).toBeUndefined();
     expect(() => Trainer.restore({ ...snapshot, startLoss: -1 }, minus1to1)).toThrow(/startLoss must be a finite number ≥ 0 when present, got -1/);
     expect(() => new Trainer(new MLP(seed), minus1to1, { ...opts, divergenceCheck: 'no' as never })).toThrow(/divergenceCheck must be true or false, got no/);
+  });
+
+  it('lr 1000 with ReLU into sigmoid/MSE: outputs saturate to one class at a bounded loss, and 3 such epochs end the run', async () => {
+    const cfg: MLPConfig = { ...seed, hidden: 'relu' };
+    const err = await failure(new Trainer(new MLP(cfg, { seed: 1 }), minus1to1, { ...seedOpts, lr: 1000 }));
+    expect(err.message).toMatch(
+      /^Training diverged at epoch [3-6], batch 10: for 3 epochs the network predicted class \d for every training example and its loss stopped falling \(1, then 1\), with training accuracy 10\.0% \(chance is 10\.0%\)\. Try a lower learning rate \(it was 1000\)\.$/,
+    );
+    const off = new Trainer(new MLP(cfg, { seed: 1 }), minus1to1, { ...seedOpts, lr: 1000, divergenceCheck: false });
+    await off.run();
+    expect(off.history.slice(2).every((h) => h.oneClass !== undefined)).toBe(true);
+  });
+});
+
+describe('the rule as a function of the history', () => {
+  const epoch = (e: number, loss: number, trainAccuracy: number, oneClass?: number): EpochReport => ({
+    epoch: e,
+    loss,
+    trainAccuracy,
+    seconds: 0,
+    evalSeconds: 0,
+    lr: 1,
+    ...(oneClass === undefined ? {} : { oneClass }),
+  });
+
+  it('a plateau at chance with one class predicted but a falling loss is not divergence; a flat or rising one is', () => {
+    const plateau = [epoch(1, 0.5, 0.5, 0), epoch(2, 0.499, 0.5, 0), epoch(3, 0.498, 0.5, 0)];
+    expect(divergence(plateau, 0.5, 0.5)).toBeNull();
+    const flat = [epoch(1, 1, 0.1, 3), epoch(2, 1, 0.1, 3), epoch(3, 1, 0.1, 3)];
+    expect(divergence(flat, 2.5, 0.1)).toMatch(/^for 3 epochs the network predicted class 3 for every training example and its loss stopped falling \(1, then 1\)/);
+    expect(divergence(flat.slice(1), 2.5, 0.1)).toBeNull();
+    const switching = [epoch(1, 1, 0.1, 3), epoch(2, 1, 0.1, 4), epoch(3, 1, 0.1, 3)];
+    expect(divergence(switching, 2.5, 0.1)).toBeNull();
+    const learning = [epoch(1, 1, 0.1, 3), epoch(2, 1, 0.1, 3), epoch(3, 1, 0.5)];
+    expect(divergence(learning, 2.5, 0.1)).toBeNull();
+  });
+
+  it('rule 1 needs one epoch above 10× the start; rule 2 three at chance above 2×; without a start only rule 3 applies', () => {
+    expect(divergence([epoch(1, 25.1, 0.9)], 2.5, 0.1)).toMatch(/rose from 2\.5 \(untrained\) to 25\.1, more than 10×/);
+    expect(divergence([epoch(1, 24.9, 0.1)], 2.5, 0.1)).toBeNull();
+    const worse = [epoch(1, 5.1, 0.11), epoch(2, 5.2, 0.12), epoch(3, 5.1, 0.1)];
+    expect(divergence(worse, 2.5, 0.1)).toMatch(/for 3 epochs the mean training loss stayed above 2× the untrained network's/);
+    expect(divergence(worse, 2.5, 0.05)).toBeNull(); // 10% is not chance when chance is 5%
+    expect(divergence(worse, undefined, 0.1)).toBeNull();
+    expect(divergence([epoch(1, 1e9, 0.1)], undefined, 0.1)).toBeNull();
+    expect(divergence([], 1, 0.1)).toBeNull();
   });
 });

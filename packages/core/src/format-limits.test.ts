@@ -125,6 +125,8 @@ describe('crafted checkpoints', () => {
       [(t) => (t.epochRng = [1, 2, 3]), /Rng state must be four uint32 words/],
       [(t) => ((t.options as { batchSize: number }).batchSize = -4), /batch size must be a positive integer, got -4/],
       [(t) => (t.hasVelocity = 'yes'), /needs hasVelocity true or false, got yes/],
+      [(t) => ((t.running as { oneClass: number }).oneClass = 1.5), /running.oneClass must be an integer ≥ −2 when present, got 1.5/],
+      [(t) => (t.startLoss = 'big'), /startLoss must be a finite number ≥ 0 when present, got big/],
     ];
     for (const [edit, message] of cases) {
       const bad = rebuilt(ckpt(), (h) => edit(h.trainer as Record<string, unknown>));

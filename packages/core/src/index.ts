@@ -46,11 +46,10 @@ export {
   type RunStatus,
   type TrainerSnapshot,
   Trainer,
-  DivergenceError,
-  DIVERGENCE,
   MAX_EPOCHS,
   yieldToEventLoop,
 } from './train.js';
+export { DivergenceError, DIVERGENCE, divergence } from './divergence.js';
 export {
   type ConfusionMatrix,
   type ClassReport,

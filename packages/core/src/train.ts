@@ -5,6 +5,7 @@ import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } 
 import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
+import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
 import { SGD, checkSGDOptions } from './sgd.js';
 import type { FloatArray } from './tensor.js';
 
@@ -50,6 +51,8 @@ export interface EpochReport {
   trainAccuracy: number;
   validationLoss?: number;
   validationAccuracy?: number;
+  /** The class the network predicted for every training example of the epoch, when it predicted only one. */
+  oneClass?: number;
   /** Seconds spent training this epoch (pauses excluded), and evaluating validation afterwards. */
   seconds: number;
   evalSeconds: number;
@@ -80,7 +83,11 @@ export interface TrainerSnapshot {
   batch: number;
   /** Shuffle generator state at the start of the current epoch (the permutation is re-derived from it). */
   epochRng: RngState;
-  running: { lossSum: number; correct: number; seen: number; seconds: number };
+  /**
+   * Sums over the epoch's batches so far; `oneClass`: the class predicted for every example so far (−1 before the
+   * first, −2 once two differ; absent in older snapshots).
+   */
+  running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
   history: EpochReport[];
   /**
    * The network's storage type, backend and thread count, which restore() reuses. Absent in snapshots from older
@@ -92,38 +99,6 @@ export interface TrainerSnapshot {
   /** The untrained network's mean loss, the divergence rule's reference; absent until the first batch (and in older snapshots). */
   startLoss?: number;
 }
-
-/**
- * Thrown when the loss becomes NaN or ±Infinity (parameters are left as they were before the failing batch's
- * update), or, with divergenceCheck, at the end of an epoch that shows a finite blow-up (the epoch is recorded first).
- * `seen` says what was seen; the message adds the advice.
- */
-export class DivergenceError extends Error {
-  constructor(
-    readonly epoch: number,
-    readonly batch: number,
-    readonly loss: number,
-    lr: number,
-    seen = `the loss became ${loss}`,
-  ) {
-    super(`Training diverged at epoch ${epoch}, batch ${batch}: ${seen}. Try a lower learning rate (it was ${lr}).`);
-    this.name = 'DivergenceError';
-  }
-}
-
-/** The divergence rule's thresholds (README, "Divergence"), relative to the untrained network's mean loss. */
-export const DIVERGENCE = {
-  /** An epoch whose mean training loss is above this many times the start has blown up. */
-  blowUp: 10,
-  /** This many epochs in a row with the loss above `worse` times the start and accuracy at chance have failed. */
-  epochs: 3,
-  worse: 2,
-  /** Accuracy counts as chance up to this far above always guessing the most common label. */
-  chanceMargin: 0.02,
-  /** The start is measured on the run's first examples, at most this many. */
-  startExamples: 1000,
-} as const;
-
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -205,6 +180,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   for (const k of ['lossSum', 'correct', 'seen', 'seconds'] as const) {
     if (!isFiniteNumber(r[k])) throw new RangeError(`running.${k} must be a finite number, got ${r[k]}`);
   }
+  if (r.oneClass !== undefined && !(Number.isInteger(r.oneClass) && r.oneClass >= -2)) {
+    throw new RangeError(`running.oneClass must be an integer ≥ −2 when present, got ${r.oneClass}`);
+  }
   if (!isCount(r.seen) || !isCount(r.correct) || r.correct > r.seen) {
     throw new RangeError(`running counts must be integers with 0 ≤ correct ≤ seen, got correct ${r.correct}, seen ${r.seen}`);
   }
@@ -218,6 +196,7 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
     for (const k of ['loss', 'trainAccuracy', 'seconds', 'evalSeconds', 'lr'] as const) {
       if (!isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number, got ${h[k]}`);
     }
+    if (h.oneClass !== undefined && !isCount(h.oneClass)) throw new RangeError(`history[${i}].oneClass must be a class index when present, got ${h.oneClass}`);
     for (const k of ['validationLoss', 'validationAccuracy'] as const) {
       if (h[k] !== undefined && !isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number when present, got ${h[k]}`);
     }
@@ -248,7 +227,7 @@ export class Trainer {
   private rng: Rng;
   private epochRng: RngState;
   private perm: Uint32Array;
-  private running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  private running: TrainerSnapshot['running'] = freshRunning();
   private pauseRequested = false;
   /** The untrained network's mean loss on the run's first examples (measured before the first batch). */
   private startLoss: number | undefined;
@@ -372,7 +351,13 @@ export class Trainer {
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
     m.outputClasses(this.pred, n);
     let correct = 0;
-    for (let r = 0; r < n; r++) if (this.pred[r] === this.train.labels[this.perm[start + r]!]) correct++;
+    let one = this.running.oneClass ?? -2; // older snapshots: unknown for the rest of this epoch
+    for (let r = 0; r < n; r++) {
+      const p = this.pred[r]!;
+      if (p === this.train.labels[this.perm[start + r]!]) correct++;
+      if (one !== p && one !== -2) one = one === -1 ? p : -2;
+    }
+    this.running.oneClass = one;
     this.optimizer.lr = lr;
     this.optimizer.step(m);
     this.running.lossSum += loss * n;
@@ -454,25 +439,6 @@ export class Trainer {
     return sum / total;
   }
 
-  /** The finite-divergence rule (README, "Divergence") after `report` joined the history: throws DivergenceError. */
-  private checkDivergence(report: EpochReport): void {
-    const start = this.startLoss;
-    if (!this.options.divergenceCheck || start === undefined) return;
-    const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-    const at = `with training accuracy ${pct(report.trainAccuracy)} (chance is ${pct(this.chance)})`;
-    const fail = (seen: string) => new DivergenceError(report.epoch, this.batchesPerEpoch, report.loss, report.lr, seen);
-    if (report.loss > DIVERGENCE.blowUp * start) {
-      throw fail(`the mean training loss rose from ${sig(start)} (untrained) to ${sig(report.loss)}, more than ${DIVERGENCE.blowUp}× ${at}`);
-    }
-    const recent = this.history.slice(-DIVERGENCE.epochs);
-    const failing = (h: EpochReport) => h.loss > DIVERGENCE.worse * start && h.trainAccuracy <= this.chance + DIVERGENCE.chanceMargin;
-    if (recent.length === DIVERGENCE.epochs && recent.every(failing)) {
-      throw fail(
-        `for ${DIVERGENCE.epochs} epochs the mean training loss stayed above ${DIVERGENCE.worse}× the untrained network's (it rose from ${sig(start)} to ${sig(report.loss)}) ${at}`,
-      );
-    }
-  }
-
   private finishEpoch(lr: number): EpochReport {
     const r = this.running;
     const report: EpochReport = {
@@ -483,6 +449,7 @@ export class Trainer {
       evalSeconds: 0,
       lr,
     };
+    if (r.oneClass !== undefined && r.oneClass >= 0) report.oneClass = r.oneClass;
     if (this.validation) {
       const t0 = now();
       const v = evaluate(this.model, this.validation);
@@ -493,10 +460,11 @@ export class Trainer {
     this.history.push(report);
     this.epoch++;
     this.batch = 0;
-    this.running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+    this.running = freshRunning();
     this.epochRng = this.rng.state();
     if (!this.done) this.perm = this.shuffled();
-    this.checkDivergence(report);
+    const seen = this.options.divergenceCheck ? divergence(this.history, this.startLoss, this.chance) : null;
+    if (seen) throw new DivergenceError(report.epoch, this.batchesPerEpoch, report.loss, lr, seen);
     return report;
   }
 
@@ -512,11 +480,6 @@ export class Trainer {
   }
 }
 
-/** Four significant digits, for losses in messages. */
-function sig(v: number): string {
-  return Number(v.toPrecision(4)).toString();
-}
-
 /** The share of the most common label among the dataset's examples: the accuracy of always guessing it. */
 function majorityShare(d: Dataset): number {
   const counts = new Map<number, number>();
@@ -527,4 +490,8 @@ function majorityShare(d: Dataset): number {
     if (c > best) best = c;
   }
   return best / d.count;
+}
+
+function freshRunning(): TrainerSnapshot['running'] {
+  return { lossSum: 0, correct: 0, seen: 0, seconds: 0, oneClass: -1 };
 }
