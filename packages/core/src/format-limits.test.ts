@@ -94,8 +94,23 @@ describe('model files with lying headers', () => {
   });
 });
 
+const data = { inputs: Float32Array.from({ length: 20 }, (_, i) => (i % 7) / 7), labels: [0, 1, 2, 0], count: 4, inputSize: 5 };
+
+describe('saving refuses what loading would refuse', () => {
+  it('refuses a network over the ceilings and a header over 4 MiB, writing nothing', () => {
+    const t = new Trainer(new MLP({ layers: [5, 4, 3] }), data, { epochs: 1, batchSize: 2, lr: 0.1 });
+    const huge = { ...t.snapshot(), config: { ...t.snapshot().config, layers: [7100, 7100, 10] } }; // 50.5 M parameters
+    expect(() => saveCheckpoint(huge)).toThrow(
+      'cannot save: layers 7100-7100-10 (3 widths, 50,488,110 parameters) exceed what a model file may hold (64 widths, 50,000,000 parameters)',
+    );
+    expect(() => saveModel(new MLP({ layers: new Array(65).fill(2) }))).toThrow(/^cannot save: layers 2-2-2-2-…-2 \(65 widths, 384 parameters\) exceed/);
+    const small = new MLP({ layers: [2, 2] });
+    expect(() => saveModel(small, { notes: 'x'.repeat(MODEL_LIMITS.headerBytes) })).toThrow(/^cannot save: the header \(config, metadata and training state\) is \d+ bytes, more than the 4194304 \(4 MiB\)/);
+    expect(loadModel(saveModel(small, { notes: 'x'.repeat(1000) })).meta.notes).toHaveLength(1000);
+  });
+});
+
 describe('crafted checkpoints', () => {
-  const data = { inputs: Float32Array.from({ length: 20 }, (_, i) => (i % 7) / 7), labels: [0, 1, 2, 0], count: 4, inputSize: 5 };
   const ckpt = () => {
     const t = new Trainer(new MLP({ layers: [5, 4, 3] }, { seed: 3 }), data, { epochs: 3, batchSize: 2, lr: 0.1, momentum: 0.9 });
     t.step();

@@ -85,6 +85,9 @@ function encode(header: Header, tensors: ArrayLike<number>[]): Uint8Array {
     }
   });
   let json = new TextEncoder().encode(JSON.stringify(header));
+  if (json.length > MODEL_LIMITS.headerBytes) {
+    throw new RangeError(`cannot save: the header (config, metadata and training state) is ${json.length} bytes, more than the ${MODEL_LIMITS.headerBytes} (4 MiB) a model file may hold`);
+  }
   const pad = (4 - ((12 + json.length) % 4)) % 4;
   if (pad) {
     const padded = new Uint8Array(json.length + pad).fill(0x20); // JSON allows trailing spaces
@@ -244,6 +247,17 @@ function modelFrom(config: FullConfig, tensors: Float32Array[]): MLP {
   return model;
 }
 
+/** Saving refuses a network a file may not hold (checked before anything is built for it). */
+function checkCeilings(layers: readonly number[]): void {
+  const parameters = layers.slice(1).reduce((sum, w, l) => sum + (layers[l]! + 1) * w, 0);
+  if (layers.length > MODEL_LIMITS.layers || parameters > MODEL_LIMITS.parameters) {
+    const arch = layers.length > 8 ? `${layers.slice(0, 4).join('-')}-…-${layers[layers.length - 1]}` : layers.join('-');
+    throw new RangeError(
+      `cannot save: layers ${arch} (${layers.length} widths, ${parameters.toLocaleString('en-US')} parameters) exceed what a model file may hold (${MODEL_LIMITS.layers} widths, ${MODEL_LIMITS.parameters.toLocaleString('en-US')} parameters)`,
+    );
+  }
+}
+
 function paramEntries(model: MLP): TensorEntry[] {
   return model.params().map((p) => ({ name: p.name, shape: [...p.shape] }));
 }
@@ -253,6 +267,7 @@ export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
   if (typeof (model as Partial<MLP> | null)?.params !== 'function' || typeof model.config !== 'object') {
     throw new TypeError(`saveModel needs an MLP, got ${describe(model)}`);
   }
+  checkCeilings(model.config.layers);
   const params = model.params();
   return encode({ kind: 'model', config: model.config, tensors: paramEntries(model), meta }, params.map((p) => p.data));
 }
@@ -279,6 +294,7 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
   } catch (e) {
     throw new RangeError(`cannot save the checkpoint: ${(e as Error).message}`);
   }
+  if (Array.isArray(s.config.layers)) checkCeilings(s.config.layers);
   const model = new MLP(s.config, { backend: 'js' }); // only for its tensor names and shapes
   const entries = paramEntries(model);
   const np = entries.length;
