@@ -122,6 +122,11 @@ export const MODEL_LIMITS = {
   parameters: 50_000_000,
 } as const;
 
+/** Layer widths for messages, e.g. 784-50-10; a deep list shortened to its first four and its last. */
+function archName(L: readonly number[]): string {
+  return L.length > 8 ? `${L.slice(0, 4).join('-')}-…-${L[L.length - 1]}` : L.join('-');
+}
+
 /** At most 60 characters of a value from a file, for error messages. */
 function quote(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
@@ -137,7 +142,7 @@ function plan(header: Header): { config: FullConfig; np: number; floats: number 
     throw new ModelFormatError(`model file has an invalid network config: ${(e as Error).message}`);
   }
   const L = config.layers;
-  const arch = L.length > 8 ? `${L.slice(0, 4).join('-')}-…-${L[L.length - 1]}` : L.join('-');
+  const arch = archName(L);
   if (L.length > MODEL_LIMITS.layers) {
     throw new ModelFormatError(`model file declares ${L.length} layer widths (${arch}), more than the ${MODEL_LIMITS.layers} this library loads`);
   }
@@ -251,9 +256,8 @@ function modelFrom(config: FullConfig, tensors: Float32Array[]): MLP {
 function checkCeilings(layers: readonly number[]): void {
   const parameters = layers.slice(1).reduce((sum, w, l) => sum + (layers[l]! + 1) * w, 0);
   if (layers.length > MODEL_LIMITS.layers || parameters > MODEL_LIMITS.parameters) {
-    const arch = layers.length > 8 ? `${layers.slice(0, 4).join('-')}-…-${layers[layers.length - 1]}` : layers.join('-');
     throw new RangeError(
-      `cannot save: layers ${arch} (${layers.length} widths, ${parameters.toLocaleString('en-US')} parameters) exceed what a model file may hold (${MODEL_LIMITS.layers} widths, ${MODEL_LIMITS.parameters.toLocaleString('en-US')} parameters)`,
+      `cannot save: layers ${archName(layers)} (${layers.length} widths, ${parameters.toLocaleString('en-US')} parameters) exceed what a model file may hold (${MODEL_LIMITS.layers} widths, ${MODEL_LIMITS.parameters.toLocaleString('en-US')} parameters)`,
     );
   }
 }
