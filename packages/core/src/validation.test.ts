@@ -4,12 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { activationForward, reluForward, sigmoidBackward, softmaxForward } from './activations.js';
 import { denseBackward, denseForward } from './dense.js';
 import { evaluate } from './evaluate.js';
+import { fillNormal, initStd } from './init.js';
 import { confusionMatrix, mostConfused } from './metrics.js';
 import { mseBackward, mseLoss, sigmoidCrossEntropyBackward, softmaxCrossEntropyLoss } from './losses.js';
 import { gemmJs, gemmNaive, gemmWasm } from './matmul.js';
 import { MLP } from './mlp.js';
 import { addBias, allFinite, argmaxRows, axpy, colSums, map, rowSums } from './ops.js';
 import { xor } from './testing/datasets.js';
+import { Rng } from './rng.js';
+import { SGD } from './sgd.js';
 import { Trainer } from './train.js';
 
 const f = (n: number) => new Float32Array(n);
@@ -75,6 +78,12 @@ describe('kernels and ops', () => {
     expect(() => axpy(f(3), 1, f(2))).toThrow('axpy: x has 2 values, but n = 3 needs 3');
     expect(() => map(f(3), f(3), 5 as never)).toThrow('map: f must be a function, got number');
     expect(() => allFinite(undefined as never)).toThrow(/allFinite: x must be a Float32Array/);
+    expect(() => initStd('glorot' as never, 3, 2)).toThrow('initStd: init must be one of normal, xavier, he, got "glorot"');
+    expect(() => initStd('he', 0, 2)).toThrow('initStd: fanIn must be a positive integer, got 0');
+    expect(() => fillNormal(f(3), Number.NaN, null as never)).toThrow('fillNormal: std must be a finite number, got NaN');
+    expect(() => fillNormal(f(3), 1, null as never)).toThrow('fillNormal: rng must be an Rng (new Rng(seed))');
+    expect(() => new Rng(1).permutation(-1)).toThrow('Rng.permutation: n must be a non-negative integer, got -1');
+    expect(() => new SGD({ lr: 0.1 }).step(undefined as never)).toThrow('SGD.step needs an MLP, got undefined');
     expect(() => confusionMatrix([0], [0], 0)).toThrow('confusionMatrix: classes must be a positive integer, got 0');
     expect(() => mostConfused(confusionMatrix([0], [1], 2), -1)).toThrow('mostConfused: top must be a non-negative integer, got -1');
   });
