@@ -144,5 +144,6 @@ describe('the rule as a function of the history', () => {
     expect(divergence(worse, undefined, 0.1)).toBeNull();
     expect(divergence([epoch(1, 1e9, 0.1)], undefined, 0.1)).toBeNull();
     expect(divergence([], 1, 0.1)).toBeNull();
+    expect(divergence([epoch(1, 1e-9, 0.9)], 0, 0.1)).toBeNull();
   });
 });

@@ -44,6 +44,7 @@ export function divergence(history: readonly EpochReport[], start: number | unde
   if (!last) return null;
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const at = `training accuracy ${pct(last.trainAccuracy)} (chance is ${pct(chance)})`;
+  if (start !== undefined && !(start > 0)) start = undefined; // a perfect untrained network is no reference
   if (start !== undefined && last.loss > DIVERGENCE.blowUp * start) {
     return `the mean training loss rose from ${sig(start)} (untrained) to ${sig(last.loss)}, more than ${DIVERGENCE.blowUp}× with ${at}`;
   }

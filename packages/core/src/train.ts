@@ -339,8 +339,11 @@ export class Trainer {
   step(): { batch: BatchReport; epoch?: EpochReport } {
     if (this.done) throw new Error('training is already complete');
     const t0 = now();
-    // Measured only on an untrained network: a run resumed from a snapshot without it keeps only the NaN/∞ check.
-    if (this.startLoss === undefined && this.options.divergenceCheck && this.epoch === 0 && this.batch === 0) this.startLoss = this.measureStart();
+    // Measured only on an untrained network: a run resumed from a snapshot without it skips the rules that need it.
+    if (this.startLoss === undefined && this.options.divergenceCheck && this.epoch === 0 && this.batch === 0) {
+      const start = this.measureStart();
+      if (Number.isFinite(start)) this.startLoss = start; // a NaN start is the first batch's NaN loss, reported there
+    }
     const B = this.options.batchSize;
     const m = this.model;
     const start = this.batch * B;
