@@ -1,5 +1,6 @@
 // Inference over a whole Dataset in batches: mean loss, accuracy, predicted classes and (optionally) the outputs.
 // Gathers and scales one batch at a time, like training; never builds a float copy of the dataset.
+import { checkCount } from './check.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import type { MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
@@ -22,11 +23,12 @@ export interface EvaluateOptions {
 }
 
 export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {}): Evaluation {
-  checkDataset(data);
+  checkDataset(data, 'evaluate: data', model.outputSize);
   if (data.inputSize !== model.inputSize) {
     throw new RangeError(`evaluate: data has ${data.inputSize} features, the model expects ${model.inputSize}`);
   }
-  const B = Math.max(1, Math.min(options.batchSize ?? 500, data.count));
+  if (options.batchSize !== undefined) checkCount('evaluate', 'options.batchSize', options.batchSize);
+  const B = Math.min(options.batchSize ?? 500, data.count);
   const F = model.inputSize;
   const K = model.outputSize;
   const make = (n: number) => (model.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));

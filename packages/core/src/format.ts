@@ -85,6 +85,9 @@ function encode(header: Header, tensors: ArrayLike<number>[]): Uint8Array {
     }
   });
   let json = new TextEncoder().encode(JSON.stringify(header));
+  if (json.length > MODEL_LIMITS.headerBytes) {
+    throw new RangeError(`cannot save: the header (config, metadata and training state) is ${json.length} bytes, more than the ${MODEL_LIMITS.headerBytes} (4 MiB) a model file may hold`);
+  }
   const pad = (4 - ((12 + json.length) % 4)) % 4;
   if (pad) {
     const padded = new Uint8Array(json.length + pad).fill(0x20); // JSON allows trailing spaces
@@ -106,7 +109,81 @@ function encode(header: Header, tensors: ArrayLike<number>[]): Uint8Array {
   return bytes;
 }
 
-function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } {
+/**
+ * Ceilings a model file must respect, checked from its header before anything is allocated for its tensors or any
+ * network is built: a small file that declares a huge network is refused at once.
+ */
+export const MODEL_LIMITS = {
+  /** Bytes of the JSON header (config, tensor list, metadata, and a checkpoint's trainer state and history): 4 MiB. */
+  headerBytes: 4 << 20,
+  /** Entries of config.layers, input and output widths included. */
+  layers: 64,
+  /** Weights and biases of the whole network (200 MB as float32; a checkpoint may hold as many velocities again). */
+  parameters: 50_000_000,
+} as const;
+
+/** Layer widths for messages, e.g. 784-50-10; a deep list shortened to its first four and its last. */
+function archName(L: readonly number[]): string {
+  return L.length > 8 ? `${L.slice(0, 4).join('-')}-…-${L[L.length - 1]}` : L.join('-');
+}
+
+/** At most 60 characters of a value from a file, for error messages. */
+function quote(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** The tensors a header's config needs, checked against the ceilings and the header's tensor list; nothing allocated. */
+function plan(header: Header): { config: FullConfig; np: number; floats: number } {
+  let config: FullConfig;
+  try {
+    config = resolveConfig(header.config);
+  } catch (e) {
+    throw new ModelFormatError(`model file has an invalid network config: ${(e as Error).message}`);
+  }
+  const L = config.layers;
+  const arch = archName(L);
+  if (L.length > MODEL_LIMITS.layers) {
+    throw new ModelFormatError(`model file declares ${L.length} layer widths (${arch}), more than the ${MODEL_LIMITS.layers} this library loads`);
+  }
+  const entries: TensorEntry[] = [];
+  let parameters = 0;
+  for (let l = 0; l + 1 < L.length; l++) {
+    entries.push({ name: `W${l}`, shape: [L[l + 1]!, L[l]!] }, { name: `b${l}`, shape: [L[l + 1]!] });
+    parameters += (L[l]! + 1) * L[l + 1]!;
+  }
+  if (parameters > MODEL_LIMITS.parameters) {
+    throw new ModelFormatError(
+      `model file declares layers ${arch}: ${parameters.toLocaleString('en-US')} parameters, more than the ${MODEL_LIMITS.parameters.toLocaleString('en-US')} this library loads`,
+    );
+  }
+  const np = entries.length;
+  const count = header.tensors.length;
+  const allowed = header.kind === 'checkpoint' ? [np, 2 * np] : [np];
+  if (count > np && !allowed.includes(count)) {
+    throw new ModelFormatError(
+      `${header.kind} file has ${count} tensors, but layers ${arch} need ${allowed.join(' or ')}` +
+        (header.kind === 'checkpoint' ? ` (${np} parameters, then their ${np} velocities with momentum)` : ` (${np} parameters)`),
+    );
+  }
+  if (count === 2 * np) entries.push(...entries.map((e) => ({ name: `v_${e.name}`, shape: e.shape })));
+  entries.forEach(({ name, shape }, i) => {
+    const entry = header.tensors[i] as Partial<TensorEntry> | undefined;
+    const same = Array.isArray(entry?.shape) && entry.shape.length === shape.length && entry.shape.every((d, k) => d === shape[k]);
+    if (!entry || entry.name !== name || !same) {
+      const dims = Array.isArray(entry?.shape) ? entry.shape.join(',') : entry?.shape;
+      const found = entry && typeof entry === 'object' ? `${quote(entry.name)} [${quote(dims)}]` : 'missing';
+      throw new ModelFormatError(`model file tensor ${i} is ${found}, but layers ${arch} need ${name} [${shape}]`);
+    }
+  });
+  return { config, np, floats: parameters * (count === 2 * np ? 2 : 1) };
+}
+
+/**
+ * Read and check a file in the order that allocates least: fixed fields, the header (bounded), the tensor list
+ * against the config and the ceilings, the exact byte length, the checksum; only then the tensors.
+ */
+function decode(bytes: Uint8Array): { header: Header; config: FullConfig; np: number; tensors: Float32Array[] } {
   if (!(bytes instanceof Uint8Array)) {
     const hint = ArrayBuffer.isView(bytes)
       ? 'view its bytes with new Uint8Array(data.buffer, data.byteOffset, data.byteLength)'
@@ -127,6 +204,9 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
       `model file is corrupt or truncated: its header length field says ${hlen} bytes, which cannot fit in the whole file (${bytes.length} bytes)`,
     );
   }
+  if (hlen > MODEL_LIMITS.headerBytes) {
+    throw new ModelFormatError(`model file header is ${hlen} bytes, more than the ${MODEL_LIMITS.headerBytes} (4 MiB) this library reads`);
+  }
   let header: Header;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + hlen)));
@@ -137,17 +217,17 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
     throw new ModelFormatError('model file header lacks its config or tensor list');
   }
   if (!KINDS.includes(header.kind)) {
-    throw new ModelFormatError(`model file kind ${JSON.stringify(header.kind)} is unknown; this library reads "model" and "checkpoint" files`);
+    throw new ModelFormatError(`model file kind ${quote(JSON.stringify(header.kind))} is unknown; this library reads "model" and "checkpoint" files`);
   }
-  let floats = 0;
-  for (const t of header.tensors) {
-    if (!t || typeof t.name !== 'string' || !Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ModelFormatError('model file header has a malformed tensor entry');
-    }
-    floats += t.shape.reduce((a, b) => a * b, 1);
+  header.meta ??= {};
+  if (typeof header.meta !== 'object' || Array.isArray(header.meta)) {
+    throw new ModelFormatError(`model file metadata must be a JSON object, got ${describe(header.meta)}`);
   }
+  const { config, np, floats } = plan(header);
   const expected = 12 + hlen + floats * 4 + 4;
-  if (bytes.length < expected) throw new ModelFormatError(`model file is truncated: ${bytes.length} bytes, the header describes ${expected}`);
+  if (bytes.length < expected) {
+    throw new ModelFormatError(`model file is truncated: ${bytes.length} bytes, but its header and layers ${config.layers.join('-')} need ${expected} bytes`);
+  }
   if (bytes.length > expected) throw new ModelFormatError(`model file has ${bytes.length - expected} unexpected trailing bytes`);
   const crc = dv.getUint32(expected - 4, true);
   if (crc !== crc32(bytes.subarray(0, expected - 4))) throw new ModelFormatError('model file is corrupt: checksum mismatch');
@@ -162,45 +242,24 @@ function decode(bytes: Uint8Array): { header: Header; tensors: Float32Array[] } 
     }
     return a;
   });
-  return { header, tensors };
+  return { header, config, np, tensors };
 }
 
-/**
- * Build the model the header describes and check the tensor list against it: the parameters W0, b0, W1, b1, …, then
- * in a checkpoint with momentum their velocities v_W0, v_b0, …, each with its parameter's shape; nothing else.
- */
-function modelFrom(header: Header, tensors: Float32Array[]): MLP {
-  let config: FullConfig;
-  try {
-    config = resolveConfig(header.config);
-  } catch (e) {
-    throw new ModelFormatError(`model file has an invalid network config: ${(e as Error).message}`);
-  }
+/** The network of a decoded file, its weights set from the file's first np tensors (W0, b0, W1, b1, …). */
+function modelFrom(config: FullConfig, tensors: Float32Array[]): MLP {
   const model = new MLP(config);
-  const params = model.params();
-  const np = params.length;
-  const count = header.tensors.length;
-  const allowed = header.kind === 'checkpoint' ? [np, 2 * np] : [np];
-  if (count > np && !allowed.includes(count)) {
-    throw new ModelFormatError(
-      `${header.kind} file has ${count} tensors, but layers ${config.layers.join('-')} need ${allowed.join(' or ')}` +
-        (header.kind === 'checkpoint' ? ` (${np} parameters, then their ${np} velocities with momentum)` : ` (${np} parameters)`),
+  for (const [i, p] of model.params().entries()) p.data.set(tensors[i]!);
+  return model;
+}
+
+/** Saving refuses a network a file may not hold (checked before anything is built for it). */
+function checkCeilings(layers: readonly number[]): void {
+  const parameters = layers.slice(1).reduce((sum, w, l) => sum + (layers[l]! + 1) * w, 0);
+  if (layers.length > MODEL_LIMITS.layers || parameters > MODEL_LIMITS.parameters) {
+    throw new RangeError(
+      `cannot save: layers ${archName(layers)} (${layers.length} widths, ${parameters.toLocaleString('en-US')} parameters) exceed what a model file may hold (${MODEL_LIMITS.layers} widths, ${MODEL_LIMITS.parameters.toLocaleString('en-US')} parameters)`,
     );
   }
-  const expect = (i: number, name: string, shape: readonly number[]) => {
-    const entry = header.tensors[i];
-    if (!entry || entry.name !== name || entry.shape.join('x') !== shape.join('x')) {
-      throw new ModelFormatError(
-        `model file tensor ${i} is ${entry ? `${entry.name} [${entry.shape}]` : 'missing'}, but layers ${config.layers.join('-')} need ${name} [${shape}]`,
-      );
-    }
-  };
-  for (const [i, p] of params.entries()) {
-    expect(i, p.name, p.shape);
-    p.data.set(tensors[i]!);
-  }
-  if (count === 2 * np) for (const [i, p] of params.entries()) expect(np + i, `v_${p.name}`, p.shape);
-  return model;
 }
 
 function paramEntries(model: MLP): TensorEntry[] {
@@ -212,14 +271,15 @@ export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
   if (typeof (model as Partial<MLP> | null)?.params !== 'function' || typeof model.config !== 'object') {
     throw new TypeError(`saveModel needs an MLP, got ${describe(model)}`);
   }
+  checkCeilings(model.config.layers);
   const params = model.params();
   return encode({ kind: 'model', config: model.config, tensors: paramEntries(model), meta }, params.map((p) => p.data));
 }
 
 /** Read a model file (or a checkpoint, taking its weights). Throws ModelFormatError saying what is wrong. */
 export function loadModel(bytes: Uint8Array): { model: MLP; meta: ModelMeta; kind: 'model' | 'checkpoint' } {
-  const { header, tensors } = decode(bytes);
-  return { model: modelFrom(header, tensors), meta: header.meta ?? {}, kind: header.kind };
+  const { header, config, tensors } = decode(bytes);
+  return { model: modelFrom(config, tensors), meta: header.meta, kind: header.kind };
 }
 
 /**
@@ -238,6 +298,7 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
   } catch (e) {
     throw new RangeError(`cannot save the checkpoint: ${(e as Error).message}`);
   }
+  if (Array.isArray(s.config.layers)) checkCeilings(s.config.layers);
   const model = new MLP(s.config, { backend: 'js' }); // only for its tensor names and shapes
   const entries = paramEntries(model);
   const np = entries.length;
@@ -258,13 +319,11 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
 
 /** Read a checkpoint back into a snapshot for Trainer.restore. A plain model file is rejected with a clear message. */
 export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; meta: ModelMeta } {
-  const { header, tensors } = decode(bytes);
+  const { header, config, np, tensors } = decode(bytes);
   if (header.kind !== 'checkpoint' || !header.trainer) {
     throw new ModelFormatError('this is a model file, not a resumable checkpoint (it has no training state)');
   }
   if (typeof header.trainer !== 'object' || Array.isArray(header.trainer)) throw new ModelFormatError('checkpoint trainer state must be an object');
-  const model = modelFrom(header, tensors);
-  const np = model.params().length;
   const { hasVelocity, ...trainer } = header.trainer;
   if (typeof hasVelocity !== 'boolean') throw new ModelFormatError(`checkpoint trainer state needs hasVelocity true or false, got ${hasVelocity}`);
   if (tensors.length !== (hasVelocity ? 2 * np : np)) {
@@ -277,12 +336,20 @@ export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; 
   } catch (e) {
     throw new ModelFormatError(`checkpoint trainer state is invalid: ${(e as Error).message}`);
   }
-  model.dispose();
+  // Only the fields a snapshot has: anything else in the file is dropped, not carried along.
+  const { options, epoch, batch, epochRng, running, history } = trainer;
+  const optional = (['dtype', 'backend', 'threads', 'startLoss'] as const).filter((k) => trainer[k] !== undefined).map((k) => [k, trainer[k]]);
   const snapshot: TrainerSnapshot = {
-    ...trainer,
-    config: model.config,
+    options,
+    epoch,
+    batch,
+    epochRng,
+    running,
+    history,
+    ...Object.fromEntries(optional),
+    config,
     params: tensors.slice(0, np),
     velocity: hasVelocity ? tensors.slice(np) : null,
   };
-  return { snapshot, meta: header.meta ?? {} };
+  return { snapshot, meta: header.meta };
 }

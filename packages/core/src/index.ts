@@ -46,9 +46,10 @@ export {
   type RunStatus,
   type TrainerSnapshot,
   Trainer,
-  DivergenceError,
+  MAX_EPOCHS,
   yieldToEventLoop,
 } from './train.js';
+export { DivergenceError, DIVERGENCE, divergence } from './divergence.js';
 export {
   type ConfusionMatrix,
   type ClassReport,
@@ -62,6 +63,7 @@ export {
   type ModelMeta,
   MAGIC,
   FORMAT_VERSION,
+  MODEL_LIMITS,
   ModelFormatError,
   crc32,
   saveModel,

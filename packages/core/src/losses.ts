@@ -1,5 +1,6 @@
 // Losses over a batch of n rows, each forward (returns the mean loss) beside its backward (writes the gradient).
 // Convention (the textbook's): error summed over the outputs, averaged over the batch.
+import { checkRowsCols } from './check.js';
 import type { FloatArray } from './tensor.js';
 
 export type LossName = 'mse' | 'ce';
@@ -8,7 +9,7 @@ export const LOSSES: readonly LossName[] = ['mse', 'ce'];
 /** L = (1/n) Σ_rows Σ_j (a − y)². Not divided by the number of outputs (Keras/PyTorch do; at lr 0.1 that matters). */
 export function mseLoss(a: FloatArray, y: FloatArray, rows: number, cols: number): number {
   let s = 0;
-  const m = rows * cols;
+  const m = checkRowsCols('mseLoss', rows, cols, 1, 'a y', a, y);
   for (let i = 0; i < m; i++) {
     const d = a[i]! - y[i]!;
     s += d * d;
@@ -17,7 +18,7 @@ export function mseLoss(a: FloatArray, y: FloatArray, rows: number, cols: number
 }
 /** dL/da = 2(a − y)/n. */
 export function mseBackward(da: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): void {
-  const m = rows * cols;
+  const m = checkRowsCols('mseBackward', rows, cols, 1, 'da a y', da, a, y);
   const k = 2 / rows;
   for (let i = 0; i < m; i++) da[i] = k * (a[i]! - y[i]!);
 }
@@ -27,6 +28,7 @@ export function mseBackward(da: FloatArray, a: FloatArray, y: FloatArray, rows: 
  * Also writes the probabilities softmax(z) into `probs` (the layer's output).
  */
 export function softmaxCrossEntropyLoss(probs: FloatArray, z: FloatArray, y: FloatArray, rows: number, cols: number): number {
+  checkRowsCols('softmaxCrossEntropyLoss', rows, cols, 1, 'probs z y', probs, z, y);
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
@@ -49,7 +51,7 @@ export function softmaxCrossEntropyLoss(probs: FloatArray, z: FloatArray, y: Flo
 }
 /** dL/dz = (softmax(z) − y)/n (targets summing to 1 per row). */
 export function softmaxCrossEntropyBackward(dz: FloatArray, probs: FloatArray, y: FloatArray, rows: number, cols: number): void {
-  const m = rows * cols;
+  const m = checkRowsCols('softmaxCrossEntropyBackward', rows, cols, 1, 'dz probs y', dz, probs, y);
   const k = 1 / rows;
   for (let i = 0; i < m; i++) dz[i] = k * (probs[i]! - y[i]!);
 }
@@ -60,7 +62,7 @@ export function softmaxCrossEntropyBackward(dz: FloatArray, probs: FloatArray, y
  */
 export function sigmoidCrossEntropyLoss(probs: FloatArray, z: FloatArray, y: FloatArray, rows: number, cols: number): number {
   let total = 0;
-  const m = rows * cols;
+  const m = checkRowsCols('sigmoidCrossEntropyLoss', rows, cols, 1, 'probs z y', probs, z, y);
   for (let i = 0; i < m; i++) {
     const x = z[i]!;
     // softplus(x) = max(x, 0) + log1p(e^−|x|)
@@ -73,5 +75,6 @@ export function sigmoidCrossEntropyLoss(probs: FloatArray, z: FloatArray, y: Flo
 }
 /** dL/dz = (σ(z) − y)/n. */
 export function sigmoidCrossEntropyBackward(dz: FloatArray, probs: FloatArray, y: FloatArray, rows: number, cols: number): void {
+  checkRowsCols('sigmoidCrossEntropyBackward', rows, cols, 1, 'dz probs y', dz, probs, y);
   softmaxCrossEntropyBackward(dz, probs, y, rows, cols);
 }

@@ -2,6 +2,7 @@
 // Both allocate nothing unless `out` aliases an input (then one scratch buffer). The WebAssembly SIMD kernels live in
 // kernels/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
 import { makeGemmWasm } from './kernels/wasm.js';
+import { checkCount, checkLength } from './check.js';
 import { dims2, type FloatArray, type Tensor } from './tensor.js';
 
 export interface MatmulOptions {
@@ -23,6 +24,16 @@ function shapes(out: Tensor<FloatArray>, a: Tensor<FloatArray>, b: Tensor<FloatA
   const [or, oc] = dims2(out, 'matmul out');
   if (or !== M || oc !== N) throw new RangeError(`matmul: out is ${or}x${oc}, result is ${M}x${N}`);
   return [M, N, K];
+}
+
+/** A raw Gemm's counts and buffer lengths: out (M, N), a M×K values, b K×N values (either orientation). */
+function checkGemm(where: string, out: FloatArray, a: FloatArray, b: FloatArray, M: number, N: number, K: number): void {
+  checkCount(where, 'M', M, 0);
+  checkCount(where, 'N', N, 0);
+  checkCount(where, 'K', K, 0);
+  checkLength(where, 'out', out, 'M×N', M, N);
+  checkLength(where, 'a', a, 'M×K', M, K);
+  checkLength(where, 'b', b, 'K×N', K, N);
 }
 
 function overlaps(x: FloatArray, y: FloatArray): boolean {
@@ -47,6 +58,7 @@ function run(kernel: Gemm, out: Tensor<FloatArray>, a: Tensor<FloatArray>, b: Te
 
 /** Reference kernel: the definition, one element at a time, float64 accumulation. Kept forever to test fast kernels. */
 export const gemmNaive: Gemm = (out, a, b, M, N, K, tA, tB) => {
+  checkGemm('gemmNaive', out, a, b, M, N, K);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
@@ -62,6 +74,7 @@ export const gemmNaive: Gemm = (out, a, b, M, N, K, tA, tB) => {
 
 /** Faster JS kernel: loop orders chosen per transpose case so the inner loop walks contiguous memory. */
 export const gemmJs: Gemm = (out, a, b, M, N, K, tA, tB) => {
+  checkGemm('gemmJs', out, a, b, M, N, K);
   if (!tA && tB) {
     // out[i,j] = a[i,:] · b[j,:]  (X·Wᵀ, the forward pass): four dot products share each read of a's row.
     for (let i = 0; i < M; i++) {
@@ -139,7 +152,11 @@ export const gemmJs: Gemm = (out, a, b, M, N, K, tA, tB) => {
  * The WebAssembly SIMD kernel as a raw Gemm on any buffers: copies operands into a scratch wasm memory and the result
  * back (models keep theirs in wasm memory and skip the copies). Float64 buffers, or no SIMD, use gemmJs.
  */
-export const gemmWasm: Gemm = makeGemmWasm(gemmJs);
+const wasmKernel: Gemm = makeGemmWasm(gemmJs);
+export const gemmWasm: Gemm = (out, a, b, M, N, K, tA, tB) => {
+  checkGemm('gemmWasm', out, a, b, M, N, K);
+  wasmKernel(out, a, b, M, N, K, tA, tB);
+};
 
 /** Reference matmul: out = op(a)·op(b). Slow and obviously correct. */
 export function matmulNaive(out: Tensor<FloatArray>, a: Tensor<FloatArray>, b: Tensor<FloatArray>, o: MatmulOptions = {}): void {

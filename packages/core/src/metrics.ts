@@ -1,5 +1,6 @@
 // Classification metrics from predicted and true labels: accuracy, confusion matrix, per-class precision/recall,
 // and the most-confused pairs. Pure functions of integer arrays; no model code here.
+import { checkCount } from './check.js';
 
 /** Fraction of i with predicted[i] === actual[i]. */
 export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
@@ -18,6 +19,7 @@ export interface ConfusionMatrix {
 
 export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, classes: number): ConfusionMatrix {
   if (predicted.length !== actual.length) throw new RangeError(`confusionMatrix: ${predicted.length} predictions for ${actual.length} labels`);
+  checkCount('confusionMatrix', 'classes', classes);
   const counts = new Uint32Array(classes * classes);
   for (let i = 0; i < predicted.length; i++) {
     const t = actual[i]!;
@@ -66,6 +68,7 @@ export interface ConfusedPair {
 
 /** Off-diagonal cells, largest first (ties: smaller actual, then smaller predicted), at most `top`. */
 export function mostConfused(cm: ConfusionMatrix, top = 5): ConfusedPair[] {
+  checkCount('mostConfused', 'top', top, 0);
   const k = cm.classes;
   const pairs: ConfusedPair[] = [];
   for (let t = 0; t < k; t++) {

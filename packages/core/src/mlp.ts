@@ -3,6 +3,7 @@
 // backend); optimisers and loops live elsewhere.
 import { ACTIVATIONS, type ActivationName, activationBackward, activationForward } from './activations.js';
 import { type BackendName, getThreads, resolveBackend } from './backend.js';
+import { checkCount, checkFinite, checkLength } from './check.js';
 import { denseBackward, denseForward } from './dense.js';
 import { INITS, type InitName, fillNormal, initStd } from './init.js';
 import { type NextLayer, SparseFirstLayer } from './kernels/sparse-layer.js';
@@ -143,7 +144,10 @@ export class MLP {
 
   constructor(config: MLPConfig, options: MLPOptions = {}) {
     this.config = resolveConfig(config);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`MLP options must be an object, got ${options}`);
     this.dtype = options.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') throw new RangeError(`MLP options: dtype must be float32 or float64, got ${this.dtype}`);
+    if (options.rng !== undefined && typeof options.rng?.normal !== 'function') throw new TypeError('MLP options: rng must be an Rng (new Rng(seed))');
     this.backend = resolveBackend(options.backend, this.dtype);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     const threads = options.threads ?? getThreads();
@@ -230,6 +234,7 @@ export class MLP {
 
   /** Make the per-batch buffers hold at least n rows. Allocates only when n grows. */
   reserve(n: number): void {
+    checkCount('reserve', 'n', n, 0);
     if (n <= this.capacity) return;
     if (this.sparse) {
       // The first layer about to be replaced may hold the current W[0] and dW[0] in transposed form.
@@ -263,7 +268,8 @@ export class MLP {
    * and it is overwritten by the next call. Keeps a reference to x for backward (wasm: a copy in its memory).
    */
   forward(x: FloatArray, n: number): FloatArray {
-    if (x.length < n * this.inputSize) throw new RangeError(`forward: x has ${x.length} values, need ${n}x${this.inputSize}`);
+    checkCount('forward', 'n (the number of rows)', n);
+    checkLength('forward', 'x', x, 'n×inputSize', n, this.inputSize);
     this.reserve(n);
     if (this.arena && (this.arena.ptr(x) < 0 || !(x instanceof Float32Array))) {
       this.xbuf!.set(x.subarray(0, n * this.inputSize));
@@ -282,7 +288,10 @@ export class MLP {
    */
   forwardBytes(raw: Uint8Array, n: number, mul = 1, add = 0): FloatArray {
     const F = this.inputSize;
-    if (raw.length < n * F) throw new RangeError(`forwardBytes: raw has ${raw.length} bytes, need ${n}x${F}`);
+    checkCount('forwardBytes', 'n (the number of rows)', n);
+    checkLength('forwardBytes', 'raw', raw, 'n×inputSize', n, F);
+    checkFinite('forwardBytes', 'mul', mul);
+    checkFinite('forwardBytes', 'add', add);
     this.reserve(n);
     if (!this.sparse) {
       const x = this.floatInput();
@@ -300,6 +309,12 @@ export class MLP {
    */
   forwardRows(inputs: Uint8Array, rows: ArrayLike<number>, start: number, n: number, mul = 1, add = 0): FloatArray {
     const F = this.inputSize;
+    checkCount('forwardRows', 'n (the number of rows)', n);
+    checkCount('forwardRows', 'start', start, 0);
+    checkLength('forwardRows', 'rows', rows, 'start + n', start + n);
+    checkLength('forwardRows', 'inputs', inputs, 'inputSize', F);
+    checkFinite('forwardRows', 'mul', mul);
+    checkFinite('forwardRows', 'add', add);
     this.reserve(n);
     if (!this.sparse) {
       const x = this.floatInput();
@@ -371,6 +386,7 @@ export class MLP {
 
   /** Mean loss of the last forward pass against targets y (n, outputSize). */
   loss(y: FloatArray, n: number): number {
+    this.checkTargets('loss', y, n);
     const last = this.depth - 1;
     const out = this.outputSize;
     if (this.config.loss === 'mse') return mseLoss(this.a[last]!, y, n, out);
@@ -387,6 +403,8 @@ export class MLP {
     const x = this.input;
     const sparseAdd = this.sparseAdd;
     if (!x && sparseAdd === null) throw new Error('backward: call forward first');
+    this.checkTargets('backward', y, n);
+    if (n !== this.rows) throw new RangeError(`backward: n is ${n}, but the last forward pass had ${this.rows} rows`);
     this.sparse?.dropGradient(); // this pass writes every gradient again (dW[0] in dWt form on the sparse path)
     const L = this.config.layers;
     const last = this.depth - 1;
@@ -467,6 +485,14 @@ export class MLP {
 
   /** Outputs for n rows of x, as a fresh Float32Array (n, outputSize). Convenient; not for hot loops. */
   predict(x: ArrayLike<number>, n = 1): Float32Array {
+    checkCount('predict', 'n (the number of rows)', n);
+    checkLength('predict', 'x', x, 'any length', 0);
+    if (x.length !== n * this.inputSize) {
+      throw new RangeError(`predict: x has ${x.length} values, but ${n} row${n === 1 ? '' : 's'} of ${this.inputSize} inputs need exactly ${n * this.inputSize}`);
+    }
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) throw new RangeError(`predict: x[${i}] is ${x[i]} (row ${Math.floor(i / this.inputSize)}, input ${i % this.inputSize}); inputs must be finite`);
+    }
     const buf = x instanceof Float32Array || x instanceof Float64Array ? x : Float32Array.from(x);
     const out = this.forward(buf, n);
     return Float32Array.from(out.subarray(0, n * this.outputSize));
@@ -481,6 +507,7 @@ export class MLP {
 
   /** Copy all weights and biases from a model of the same architecture. */
   copyWeightsFrom(other: MLP): void {
+    if (typeof other?.config?.layers?.join !== 'function') throw new TypeError('copyWeightsFrom: other must be an MLP');
     const a = this.config.layers.join(',');
     const b = other.config.layers.join(',');
     if (a !== b) throw new RangeError(`copyWeightsFrom: architectures differ (${a} vs ${b})`);
@@ -489,6 +516,13 @@ export class MLP {
       this.b[l]!.set(other.b[l]!);
     }
     this.sparse?.weightsWritten();
+  }
+
+  /** Targets y for the first n rows of the last forward pass: n within it, y holding n×outputSize values. */
+  private checkTargets(where: string, y: FloatArray, n: number): void {
+    checkCount(where, 'n (the number of rows)', n);
+    if (n > this.rows) throw new RangeError(`${where}: n is ${n}, but the last forward pass had ${this.rows} rows (call forward first)`);
+    checkLength(where, 'y', y, 'n×outputSize', n, this.outputSize);
   }
 
   /** Stop the model's helper thread now (it would otherwise stop when the model is garbage-collected). Idempotent. */

@@ -1,6 +1,7 @@
 // Seeded PRNG (xoshiro128**, seeded by splitmix32) with snapshot/restore; the only randomness the library uses. Not
 // cryptographic. Same seed → same integers, float() and int() on every engine; normal() uses Math.log/Math.cos, whose
 // last bits are engine-defined, so it is bit-identical only on the same engine (tests run on V8: Node and Chromium).
+import { checkCount } from './check.js';
 
 /** The whole generator state: four uint32 words. Plain data, safe to JSON.stringify. */
 export type RngState = [number, number, number, number];
@@ -95,6 +96,7 @@ export class Rng {
 
   /** A fresh permutation of 0..n-1. */
   permutation(n: number): Uint32Array {
+    checkCount('Rng.permutation', 'n', n, 0);
     const p = new Uint32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);

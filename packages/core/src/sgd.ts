@@ -38,6 +38,7 @@ export class SGD {
 
   /** One update of every parameter from its gradient (with the model's wasm kernel when it has one). */
   step(model: MLP): void {
+    if (typeof (model as Partial<MLP> | null)?.params !== 'function') throw new TypeError(`SGD.step needs an MLP, got ${model}`);
     const mu = this.momentum;
     if (mu > 0) {
       // A wasm model keeps momentum in its own memory: adopt those buffers, carrying over any velocity we had.

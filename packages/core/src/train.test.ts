@@ -5,7 +5,8 @@ import { loadCheckpoint, saveCheckpoint } from './format.js';
 import { type MLPConfig, MLP } from './mlp.js';
 import { Rng } from './rng.js';
 import { blobs, xor } from './testing/datasets.js';
-import { type BatchReport, DivergenceError, type EpochReport, type TrainOptions, Trainer, type TrainerSnapshot } from './train.js';
+import { DivergenceError } from './divergence.js';
+import { type BatchReport, type EpochReport, type TrainOptions, Trainer, type TrainerSnapshot } from './train.js';
 
 const blobCfg: MLPConfig = { layers: [8, 16, 4], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
 const blobOpts: TrainOptions = { epochs: 6, batchSize: 10, lr: 0.5, seed: 9 };

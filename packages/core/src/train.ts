@@ -5,6 +5,7 @@ import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } 
 import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
+import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
 import { SGD, checkSGDOptions } from './sgd.js';
 import type { FloatArray } from './tensor.js';
 
@@ -20,6 +21,11 @@ export interface TrainOptions {
   seed?: number;
   /** Shuffle each epoch. Default true. */
   shuffle?: boolean;
+  /**
+   * End the run with a DivergenceError when it has blown up although its loss is finite (the rule: README,
+   * "Divergence"). Default true; NaN and infinite losses always end it.
+   */
+  divergenceCheck?: boolean;
 }
 
 export interface BatchReport {
@@ -45,6 +51,8 @@ export interface EpochReport {
   trainAccuracy: number;
   validationLoss?: number;
   validationAccuracy?: number;
+  /** The class the network predicted for every training example of the epoch, when it predicted only one. */
+  oneClass?: number;
   /** Seconds spent training this epoch (pauses excluded), and evaluating validation afterwards. */
   seconds: number;
   evalSeconds: number;
@@ -75,7 +83,11 @@ export interface TrainerSnapshot {
   batch: number;
   /** Shuffle generator state at the start of the current epoch (the permutation is re-derived from it). */
   epochRng: RngState;
-  running: { lossSum: number; correct: number; seen: number; seconds: number };
+  /**
+   * Sums over the epoch's batches so far; `oneClass`: the class predicted for every example so far (−1 before the
+   * first, −2 once two differ; absent in older snapshots).
+   */
+  running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
   history: EpochReport[];
   /**
    * The network's storage type, backend and thread count, which restore() reuses. Absent in snapshots from older
@@ -84,22 +96,8 @@ export interface TrainerSnapshot {
   dtype?: 'float32' | 'float64';
   backend?: BackendName;
   threads?: number;
-}
-
-/** Thrown when the loss becomes NaN or ±Infinity. Parameters are left as they were before the failing batch's update. */
-export class DivergenceError extends Error {
-  constructor(
-    readonly epoch: number,
-    readonly batch: number,
-    readonly loss: number,
-    lr: number,
-  ) {
-    super(
-      `Training diverged at epoch ${epoch}, batch ${batch}: the loss became ${loss}. ` +
-        `Try a lower learning rate (it was ${lr}).`,
-    );
-    this.name = 'DivergenceError';
-  }
+  /** The untrained network's mean loss, the divergence rule's reference; absent until the first batch (and in older snapshots). */
+  startLoss?: number;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -121,15 +119,29 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** The most epochs one run may ask for (a guard against absurd values in options and checkpoints). */
+export const MAX_EPOCHS = 1_000_000;
+
 function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
   const sgd = checkSGDOptions(o);
-  const full = { ...sgd, epochs: o.epochs, batchSize: o.batchSize, lrDecay: o.lrDecay ?? 1, seed: o.seed ?? 0, shuffle: o.shuffle ?? true };
-  if (!Number.isInteger(full.epochs) || full.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
+  const full = {
+    ...sgd,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lrDecay: o.lrDecay ?? 1,
+    seed: o.seed ?? 0,
+    shuffle: o.shuffle ?? true,
+    divergenceCheck: o.divergenceCheck ?? true,
+  };
+  if (!Number.isInteger(full.epochs) || full.epochs < 1 || full.epochs > MAX_EPOCHS) {
+    throw new RangeError(`epochs must be a positive integer up to ${MAX_EPOCHS.toLocaleString('en-US')}, got ${o.epochs}`);
+  }
   if (!Number.isInteger(full.batchSize) || full.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${o.batchSize}`);
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
   if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
   if (typeof full.shuffle !== 'boolean') throw new RangeError(`shuffle must be true or false, got ${full.shuffle}`);
+  if (typeof full.divergenceCheck !== 'boolean') throw new RangeError(`divergenceCheck must be true or false, got ${full.divergenceCheck}`);
   return full;
 }
 
@@ -154,6 +166,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
     throw new RangeError(`epoch must be an integer from 0 to ${options.epochs} (the options' epochs), got ${s.epoch}`);
   }
   if (!isCount(s.batch)) throw new RangeError(`batch must be a non-negative integer, got ${s.batch}`);
+  if (s.batch * options.batchSize >= 2 ** 32) {
+    throw new RangeError(`batch ${s.batch} of ${options.batchSize} examples starts past example 2^32, more than any dataset holds`);
+  }
   if (s.epoch === options.epochs && s.batch !== 0) throw new RangeError(`all ${options.epochs} epochs are finished, so batch must be 0, got ${s.batch}`);
   try {
     Rng.fromState(s.epochRng);
@@ -164,6 +179,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   if (typeof r !== 'object' || r === null) throw new RangeError('running sums (running: { lossSum, correct, seen, seconds }) are missing');
   for (const k of ['lossSum', 'correct', 'seen', 'seconds'] as const) {
     if (!isFiniteNumber(r[k])) throw new RangeError(`running.${k} must be a finite number, got ${r[k]}`);
+  }
+  if (r.oneClass !== undefined && !(Number.isInteger(r.oneClass) && r.oneClass >= -2)) {
+    throw new RangeError(`running.oneClass must be an integer ≥ −2 when present, got ${r.oneClass}`);
   }
   if (!isCount(r.seen) || !isCount(r.correct) || r.correct > r.seen) {
     throw new RangeError(`running counts must be integers with 0 ≤ correct ≤ seen, got correct ${r.correct}, seen ${r.seen}`);
@@ -178,6 +196,7 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
     for (const k of ['loss', 'trainAccuracy', 'seconds', 'evalSeconds', 'lr'] as const) {
       if (!isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number, got ${h[k]}`);
     }
+    if (h.oneClass !== undefined && !isCount(h.oneClass)) throw new RangeError(`history[${i}].oneClass must be a class index when present, got ${h.oneClass}`);
     for (const k of ['validationLoss', 'validationAccuracy'] as const) {
       if (h[k] !== undefined && !isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number when present, got ${h[k]}`);
     }
@@ -185,6 +204,9 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   if (s.dtype !== undefined && s.dtype !== 'float32' && s.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${s.dtype}`);
   if (s.backend !== undefined && !BACKENDS.includes(s.backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${s.backend}`);
   if (s.threads !== undefined && s.threads !== 1 && s.threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${s.threads}`);
+  if (s.startLoss !== undefined && !(isFiniteNumber(s.startLoss) && s.startLoss >= 0)) {
+    throw new RangeError(`startLoss must be a finite number ≥ 0 when present, got ${s.startLoss}`);
+  }
   return options;
 }
 
@@ -205,12 +227,17 @@ export class Trainer {
   private rng: Rng;
   private epochRng: RngState;
   private perm: Uint32Array;
-  private running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  private running: TrainerSnapshot['running'] = freshRunning();
   private pauseRequested = false;
+  /** The untrained network's mean loss on the run's first examples (measured before the first batch). */
+  private startLoss: number | undefined;
+  /** Accuracy of always guessing the most common training label. */
+  private readonly chance: number;
 
   constructor(model: MLP, train: Dataset, options: TrainOptions, validation?: Dataset) {
-    checkDataset(train, 'training data');
-    if (validation) checkDataset(validation, 'validation data');
+    if (typeof (model as Partial<MLP> | null)?.forward !== 'function') throw new TypeError(`Trainer needs an MLP as its first argument, got ${model}`);
+    checkDataset(train, 'training data', model.outputSize);
+    if (validation) checkDataset(validation, 'validation data', model.outputSize);
     for (const [d, name] of [[train, 'training'], [validation, 'validation']] as const) {
       if (d && d.inputSize !== model.inputSize) {
         throw new RangeError(`${name} data has ${d.inputSize} features per example; the network's input layer has ${model.inputSize}`);
@@ -229,6 +256,7 @@ export class Trainer {
     this.rng = new Rng(this.options.seed);
     this.epochRng = this.rng.state();
     this.perm = this.shuffled();
+    this.chance = majorityShare(train);
   }
 
   /**
@@ -274,6 +302,7 @@ export class Trainer {
       t.perm = t.shuffled();
       t.running = { ...s.running };
       t.history.push(...s.history.map((h) => ({ ...h })));
+      t.startLoss = s.startLoss;
       return t;
     } catch (e) {
       model.dispose();
@@ -310,26 +339,28 @@ export class Trainer {
   step(): { batch: BatchReport; epoch?: EpochReport } {
     if (this.done) throw new Error('training is already complete');
     const t0 = now();
+    // Measured only on an untrained network: a run resumed from a snapshot without it skips the rules that need it.
+    if (this.startLoss === undefined && this.options.divergenceCheck && this.epoch === 0 && this.batch === 0) {
+      const start = this.measureStart();
+      if (Number.isFinite(start)) this.startLoss = start; // a NaN start is the first batch's NaN loss, reported there
+    }
     const B = this.options.batchSize;
     const m = this.model;
     const start = this.batch * B;
     const n = Math.min(B, this.train.count - start);
-    gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
-    const bytes = byteScaling(this.train);
-    if (bytes) {
-      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
-      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
-    } else {
-      gatherInputs(this.train, this.perm, start, n, this.x);
-      m.forward(this.x, n);
-    }
-    const loss = m.loss(this.y, n);
+    const loss = this.batchLoss(start, n);
     if (Number.isFinite(loss)) m.backward(this.y, n);
     const lr = this.currentLr;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
     m.outputClasses(this.pred, n);
     let correct = 0;
-    for (let r = 0; r < n; r++) if (this.pred[r] === this.train.labels[this.perm[start + r]!]) correct++;
+    let one = this.running.oneClass ?? -2; // older snapshots: unknown for the rest of this epoch
+    for (let r = 0; r < n; r++) {
+      const p = this.pred[r]!;
+      if (p === this.train.labels[this.perm[start + r]!]) correct++;
+      if (one !== p && one !== -2) one = one === -1 ? p : -2;
+    }
+    this.running.oneClass = one;
     this.optimizer.lr = lr;
     this.optimizer.step(m);
     this.running.lossSum += loss * n;
@@ -380,7 +411,35 @@ export class Trainer {
       dtype: this.model.dtype,
       backend: this.model.backend,
       threads: this.model.threads,
+      ...(this.startLoss === undefined ? {} : { startLoss: this.startLoss }),
     };
+  }
+
+  /** Forward rows start..start+n of this epoch's order and return their mean loss (targets left in this.y). */
+  private batchLoss(start: number, n: number): number {
+    const m = this.model;
+    gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
+    const bytes = byteScaling(this.train);
+    if (bytes) {
+      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
+      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
+    } else {
+      gatherInputs(this.train, this.perm, start, n, this.x);
+      m.forward(this.x, n);
+    }
+    return m.loss(this.y, n);
+  }
+
+  /** The divergence rule's reference: the untrained network's mean loss on the first examples of the run (no update). */
+  private measureStart(): number {
+    const B = this.options.batchSize;
+    const total = Math.min(this.train.count, DIVERGENCE.startExamples);
+    let sum = 0;
+    for (let done = 0; done < total; done += B) {
+      const n = Math.min(B, total - done);
+      sum += this.batchLoss(done, n) * n;
+    }
+    return sum / total;
   }
 
   private finishEpoch(lr: number): EpochReport {
@@ -393,6 +452,7 @@ export class Trainer {
       evalSeconds: 0,
       lr,
     };
+    if (r.oneClass !== undefined && r.oneClass >= 0) report.oneClass = r.oneClass;
     if (this.validation) {
       const t0 = now();
       const v = evaluate(this.model, this.validation);
@@ -403,9 +463,11 @@ export class Trainer {
     this.history.push(report);
     this.epoch++;
     this.batch = 0;
-    this.running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+    this.running = freshRunning();
     this.epochRng = this.rng.state();
     if (!this.done) this.perm = this.shuffled();
+    const seen = this.options.divergenceCheck ? divergence(this.history, this.startLoss, this.chance) : null;
+    if (seen) throw new DivergenceError(report.epoch, this.batchesPerEpoch, report.loss, lr, seen);
     return report;
   }
 
@@ -419,4 +481,20 @@ export class Trainer {
     }
     return this.rng.permutation(n);
   }
+}
+
+/** The share of the most common label among the dataset's examples: the accuracy of always guessing it. */
+function majorityShare(d: Dataset): number {
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (let i = 0; i < d.count; i++) {
+    const c = (counts.get(d.labels[i]!) ?? 0) + 1;
+    counts.set(d.labels[i]!, c);
+    if (c > best) best = c;
+  }
+  return best / d.count;
+}
+
+function freshRunning(): TrainerSnapshot['running'] {
+  return { lossSum: 0, correct: 0, seen: 0, seconds: 0, oneClass: -1 };
 }

@@ -3,12 +3,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MNIST, download, importFrom } from '@mlp/mnist/node';
-import { BrowserWindow, app, dialog, ipcMain, protocol, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
 import { writeAtomic } from './atomic.js';
 import { createDatasetHandlers } from './dataset.js';
 import { registerHandlers } from './ipc.js';
 import { createModelHandlers } from './models.js';
+import { denyPermissions } from './permissions.js';
 import { createSettingsHandlers } from './settings-store.js';
 import { validators } from './validate.js';
 
@@ -108,6 +109,7 @@ function createWindow(): void {
 }
 
 app.on('web-contents-created', (_e, contents) => {
+  denyPermissions(contents.session);
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
@@ -126,6 +128,7 @@ app.on('second-instance', () => {
 
 app.whenReady().then(() => {
   if (!primary) return;
+  denyPermissions(session.defaultSession);
   serveRenderer();
   wireIpc();
   createWindow();

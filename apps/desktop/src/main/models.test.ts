@@ -1,9 +1,23 @@
-import { MLP, loadModel, saveModel } from '@mlp/core';
+import { FORMAT_VERSION, MLP, crc32, loadModel, saveModel } from '@mlp/core';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_MODEL_BYTES } from '../shared/api.js';
 import { type ModelDeps, createModelHandlers } from './models.js';
 
 const bytes = saveModel(new MLP({ layers: [4, 3, 2] }, { seed: 1 }), { note: 'x' });
+
+/** A 96-byte model file whose header declares a 784-15000-15000-10 network and holds none of its weights. */
+function hostile(): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify({ kind: 'model', config: { layers: [784, 15000, 15000, 10] }, tensors: [], meta: {} }));
+  const h = json.length + ((4 - ((12 + json.length) % 4)) % 4);
+  const out = new Uint8Array(12 + h + 4).fill(0x20);
+  const dv = new DataView(out.buffer);
+  out.set(new TextEncoder().encode('MLPW'));
+  dv.setUint32(4, FORMAT_VERSION, true);
+  dv.setUint32(8, h, true);
+  out.set(json, 12);
+  dv.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
 
 function deps(over: Partial<ModelDeps> = {}): ModelDeps {
   return {
@@ -41,6 +55,14 @@ describe('model:save', () => {
     expect(d.writeAtomic).not.toHaveBeenCalled();
   });
 
+  it('refuses a hostile header from its size fields at once, saying why', async () => {
+    const d = deps();
+    await expect(createModelHandlers(d)['model:save']({}, hostile(), 'x.mlp')).rejects.toThrow(
+      /^Refused to save: the data is not a valid model file \(model file declares layers 784-15000-15000-10: 236,940,010 parameters, more than the 50,000,000 this library loads\)\.$/,
+    );
+    expect(d.pickSavePath).not.toHaveBeenCalled();
+  });
+
   it('passes a write failure on as an error', async () => {
     const d = deps({ writeAtomic: async () => Promise.reject(new Error('Could not write /home/me/run.mlp: EACCES')) });
     await expect(createModelHandlers(d)['model:save']({}, bytes, 'run.mlp')).rejects.toThrow(/EACCES/);
@@ -59,5 +81,21 @@ describe('model:open', () => {
     const d = deps({ fileSize: async () => MAX_MODEL_BYTES + 1 });
     await expect(createModelHandlers(d)['model:open']()).rejects.toThrow(/larger than any model/);
     expect(d.readFile).not.toHaveBeenCalled();
+  });
+
+  it('parses the bytes in main with the bounded reader, after the size check: a hostile file is one clear error', async () => {
+    expect(hostile().length).toBe(96);
+    const d = deps({ readFile: vi.fn(async () => hostile()), fileSize: async () => 96 });
+    await expect(createModelHandlers(d)['model:open']()).rejects.toThrow(
+      /^\/home\/me\/run\.mlp is not a model file this app can open: model file declares layers 784-15000-15000-10: 236,940,010 parameters, more than the 50,000,000 this library loads\.$/,
+    );
+    const broken = bytes.slice(0, bytes.length - 8);
+    const e = deps({ readFile: vi.fn(async () => broken), fileSize: async () => broken.length });
+    await expect(createModelHandlers(e)['model:open']()).rejects.toThrow(/run\.mlp is not a model file this app can open: model file is truncated/);
+  });
+
+  it('refuses a file that grew past the limit between the size check and the read', async () => {
+    const d = deps({ readFile: vi.fn(async () => new Uint8Array(MAX_MODEL_BYTES + 1)) });
+    await expect(createModelHandlers(d)['model:open']()).rejects.toThrow(`/home/me/run.mlp is ${MAX_MODEL_BYTES + 1} bytes, larger than any model`);
   });
 });

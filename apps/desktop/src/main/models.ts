@@ -1,5 +1,6 @@
 // Main's model-file jobs: save through a native dialog with an atomic write, open through one with a size check.
-// The bytes are checked with @mlp/core's own reader before they are written, so a broken file never lands on disk.
+// Bytes are checked with @mlp/core's own bounded reader (after the size check) both ways: a broken file never lands
+// on disk, and a hostile one never reaches the renderer.
 import { loadModel } from '@mlp/core';
 import { type ModelFile, type SavedModel, MAX_MODEL_BYTES } from '../shared/api.js';
 
@@ -14,11 +15,16 @@ export interface ModelDeps {
   basename(path: string): string;
 }
 
+/** Parse untrusted bytes with core's reader (it refuses lying headers before building anything), keeping nothing. */
+function checkModel(bytes: Uint8Array): void {
+  loadModel(bytes).model.dispose();
+}
+
 export function createModelHandlers(deps: ModelDeps) {
   return {
     'model:save': async (_ctx: unknown, bytes: Uint8Array, name: string): Promise<SavedModel | null> => {
       try {
-        loadModel(bytes);
+        checkModel(bytes);
       } catch (e) {
         throw new Error(`Refused to save: the data is not a valid model file (${(e as Error).message}).`);
       }
@@ -31,8 +37,16 @@ export function createModelHandlers(deps: ModelDeps) {
       const path = await deps.pickOpenPath();
       if (path === null) return null;
       const size = await deps.fileSize(path);
-      if (size > MAX_MODEL_BYTES) throw new Error(`${path} is ${size} bytes, larger than any model this app writes; pick a .mlp model file.`);
-      return { name: deps.basename(path), bytes: await deps.readFile(path) };
+      const tooBig = (n: number) => new Error(`${path} is ${n} bytes, larger than any model this app writes; pick a .mlp model file.`);
+      if (size > MAX_MODEL_BYTES) throw tooBig(size);
+      const bytes = await deps.readFile(path);
+      if (bytes.length > MAX_MODEL_BYTES) throw tooBig(bytes.length); // it grew after the size check
+      try {
+        checkModel(bytes);
+      } catch (e) {
+        throw new Error(`${path} is not a model file this app can open: ${(e as Error).message}.`);
+      }
+      return { name: deps.basename(path), bytes };
     },
   };
 }
