@@ -262,4 +262,16 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/Training diverged at epoch 1, batch \d+: .*Try a lower learning rate.*Nothing was saved\./);
     expect(readFileSync(model)).toEqual(before);
   });
+  it('a finite blow-up (lr 1000, ReLU) ends the run unsaved; --no-divergence-check trains on and saves', async () => {
+    const before = readFileSync(model);
+    const blowUp = ['train', '--data', data, '--layers', '784,32,10', '--hidden', 'relu', '--output', 'softmax', '--loss', 'ce', '--init', 'he', '--lr', '1000', '--epochs', '3', '--valid', '200'];
+    const r = await mlp([...blowUp, '--out', model]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/Training diverged at epoch \d+, batch \d+: .*Try a lower learning rate \(it was 1000\)\. Nothing was saved\. \(To train on regardless, pass --no-divergence-check\.\)/);
+    expect(readFileSync(model)).toEqual(before);
+    const onward = join(work, 'onward.mlp');
+    const o = await mlp([...blowUp, '--no-divergence-check', '--out', onward]);
+    expect(o.code, o.stderr).toBe(0);
+    expect(existsSync(onward)).toBe(true);
+  });
 });

@@ -59,6 +59,7 @@ function program(run: (p: Promise<number>) => void): Command {
     .option('--out <file>', 'where to save the model (default: model.mlp)')
     .option('--checkpoint <file>', 'where Ctrl-C writes a resumable checkpoint (default: <out>.ckpt)')
     .option('--threads <n>', '1, or 2 to share the first layer with a helper thread (same results, faster with a free core)', v.threads)
+    .option('--no-divergence-check', 'train on even when the loss blows up (by default a finite blow-up ends the run, nothing saved; see the README)')
     .option('--resume <file>', 'continue from a checkpoint')
     .option('--json', 'print one JSON object per epoch and a final one')
     .action((o) => {

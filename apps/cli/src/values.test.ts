@@ -18,11 +18,17 @@ describe('flag values', () => {
     expect(v.datasetName('my-data.json')).toBe('my-data.json');
     expect(v.collect('b', ['a'])).toEqual(['a', 'b']);
   });
+  it('refuses a network no model file can hold before anything trains', () => {
+    expect(() => v.layers('784,15000,15000,10')).toThrow(/236,940,010 weights and biases, more than the 50,000,000 a model file holds/);
+    expect(v.layers('784,5000,1000,10')).toEqual([784, 5000, 1000, 10]);
+  });
   it('rejects bad values with InvalidArgumentError', () => {
     const bad: [(s: string) => unknown, string][] = [
       [v.layers, '784'],
       [v.layers, '784,0,10'],
       [v.layers, '784,x'],
+      [v.layers, '784,15000,15000,10'],
+      [v.layers, Array(65).fill(2).join(',')],
       [v.positiveNumber, '0'],
       [v.positiveNumber, ''],
       [v.positiveNumber, 'Infinity'],

@@ -1,6 +1,6 @@
 // Parsers for flag values: each turns a string into a checked value or throws commander's InvalidArgumentError
 // (reported as a usage error, exit code 2). No defaults here; presets.ts holds them.
-import { ACTIVATIONS, type ActivationName, INITS, type InitName, LOSSES, type LossName } from '@mlp/core';
+import { ACTIVATIONS, type ActivationName, INITS, type InitName, LOSSES, type LossName, MODEL_LIMITS } from '@mlp/core';
 import { SCALE_MODES, type ScaleMode } from '@mlp/mnist';
 import { InvalidArgumentError } from 'commander';
 import type { TrainSettings } from './presets.js';
@@ -59,7 +59,15 @@ export function layers(v: string): number[] {
   if (parts.length < 2 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
     throw new InvalidArgumentError('expected comma-separated positive widths from input to output, e.g. 784,50,10.');
   }
-  return parts.map(Number);
+  const widths = parts.map(Number);
+  // A network no model file can hold is refused now, not after training (saving would fail at the end).
+  if (widths.length > MODEL_LIMITS.layers) throw new InvalidArgumentError(`at most ${MODEL_LIMITS.layers} widths (input and output included).`);
+  let params = 0;
+  for (let i = 1; i < widths.length; i++) params += widths[i - 1]! * widths[i]! + widths[i]!;
+  if (params > MODEL_LIMITS.parameters) {
+    throw new InvalidArgumentError(`that network has ${params.toLocaleString('en')} weights and biases, more than the ${MODEL_LIMITS.parameters.toLocaleString('en')} a model file holds.`);
+  }
+  return widths;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], what: string) {

@@ -22,6 +22,8 @@ export interface TrainFlags extends Partial<TrainSettings> {
   offline?: boolean;
   /** Not a setting: results are bit-identical with 1 or 2, so a resumed run may use either. */
   threads?: number;
+  /** false with --no-divergence-check: a finite blow-up of the loss does not end the run (NaN/∞ always does). */
+  divergenceCheck?: boolean;
 }
 
 /** Meta stored in model and checkpoint files: enough to evaluate, predict and resume the same way. */
@@ -135,7 +137,9 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   try {
     if (checkpoint) {
       // The run's own thread count unless --threads says otherwise (the results are the same bits either way).
-      trainer = Trainer.restore(checkpoint.snapshot, trainData, validData, flags.threads !== undefined ? { threads: flags.threads } : {});
+      // The divergence check is a safety switch, not a training setting: --no-divergence-check turns it off on resume too.
+      const snapshot = flags.divergenceCheck === false ? { ...checkpoint.snapshot, options: { ...checkpoint.snapshot.options, divergenceCheck: false } } : checkpoint.snapshot;
+      trainer = Trainer.restore(snapshot, trainData, validData, flags.threads !== undefined ? { threads: flags.threads } : {});
       out.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}, batch ${trainer.batch + 1}`);
     } else {
       const model = new MLP(
@@ -145,7 +149,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
       trainer = new Trainer(
         model,
         trainData,
-        { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed },
+        { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed, divergenceCheck: flags.divergenceCheck !== false },
         validData,
       );
     }
@@ -201,7 +205,10 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     status = r.status;
   } catch (e) {
     bar.stop();
-    if (e instanceof DivergenceError) throw new CliError(`${e.message} Nothing was saved.`);
+    if (e instanceof DivergenceError) {
+      const finite = Number.isFinite(e.loss) ? ' (To train on regardless, pass --no-divergence-check.)' : '';
+      throw new CliError(`${e.message} Nothing was saved.${finite}`);
+    }
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
