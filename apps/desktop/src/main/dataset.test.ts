@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { download, importFrom } from '@mlp/mnist/node';
+import { importFrom, loadCachedBytes } from '@mlp/mnist/node';
 import { describe, expect, it, vi } from 'vitest';
 import type { DatasetProgress } from '../shared/api.js';
 import { NAMES, fakeFetch, syntheticDescriptor, syntheticMnist } from '../testing/synthetic.js';
@@ -22,7 +22,7 @@ function recorder(): CallContext & { events: DatasetProgress[] } {
 function handlers(dataDir: string, fetchImpl = fakeFetch(files), pickFolder = async (): Promise<string | null> => null) {
   return createDatasetHandlers({
     dataDir,
-    download: (o) => download(descriptor, { ...o, fetch: fetchImpl, retries: 0 }),
+    loadCached: (o) => loadCachedBytes({ ...o, descriptor, fetch: fetchImpl, retries: 0 }),
     importFrom: (dir, o) => importFrom(dir, descriptor, o),
     readFile: async (p) => new Uint8Array(await readFile(p)),
     pickFolder,
@@ -88,9 +88,25 @@ describe('dataset:load', () => {
     expect(b.testLabels).toEqual(files.testLabels);
   });
 
+  it('a cached file corrupted in place (size and mtime kept) is fetched again, never handed to the renderer', async () => {
+    const dataDir = temp();
+    const fetchImpl = fakeFetch(files);
+    await handlers(dataDir, fetchImpl)['dataset:load'](recorder());
+    const cached = join(dataDir, 'datasets', descriptor.id, NAMES.trainLabels);
+    const { mtime } = statSync(cached);
+    const bad = readFileSync(cached);
+    bad[bad.length >> 1]! ^= 0xff;
+    writeFileSync(cached, bad);
+    utimesSync(cached, mtime, mtime);
+    const out = await handlers(dataDir, fetchImpl)['dataset:load'](recorder());
+    expect(out.trainLabels).toEqual(files.trainLabels);
+    expect(fetchImpl.urls.slice(4)).toEqual([`https://mirror.test/mnist/${NAMES.trainLabels}`]);
+  });
+
   it('shares one download between concurrent calls', async () => {
-    const dl = vi.fn(async () => ({ trainImages: 'a', trainLabels: 'b', testImages: 'c', testLabels: 'd' }));
-    const h = createDatasetHandlers({ dataDir: '/x', download: dl, importFrom: vi.fn(), readFile: async (p) => new TextEncoder().encode(p), pickFolder: async () => null });
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    const dl = vi.fn(async () => ({ files: { trainImages: bytes('a'), trainLabels: bytes('b'), testImages: bytes('c'), testLabels: bytes('d') } }));
+    const h = createDatasetHandlers({ dataDir: '/x', loadCached: dl, importFrom: vi.fn(), readFile: async (p) => bytes(p), pickFolder: async () => null });
     const [a, b] = await Promise.all([h['dataset:load'](recorder()), h['dataset:load'](recorder())]);
     expect(dl).toHaveBeenCalledTimes(1);
     expect(a).toBe(b);

@@ -1,14 +1,17 @@
 // Main's dataset jobs: fetch MNIST into the app's data folder (through @mlp/mnist's verified downloader) or import it
 // from a folder the user picks, forwarding progress, then hand the four gzip files to the renderer. No parsing here.
-import type { DownloadOptions, MnistPaths, Progress } from '@mlp/mnist/node';
+import type { DownloadOptions, MnistBytes, MnistPaths, Progress } from '@mlp/mnist/node';
 import type { DatasetFiles, DatasetProgress } from '../shared/api.js';
 import type { CallContext } from './ipc.js';
 
 export interface DatasetDeps {
   /** Cache root: the app's data folder (files land in <dataDir>/datasets/mnist/). */
   dataDir: string;
-  /** @mlp/mnist/node's download, bound to MNIST. */
-  download(options: DownloadOptions): Promise<MnistPaths>;
+  /**
+   * @mlp/mnist/node's loadCachedBytes, bound to MNIST: the verified files' bytes, downloading the missing ones first,
+   * each hashed as read (a cached file corrupted in place is fetched again rather than handed on).
+   */
+  loadCached(options: DownloadOptions): Promise<{ files: MnistBytes }>;
   /** @mlp/mnist/node's importFrom, bound to MNIST. */
   importFrom(dir: string, options: { cacheDir: string; onProgress: (p: Progress) => void }): Promise<MnistPaths>;
   readFile(path: string): Promise<Uint8Array>;
@@ -44,6 +47,12 @@ async function readAll(deps: DatasetDeps, paths: MnistPaths, origin: string): Pr
   };
 }
 
+/** The IPC contract carries plain Uint8Arrays (Node hands back Buffers, a subclass): views of the same bytes. */
+function plain(f: MnistBytes): MnistBytes {
+  const view = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return { trainImages: view(f.trainImages), trainLabels: view(f.trainLabels), testImages: view(f.testImages), testLabels: view(f.testLabels) };
+}
+
 export function createDatasetHandlers(deps: DatasetDeps) {
   let inFlight: Promise<DatasetFiles> | null = null;
   return {
@@ -51,8 +60,8 @@ export function createDatasetHandlers(deps: DatasetDeps) {
     'dataset:load': async (ctx: CallContext): Promise<DatasetFiles> => {
       const onProgress = throttleProgress((p) => ctx.emit('dataset:progress', p));
       inFlight ??= deps
-        .download({ cacheDir: deps.dataDir, onProgress })
-        .then((paths) => readAll(deps, paths, deps.dataDir))
+        .loadCached({ cacheDir: deps.dataDir, onProgress })
+        .then(({ files }) => ({ ...plain(files), origin: deps.dataDir }))
         .finally(() => {
           inFlight = null;
         });

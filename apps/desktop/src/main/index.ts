@@ -2,7 +2,7 @@
 // Electron's dialogs and the file system. All logic lives in the small modules beside this file, each unit-tested.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { MNIST, download, importFrom } from '@mlp/mnist/node';
+import { MNIST, importFrom, loadCachedBytes } from '@mlp/mnist/node';
 import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
 import { writeAtomic } from './atomic.js';
@@ -29,7 +29,7 @@ function wireIpc(): void {
   const readBytes = async (p: string) => new Uint8Array(await readFile(p));
   const dataset = createDatasetHandlers({
     dataDir,
-    download: (o) => download(MNIST, o),
+    loadCached: (o) => loadCachedBytes({ ...o, descriptor: MNIST }),
     importFrom: (dir, o) => importFrom(dir, MNIST, o),
     readFile: readBytes,
     pickFolder: async () => {
