@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datasetDir } from './cache.js';
 import { type DatasetDescriptor, type MnistRole, ROLES } from './descriptors.js';
-import { DatasetError, type DownloadOptions, type Progress, download, mirrorList } from './download.js';
+import { DatasetError, type DownloadOptions, type Progress, download, mirrorList, withEnvLimits } from './download.js';
 import { HTML_PAGE, type Mode, type ServedDataset, type TestServer, rejectsWith, servedDataset, startServer, tempDir } from './testing/fixtures.js';
 
 let data: ServedDataset;
@@ -189,6 +189,17 @@ describe('download', () => {
       const e = await rejectsWith(download(desc, opts(['drip'], floor)), DatasetError);
       expect(e.code).toBe('ALL_MIRRORS_FAILED');
       expect(e.failures[0]!.reason).toMatch(/^too slow: \d+ bytes in 500 ms, under the floor of 1000 bytes\/s \(minBytesPerSec\)$/);
+    });
+
+    it('takes the minimum speed and the deadline from the environment when the options leave them out', async () => {
+      const slow = await rejectsWith(download(desc, opts(['drip'], { speedWindowMs: 500, env: { MLP_MIN_BYTES_PER_SEC: '1000' } })), DatasetError);
+      expect(slow.failures[0]!.reason).toMatch(/^too slow: \d+ bytes in 500 ms, under the floor of 1000 bytes\/s/);
+      const late = await rejectsWith(download(desc, opts(['drip'], { minBytesPerSec: 0, env: { MLP_DOWNLOAD_DEADLINE_SEC: '0.3' } })), DatasetError);
+      expect(late.failures[0]!.reason).toBe('gave up: the deadline of 300 ms for this file passed (deadlineMs)');
+      // An option given in code wins over the variable; a variable that is not a number is named.
+      expect(withEnvLimits({ minBytesPerSec: 7, env: { MLP_MIN_BYTES_PER_SEC: '1000' } }).minBytesPerSec).toBe(7);
+      expect(() => withEnvLimits({ env: { MLP_MIN_BYTES_PER_SEC: 'fast' } })).toThrow(/\$MLP_MIN_BYTES_PER_SEC="fast" is not a number of bytes per second/);
+      expect(() => withEnvLimits({ env: { MLP_DOWNLOAD_DEADLINE_SEC: '0' } })).toThrow(/\$MLP_DOWNLOAD_DEADLINE_SEC="0" is not a number of seconds above 0/);
     });
 
     it('the deadline ends a file that never finishes, and says which mirrors were not tried', async () => {

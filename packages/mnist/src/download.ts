@@ -60,12 +60,14 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /**
    * The most time one file may take, all mirrors, retries and pauses together (waiting for another process's lock
-   * does not count). When it passes, the download stops with ALL_MIRRORS_FAILED. Default 1,800,000 ms (30 minutes).
+   * does not count). When it passes, the download stops with ALL_MIRRORS_FAILED. Default 1,800,000 ms (30 minutes),
+   * or $MLP_DOWNLOAD_DEADLINE_SEC seconds.
    */
   deadlineMs?: number;
   /**
    * A mirror delivering fewer than this many bytes per second, measured over each `speedWindowMs`, is abandoned for
-   * the next mirror (its partial file is kept and resumed). Default 4,096 (4 KiB/s); 0 turns the rule off.
+   * the next mirror (its partial file is kept and resumed). Default 4,096 (4 KiB/s), or $MLP_MIN_BYTES_PER_SEC;
+   * 0 turns the rule off.
    */
   minBytesPerSec?: number;
   /** The window over which `minBytesPerSec` is measured. Default 30,000 ms. */
@@ -118,12 +120,36 @@ export function mirrorList(d: DatasetDescriptor, options: Pick<DownloadOptions, 
  */
 export async function download(d: DatasetDescriptor, options: DownloadOptions = {}): Promise<MnistPaths> {
   checkDescriptor(d);
+  options = withEnvLimits(options);
   const dir = datasetDir(defaultCacheDir(options.cacheDir, options.env ?? process.env), d);
   const mirrors = mirrorList(d, options);
   await mkdir(dir, { recursive: true });
   const paths = {} as MnistPaths;
   for (const role of ROLES) paths[role] = await fetchFile(d, role, dir, mirrors, options);
   return paths;
+}
+
+/**
+ * The options, with deadlineMs and minBytesPerSec taken from $MLP_DOWNLOAD_DEADLINE_SEC and $MLP_MIN_BYTES_PER_SEC
+ * where the options leave them out, so that every program using the downloader (the CLI, the desktop app) can be
+ * told of a slow link without a flag of its own.
+ */
+export function withEnvLimits(options: DownloadOptions): DownloadOptions {
+  const env = options.env ?? process.env;
+  const read = (name: string, ok: (n: number) => boolean, what: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const n = Number(raw);
+    if (!ok(n)) throw new TypeError(`$${name}=${JSON.stringify(env[name])} is not ${what}`);
+    return n;
+  };
+  const deadline = read('MLP_DOWNLOAD_DEADLINE_SEC', (n) => n > 0 && Number.isFinite(n), 'a number of seconds above 0 (the most time one file may take)');
+  const speed = read('MLP_MIN_BYTES_PER_SEC', (n) => n >= 0 && Number.isFinite(n), 'a number of bytes per second (0 turns the minimum speed off)');
+  return {
+    ...options,
+    ...(options.deadlineMs === undefined && deadline !== undefined ? { deadlineMs: deadline * 1000 } : {}),
+    ...(options.minBytesPerSec === undefined && speed !== undefined ? { minBytesPerSec: speed } : {}),
+  };
 }
 
 type Report = (bytesDone: number, source: string, total?: number) => void;
