@@ -1,6 +1,7 @@
 // Image files for the CLI: decode PNGs into 28×28 MNIST-like pixels, and draw a labelled grid of digits into a PNG.
 // PNG encoding and decoding is pngjs's; the MNIST-style centring of an arbitrary drawing is @mlp/mnist's.
 // A PNG is decoded only when its header's width × height is within PNG_PIXEL_BUDGET and the file within PNG_MAX_BYTES.
+import { constants as zlibConstants, createInflate } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { drawText, GLYPH_H, textWidth } from './font.js';
 import { CliError } from './errors.js';
@@ -57,7 +58,57 @@ export async function readPng(path: string): Promise<{ width: number; height: nu
   } catch (e) {
     throw new CliError(`Image ${path} is not a readable PNG (${(e as Error).message}); give a PNG or an IDX image file.`);
   }
+  // pngjs fills missing rows with zeros: a file cut short would be read as a (partly) blank image.
+  const short = await pngDataShortfall(buf);
+  if (short) throw new CliError(`Image ${path} is truncated: its pixel data ends after ${short.got} of the ${short.want} bytes its header needs; give the whole file.`);
   return { width: png.width, height: png.height, gray: toGray(png) };
+}
+
+/** PNG colour types → channels per pixel (grey, RGB, palette, grey + alpha, RGBA). */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * How far a PNG's inflated pixel data (the IDAT chunks) falls short of what its IHDR needs, or null when it does not
+ * (or `buf` is not a PNG pngjs would decode). Counts the inflated bytes as they stream, keeping none of them.
+ */
+export async function pngDataShortfall(buf: Uint8Array): Promise<{ got: number; want: number } | null> {
+  if (!pngSize(buf)) return null;
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const [w, h, depth, color, interlace] = [v.getUint32(16), v.getUint32(20), buf[24]!, buf[25]!, buf[28]!];
+  const channels = CHANNELS[color];
+  if (channels === undefined) return null;
+  const rowBytes = (pixels: number) => Math.ceil((pixels * channels * depth) / 8) + 1; // + the filter byte
+  let want = 0;
+  if (interlace === 1) {
+    // Adam7: seven passes, each a smaller image of its own rows.
+    const [x0, y0, dx, dy] = [[0, 4, 0, 2, 0, 1, 0], [0, 0, 4, 0, 2, 0, 1], [8, 8, 4, 4, 2, 2, 1], [8, 8, 8, 4, 4, 2, 2]];
+    for (let p = 0; p < 7; p++) {
+      const pw = Math.ceil((w - x0[p]!) / dx[p]!);
+      const ph = Math.ceil((h - y0[p]!) / dy[p]!);
+      if (pw > 0 && ph > 0) want += rowBytes(pw) * ph;
+    }
+  } else {
+    want = rowBytes(w) * h;
+  }
+  const inflater = createInflate({ finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  let got = 0;
+  inflater.on('data', (d: Buffer) => {
+    got += d.length;
+  });
+  const done = new Promise<void>((resolve) => {
+    inflater.on('end', resolve);
+    inflater.on('error', () => resolve()); // pngjs has accepted the stream; count what came out
+  });
+  for (let at = 8; at + 12 <= buf.length; ) {
+    const len = v.getUint32(at);
+    const type = String.fromCharCode(buf[at + 4]!, buf[at + 5]!, buf[at + 6]!, buf[at + 7]!);
+    if (type === 'IDAT') inflater.write(buf.subarray(at + 8, Math.min(at + 8 + len, buf.length)));
+    if (type === 'IEND') break;
+    at += 12 + len;
+  }
+  inflater.end();
+  await done;
+  return got < want ? { got, want } : null;
 }
 
 export interface Tile {
