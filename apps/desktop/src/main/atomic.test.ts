@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,24 @@ describe('writeAtomic', () => {
     await writeAtomic(path, 'hello');
     expect(readFileSync(path, 'utf8')).toBe('hello');
     expect(readdirSync(join(path, '..'))).toEqual(['model.mlp']);
+  });
+
+  it('replaces only regular files: a symlink, a folder and a FIFO are refused and left as they were', async () => {
+    const dir = temp();
+    const target = join(dir, 'target.txt');
+    writeFileSync(target, 'keep');
+    const link = join(dir, 'link.mlp');
+    symlinkSync(target, link);
+    await expect(writeAtomic(link, 'new')).rejects.toThrow(`Could not write ${link}: it is a symbolic link, and only regular files are replaced; choose another name.`);
+    expect(readFileSync(target, 'utf8')).toBe('keep');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    mkdirSync(join(dir, 'folder.mlp'));
+    await expect(writeAtomic(join(dir, 'folder.mlp'), 'new')).rejects.toThrow(/it is a folder/);
+    const fifo = join(dir, 'fifo.mlp');
+    if (spawnSync('mkfifo', [fifo]).status === 0) {
+      await expect(writeAtomic(fifo, 'new')).rejects.toThrow(/it is not a regular file \(a device, FIFO or socket\)/);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+    } else console.log('skipping the FIFO case: mkfifo is not available here');
   });
 
   it('leaves the old file untouched and no temporary file behind when the rename fails', async () => {
