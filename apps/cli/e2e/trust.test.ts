@@ -1,7 +1,7 @@
 // Hostile files and faults against the built `mlp`, all generated here: crafted checkpoints and models, devices,
 // FIFOs, symlinks and folders as outputs, read-only and full disks (tmpfs), lying PNGs (with a peak-memory ceiling).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { MLP, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@mlp/core';
@@ -197,6 +197,26 @@ describe('inputs are regular files of bounded size', () => {
     const fifoJson = join(work, 'fifo.json');
     spawnSync('mkfifo', [fifoJson]);
     cases.push([['train', '--data', data, '--dataset', fifoJson], /Dataset descriptor .*fifo\.json is a FIFO \(named pipe\), not a regular file/]);
+    for (const [args, message] of cases) {
+      const r = await mlp(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+  it('a FIFO or device in a --data or --from folder is named as such, never read and never called missing', async () => {
+    const dir = tempDir();
+    for (const f of readdirSync(data)) copyFileSync(join(data, f), join(dir, f));
+    const images = readdirSync(data).find((f) => f.startsWith('train-images'))!;
+    rmSync(join(dir, images));
+    spawnSync('mkfifo', [join(dir, images)]);
+    const tests = readdirSync(data).find((f) => f.startsWith('t10k-images'))!;
+    rmSync(join(dir, tests));
+    symlinkSync('/dev/zero', join(dir, tests));
+    const cases: [string[], RegExp][] = [
+      [['train', '--data', dir, ...QUICK, '--out', join(work, 'never.mlp')], /^mlp: Cannot use MNIST from .*: .*train-images\S* is a FIFO \(named pipe\), not a regular file; put the file itself there\./m],
+      [['eval', model, '--data', dir], /^mlp: Cannot use MNIST from .*: .*t10k-images\S* is a device, not a regular file/m],
+      [['download', '--from', dir, '--cache', tempDir()], /^mlp: Cannot import MNIST from .*: .*train-images\S* is a FIFO \(named pipe\), not a regular file; put the file itself there\.$/m],
+    ];
     for (const [args, message] of cases) {
       const r = await mlp(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);

@@ -1,8 +1,7 @@
 // Getting the dataset for a command: a folder given with --data, else the downloader's cache (downloading if needed).
 // Turns every data failure into one sentence that says which file and what to do.
 import { readFileSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type DatasetDescriptor,
   DatasetError,
@@ -14,6 +13,7 @@ import {
   checkDescriptor,
   datasetDir,
   defaultCacheDir,
+  findFile,
   gunzipNode,
   loadMnist,
   parseIdx,
@@ -103,9 +103,8 @@ export async function loadTestData(o: DataOptions): Promise<{ test: Split; descr
 
 async function findTestFiles(dir: string, d: DatasetDescriptor): Promise<{ testImages: string; testLabels: string }> {
   const find = async (name: string) => {
-    for (const c of [name, name.replace(/\.gz$/, '')]) {
-      if ((await stat(join(dir, c)).catch(() => null))?.isFile()) return join(dir, c);
-    }
+    const found = await findFile(dir, [name, name.replace(/\.gz$/, '')]);
+    if (found) return found.path;
     throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}`, name);
   };
   return { testImages: await find(d.files.testImages.name), testLabels: await find(d.files.testLabels.name) };
@@ -117,7 +116,8 @@ function dataError(e: unknown, d: DatasetDescriptor, o: DataOptions, which = 'th
   const mlp = mlpCommand();
   if (o.data !== undefined) {
     // The library's own wording advises library calls; say it in the CLI's terms.
-    const what = e instanceof DatasetError && e.code === 'MISSING_FILE' ? `${e.file} (or ${e.file.replace(/\.gz$/, '')}) is not there` : msg;
+    const missing = e instanceof DatasetError && e.code === 'MISSING_FILE' && e.reason !== 'not a regular file';
+    const what = missing ? `${e.file} (or ${e.file.replace(/\.gz$/, '')}) is not there` : msg;
     return new CliError(
       `Cannot use ${d.title} from ${o.data}: ${what}. --data must name a folder holding ${which} ${d.title} IDX files (e.g. ${which === 'the four' ? d.files.trainImages.name : d.files.testImages.name}); drop --data to use the download cache.`,
     );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { bytesProblem, datasetDir, defaultCacheDir, findCached, formOf, withLock } from './cache.js';
 import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor } from './descriptors.js';
 import { DatasetError, type DownloadOptions, type MnistPaths, download } from './download.js';
+import { findFile } from './find.js';
 import { gunzipNode } from './gunzip.js';
 import { IdxError, MAX_IDX_BYTES } from './idx.js';
 import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
@@ -15,6 +16,7 @@ export { MNIST, FASHION_MNIST, ROLES, checkDescriptor, type DatasetDescriptor, t
 export { defaultCacheDir, datasetDir, verifyFile, hashFile } from './cache.js';
 export { importFrom, verifyCache, type CachedFileReport, type ImportOptions } from './offline.js';
 export { gunzipNode } from './gunzip.js';
+export { findFile } from './find.js';
 export {
   download,
   mirrorList,
@@ -161,14 +163,7 @@ async function findInDir(dir: string, d: DatasetDescriptor): Promise<MnistPaths>
   const paths = {} as MnistPaths;
   for (const role of ROLES) {
     const name = d.files[role].name;
-    const candidates = [name, name.replace(/\.gz$/, '')];
-    let found: string | undefined;
-    for (const c of candidates) {
-      if ((await stat(join(dir, c)).catch(() => null))?.isFile()) {
-        found = join(dir, c);
-        break;
-      }
-    }
+    const found = (await findFile(dir, [name, name.replace(/\.gz$/, '')]))?.path;
     if (!found) throw new DatasetError('MISSING_FILE', `${name} is not in ${dir}; put the four ${d.title} files there (gzip or not), or omit dir to use the cache.`, name);
     paths[role] = found;
   }

@@ -5,6 +5,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type CachedForm, cachedForms, datasetDir, defaultCacheDir, expectedDigest, findCached, uniqueTemp, verifyFile, withLock, writeMarker } from './cache.js';
 import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor, inflatedName } from './descriptors.js';
+import { findFile } from './find.js';
 import { DatasetError, type DownloadOptions, type MnistPaths } from './download.js';
 
 export interface ImportOptions {
@@ -37,17 +38,12 @@ export async function importFrom(dir: string, d: DatasetDescriptor = MNIST, opti
 async function sourceIn(dir: string, d: DatasetDescriptor, role: MnistRole, dest: string): Promise<{ src: string; size: number; form: CachedForm }> {
   const spec = d.files[role];
   const [gz, inflated] = cachedForms(dest, spec);
-  const isFile = async (path: string) => {
-    const st = await stat(path).catch(() => null);
-    return st?.isFile() ? st.size : null;
-  };
-  const gzSrc = join(dir, spec.name);
-  const gzSize = await isFile(gzSrc);
-  if (gzSize !== null) return { src: gzSrc, size: gzSize, form: gz! };
+  const gzFound = await findFile(dir, [spec.name]);
+  if (gzFound) return { src: gzFound.path, size: gzFound.size, form: gz! };
+  const rawFound = await findFile(dir, [inflatedName(spec)]);
   const rawSrc = join(dir, inflatedName(spec));
-  const rawSize = await isFile(rawSrc);
-  if (rawSize !== null && inflated) return { src: rawSrc, size: rawSize, form: inflated };
-  if (rawSize !== null) {
+  if (rawFound && inflated) return { src: rawFound.path, size: rawFound.size, form: inflated };
+  if (rawFound) {
     throw new DatasetError(
       'MISSING_FILE',
       `${rawSrc} is uncompressed, and ${d.title} publishes no checksum for its uncompressed files, so it cannot be verified into the cache; put ${spec.name} in ${dir} instead, or read the folder directly with loadMnist({ dir }) (no checksum).`,

@@ -67,6 +67,7 @@ export async function downloadCommand(flags: DownloadFlags, out: Output): Promis
     }
     if (e instanceof DatasetError && e.code === 'MISSING_FILE' && flags.from !== undefined) {
       const raw = e.file.replace(/\.gz$/, '');
+      if (e.reason === 'not a regular file') throw new CliError(`Cannot import ${d.title} from ${flags.from}: ${e.message.replace(/\.$/, '')}.`);
       if (e.reason === 'unverifiable') {
         throw new CliError(
           `Cannot import ${d.title} from ${flags.from}: ${raw} is uncompressed, and ${d.title} publishes no checksum for uncompressed files, so it cannot be verified; put ${e.file} there, or use the folder as it is with --data ${flags.from}.`,
