@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS as CLI_PRESETS } from '@mlp/cli/src/presets.js';
+import { PRESETS as RECIPE_PRESETS } from '@mlp/recipe';
 import { PRESETS, PRESET_NAMES, checkAppSettings, checkTrainSettings, describePreset, presetOf } from './settings.js';
 
 describe('settings', () => {
@@ -11,10 +11,10 @@ describe('settings', () => {
     }
   });
 
-  it('are the CLI presets (apps/cli/src/presets.ts), every field', () => {
+  it('are the shared presets (@mlp/recipe), every field', () => {
     // The app and `mlp train --preset` must train the same network from the same numbers, so a model saved by one
     // matches the other's run bit for bit.
-    expect(PRESETS).toEqual(CLI_PRESETS);
+    expect(PRESETS).toEqual(RECIPE_PRESETS);
     expect(PRESETS.seed).toMatchObject({ layers: [784, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse', init: 'normal', initStd: 0.1, lr: 0.1, batch: 100, epochs: 50, seed: 123, scale: '-1,1', valid: 5000 });
     expect(describePreset('seed')).toBe('784-50-10 sigmoid, MSE');
     expect(describePreset('best')).toBe('784-300-100-10 relu/softmax, cross-entropy');
