@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNDS, type NumberBound, SettingError, allowed, checkSetting, checkTrainSettings, parseSetting, type SettingKey } from './bounds.js';
+import { BOUNDS, type NumberBound, SettingError, allowed, checkSetting, choices, checkTrainSettings, parseSetting, type SettingKey } from './bounds.js';
 import { PRESETS, SETTING_KEYS } from './settings.js';
 
 const numeric = SETTING_KEYS.filter((k) => BOUNDS[k].kind === 'number' || BOUNDS[k].kind === 'whole');
@@ -14,6 +14,12 @@ describe('bounds', () => {
     expect(allowed('batch')).toBe('a whole number in [1, 60,000]');
     expect(allowed('seed')).toBe('a whole number in [0, 4,294,967,295]');
     expect(allowed('hidden')).toBe('one of sigmoid, tanh, relu, linear');
+  });
+  it('lists the choices of text settings for menus, and none for the others', () => {
+    expect(choices('hidden')).toEqual(['sigmoid', 'tanh', 'relu', 'linear']);
+    expect(choices('scale')).toEqual(['-1,1', '0,1', 'standard']);
+    expect(choices('lr')).toEqual([]);
+    expect(choices('layers')).toEqual([]);
   });
   it('accepts each number at its closed ends and refuses it at its open ends and beyond', () => {
     for (const k of numeric) {

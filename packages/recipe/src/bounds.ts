@@ -74,6 +74,12 @@ export function allowed(key: SettingKey): string {
   }
 }
 
+/** The values a text setting may take, for menus (empty for numbers and layers). */
+export function choices(key: SettingKey): readonly string[] {
+  const b = BOUNDS[key];
+  return b.kind === 'choice' ? b.values : [];
+}
+
 const show = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(',')}]` : String(v));
 
 function inRange(b: NumberBound, n: number): boolean {

@@ -11,6 +11,7 @@ export {
   HIDDEN_ACTIVATIONS,
   SettingError,
   allowed,
+  choices,
   checkSetting,
   checkTrainSettings,
   parameterCount,
