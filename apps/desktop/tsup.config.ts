@@ -1,5 +1,5 @@
 // Builds Electron's main process and the preload as single CommonJS files (a sandboxed preload must be CommonJS).
-// @mlp/core and @mlp/mnist are bundled in from source, so the packaged app ships no node_modules at all.
+// @mlp/core, @mlp/mnist and @mlp/recipe are bundled in from source, so the packaged app ships no node_modules at all.
 import { type Options, defineConfig } from 'tsup';
 
 const common: Options = {

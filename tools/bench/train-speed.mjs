@@ -1,7 +1,8 @@
 // Benchmark: training speed of @mlp/core on real MNIST for the seed (784-50-10) and best (784-300-100-10) networks,
 // per kernel backend: seconds per epoch (median of ≥ 3), GFLOP/s, examples/s, peak RSS, speedup over the naive kernel,
 // per-epoch validation accuracy, and the same algorithm in numpy + OpenBLAS for a ratio. Prints; never asserts.
-// Uses the BUILT @mlp/core and @mlp/mnist (turbo's bench task builds them). Each measurement runs in a fresh process.
+// Uses the BUILT @mlp/core, @mlp/mnist and @mlp/recipe (turbo's bench task builds them); the presets and the run
+// construction (split, scaling, model, trainer) are @mlp/recipe's, as in the CLI and the desktop app. Each measurement runs in a fresh process.
 // Options: --best 784,256,10 (other widths for the best network), --quick (fewer epochs), --no-numpy.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,19 +20,21 @@ const arg = (name) => {
   return i < 0 ? undefined : process.argv[i + 1];
 };
 
-// The presets (apps/cli's `seed` and `best`): network, optimiser, input scaling. Flags may replace best's widths.
-const PRESETS = {
-  seed: {
-    layers: [784, 50, 10], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse', init: 'normal', initStd: 0.1,
-    lr: 0.1, momentum: 0, l2: 0, lrDecay: 1, batch: 100, epochs: 50, mul: 2 / 255, add: -1,
-  },
-  best: {
-    layers: (arg('--best') ?? '784,300,100,10').split(',').map(Number), hidden: 'relu', output: 'softmax', loss: 'ce', init: 'he', initStd: 0.1,
-    lr: 0.1, momentum: 0.9, l2: 1e-4, lrDecay: 0.9, batch: 100, epochs: 20, mul: 1 / 255, add: 0,
-  },
-};
-const VALID = 5000;
-const SEED = 123;
+/**
+ * @mlp/recipe's presets, `--best` replacing best's widths, each with its input scaling as numbers (mul, add) for
+ * train_numpy.py. Imported when needed, so that a missing build is reported by the check below.
+ */
+async function loadPresets() {
+  const recipe = await import('@mlp/recipe');
+  const { scaling } = await import('@mlp/mnist');
+  const withScaling = (p) => ({ ...p, layers: [...p.layers], ...scaling(p.scale) });
+  const best = { ...recipe.PRESETS.best, layers: (arg('--best') ?? recipe.PRESETS.best.layers.join(',')).split(',').map(Number) };
+  return { seed: withScaling(recipe.PRESETS.seed), best: withScaling(best) };
+}
+/** Set by the child and by the parent (after the build check) before any use. */
+let PRESETS;
+/** A preset's training settings without the numpy-only keys. */
+const settingsOf = ({ mul, add, ...settings }) => settings;
 /** Pause before each interleaved epoch (see interleave()). */
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 200);
 
@@ -49,7 +52,7 @@ function numpyCommand(preset, extra) {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its best kernel for this CPU, as a user's numpy would
   delete env.OPENBLAS_L2_SIZE;
-  const cfg = { ...PRESETS[preset], valid: VALID, seed: SEED, dtype: 'float32', ...extra };
+  const cfg = { ...PRESETS[preset], dtype: 'float32', ...extra };
   return { args: [join(here, 'train_numpy.py'), dataDir, JSON.stringify(cfg)], env };
 }
 
@@ -57,25 +60,21 @@ if (process.argv[2] === '--child') {
   // Child: one backend on one preset. mode 'epochs' trains whole epochs; 'batches' times N batches and extrapolates;
   // 'interleave' alternates whole wasm epochs (one model per thread count) with numpy's, for the ratio.
   const job = JSON.parse(process.argv[3]);
-  const core = await import('@mlp/core');
-  const { loadMnist, splitTrainValidation, toDataset } = await import('@mlp/mnist/node');
-  const p = PRESETS[job.preset];
+  const { prepareData, prepareRun } = await import('@mlp/recipe');
+  const { loadMnist } = await import('@mlp/mnist/node');
+  PRESETS = await loadPresets();
+  const settings = settingsOf(PRESETS[job.preset]);
   const mnist = await loadMnist({ dir: dataDir });
-  const { train, validation } = splitTrainValidation(mnist.train, { validation: VALID, seed: SEED });
-  const scaling = { mul: p.mul, add: p.add };
-  const tr = toDataset(train, scaling);
-  const va = toDataset(validation, scaling);
-  const network = { layers: p.layers, hidden: p.hidden, output: p.output, loss: p.loss, init: p.init, initStd: p.initStd };
+  const { split } = prepareData(settings, mnist);
   if (job.mode === 'interleave') {
     // A numpy failure is reported, not thrown: the parent prints why the comparison is missing and goes on.
-    const out = await interleave(core, job, network, tr).catch((e) => ({ error: e.message }));
+    const out = await interleave(prepareRun, job, settings, mnist, split).catch((e) => ({ error: e.message }));
     process.stdout.write(JSON.stringify(out));
     process.exit(0);
   }
-  const model = new core.MLP(network, { seed: SEED, backend: job.backend, threads: job.threads });
-  const options = { epochs: job.mode === 'epochs' ? job.epochs : 1, batchSize: p.batch, lr: p.lr, momentum: p.momentum, l2: p.l2, lrDecay: p.lrDecay, seed: SEED };
-  const trainer = new core.Trainer(model, tr, options, job.mode === 'epochs' ? va : undefined);
-  const result = { threads: model.threads, examples: tr.count, macs: model.macsPerExample, epochs: [] };
+  const engine = { split, backend: job.backend, threads: job.threads, trackValidation: job.mode === 'epochs' };
+  const { model, trainer, train } = prepareRun({ ...settings, epochs: job.mode === 'epochs' ? job.epochs : 1 }, mnist, engine);
+  const result = { threads: model.threads, examples: train.count, macs: model.macsPerExample, epochs: [] };
   if (job.mode === 'epochs') {
     await trainer.run({ yieldMs: 1e9, onEpoch: (e) => result.epochs.push({ seconds: e.seconds, validationAccuracy: e.validationAccuracy }) });
   } else {
@@ -97,13 +96,12 @@ if (process.argv[2] === '--child') {
  * time drifts by 1.5× within seconds, which made separate runs' ratios vary from 1.2× to 2.8×). The first round warms
  * up (wasm indexes the data) and is left out. Seconds are training time only, as elsewhere.
  */
-async function interleave(core, job, network, tr) {
+async function interleave(prepareRun, job, settings, mnist, split) {
   const { spawn } = await import('node:child_process');
   const { createInterface } = await import('node:readline');
-  const p = PRESETS[job.preset];
   const models = job.threads.map((threads) => {
-    const model = new core.MLP(network, { seed: SEED, backend: 'wasm', threads });
-    const trainer = new core.Trainer(model, tr, { epochs: job.rounds + 1, batchSize: p.batch, lr: p.lr, momentum: p.momentum, l2: p.l2, lrDecay: p.lrDecay, seed: SEED });
+    const options = { split, backend: 'wasm', threads, trackValidation: false };
+    const { model, trainer } = prepareRun({ ...settings, epochs: job.rounds + 1 }, mnist, options);
     return { threads: model.threads, model, trainer, seconds: [] };
   });
   const { args, env } = numpyCommand(job.preset, { epochs: (job.rounds + 1) * models.length, serve: true });
@@ -153,6 +151,7 @@ if (missing.length > 0) {
 try {
   await import('@mlp/core');
   await import('@mlp/mnist/node');
+  PRESETS = await loadPresets();
 } catch (e) {
   console.error(`train-speed: cannot import the built packages (${e.message}); run \`pnpm turbo run bench --filter @mlp/bench\`, which builds them first`);
   process.exit(1);
@@ -184,7 +183,7 @@ function numpy(preset, epochs, dtype) {
 }
 
 const cpu = cpus();
-console.log(`train-speed: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}; MNIST ${60000 - VALID} train / ${VALID} validation`);
+console.log(`train-speed: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}; MNIST ${60000 - PRESETS.seed.valid} train / ${PRESETS.seed.valid} validation`);
 console.log('seconds/epoch = training time only (validation excluded), median; GFLOP/s counts 3 × MACs × 2 flops per example (dense-equivalent)');
 
 const plans = [

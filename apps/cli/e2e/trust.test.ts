@@ -93,7 +93,7 @@ describe('paths stored in files are facts, never instructions', () => {
     const layers = craft(ckpt, join(work, 'layers.ckpt'), { settings: { ...loadCheckpoint(new Uint8Array(readFileSync(ckpt))).meta.settings as object, layers: 'x' } });
     const r = await mlp(['train', '--resume', layers, '--data', data]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^mlp: Checkpoint .*layers\.ckpt has an unusable setting layers: x \(expected comma-separated positive widths.*\); it was edited or not written by mlp train\.$/m);
+    expect(r.stderr).toMatch(/^mlp: Checkpoint .*layers\.ckpt has an unusable setting: layers must be 2 to 64 comma-separated positive widths .*, got "x"; it was edited or not written by mlp train\.$/m);
     const scaling = craft(ckpt, join(work, 'scaling.ckpt'), { scaling: { mode: '-1,1', mul: 'NaN', add: 0 } });
     const s = await mlp(['train', '--resume', scaling, '--data', data]);
     expect(s.code).toBe(1);
@@ -275,9 +275,12 @@ describe('eval, info and train on data that does not fit', () => {
     expect(t.stderr).toMatch(/--layers ends with 5 outputs, but mnist has 10 classes; end the list with 10\./);
   });
   it('--batch larger than the training set is a usage error', async () => {
-    const r = await mlp(['train', '--data', data, ...QUICK, '--batch', '100000']);
+    const r = await mlp(['train', '--data', data, ...QUICK, '--batch', '5000']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^mlp: --batch 100000 is larger than the 1000 training images \(after --valid 200 held out\); use --batch 1000 or less\.$/m);
+    expect(r.stderr).toMatch(/^mlp: --batch 5000 is larger than the 1000 training images \(after 200 held out for validation\); use 1000 or less\.$/m);
+    const flag = await mlp(['train', '--data', data, ...QUICK, '--batch', '100000']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--batch <n>.*'100000' is invalid\. batch must be a whole number in \[1, 60,000\]\./);
   });
   it('info shows metadata of any type as it is, escaping control characters', async () => {
     const odd = craft(model, join(work, 'odd.mlp'), {

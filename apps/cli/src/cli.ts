@@ -1,5 +1,6 @@
 // The `mlp` command: argument parsing (commander), dispatch to commands/, and the mapping of failures to exit codes:
 // 0 ok, 1 a problem with files/data/network (one sentence, stack with --verbose), 2 usage, 130 interrupted.
+import { allowed } from '@mlp/recipe';
 import { Command, CommanderError, Option } from 'commander';
 import { downloadCommand } from './commands/download.js';
 import { evalCommand } from './commands/eval.js';
@@ -42,20 +43,20 @@ function program(run: (p: Promise<number>) => void): Command {
     .addOption(dataset())
     .option('--offline', 'never download: use --data or the cache only')
     .option('--layers <list>', 'widths from input to output, e.g. 784,50,10', v.SETTINGS.layers)
-    .addOption(new Option('--hidden <fn>', 'hidden activation: sigmoid, relu, tanh, linear').argParser(v.SETTINGS.hidden))
-    .addOption(new Option('--output <fn>', 'output activation: sigmoid, softmax, linear').argParser(v.SETTINGS.output))
-    .addOption(new Option('--loss <name>', 'mse or ce').argParser(v.SETTINGS.loss))
-    .addOption(new Option('--init <name>', 'normal, xavier or he').argParser(v.SETTINGS.init))
-    .option('--init-std <σ>', 'σ of the normal initialisation', v.SETTINGS.initStd)
-    .option('--lr <rate>', 'learning rate', v.SETTINGS.lr)
-    .option('--momentum <μ>', 'momentum in [0, 1)', v.SETTINGS.momentum)
-    .option('--l2 <λ>', 'L2 weight decay', v.SETTINGS.l2)
-    .option('--lr-decay <f>', 'multiply the learning rate by f each epoch', v.SETTINGS.lrDecay)
-    .option('--batch <n>', 'minibatch size', v.SETTINGS.batch)
-    .option('--epochs <n>', 'epochs', v.SETTINGS.epochs)
-    .option('--seed <n>', 'seed for initialisation, split and shuffling', v.SETTINGS.seed)
-    .addOption(new Option('--scale <mode>', 'pixel scaling: -1,1 | 0,1 | standard').argParser(v.SETTINGS.scale))
-    .option('--valid <n>', 'training images held out for validation', v.SETTINGS.valid)
+    .addOption(new Option('--hidden <fn>', `hidden activation: ${allowed('hidden')}`).argParser(v.SETTINGS.hidden))
+    .addOption(new Option('--output <fn>', `output activation: ${allowed('output')}`).argParser(v.SETTINGS.output))
+    .addOption(new Option('--loss <name>', `${allowed('loss')} (ce needs a softmax or sigmoid output)`).argParser(v.SETTINGS.loss))
+    .addOption(new Option('--init <name>', allowed('init')).argParser(v.SETTINGS.init))
+    .option('--init-std <σ>', `σ of the normal initialisation, ${allowed('initStd')}`, v.SETTINGS.initStd)
+    .option('--lr <rate>', `learning rate, ${allowed('lr')}`, v.SETTINGS.lr)
+    .option('--momentum <μ>', `momentum, ${allowed('momentum')}`, v.SETTINGS.momentum)
+    .option('--l2 <λ>', `L2 weight decay, ${allowed('l2')}`, v.SETTINGS.l2)
+    .option('--lr-decay <f>', `multiply the learning rate by f each epoch, ${allowed('lrDecay')}`, v.SETTINGS.lrDecay)
+    .option('--batch <n>', `minibatch size, ${allowed('batch')}`, v.SETTINGS.batch)
+    .option('--epochs <n>', `epochs, ${allowed('epochs')}`, v.SETTINGS.epochs)
+    .option('--seed <n>', `seed for initialisation, split and shuffling, ${allowed('seed')}`, v.SETTINGS.seed)
+    .addOption(new Option('--scale <mode>', `pixel scaling: ${allowed('scale')}`).argParser(v.SETTINGS.scale))
+    .option('--valid <n>', `training images held out for validation, ${allowed('valid')}`, v.SETTINGS.valid)
     .option('--out <file>', 'where to save the model (default: model.mlp)')
     .option('--checkpoint <file>', 'where Ctrl-C writes a resumable checkpoint (default: <out>.ckpt)')
     .option('--threads <n>', '1, or 2 to share the first layer with a helper thread (same results, faster with a free core)', v.threads)

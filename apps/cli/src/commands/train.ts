@@ -1,15 +1,15 @@
 // `mlp train`: the seed or best preset (or any flags) on MNIST, one line per epoch, test accuracy at the end.
 // Ctrl-C writes a resumable checkpoint; every file is written atomically. The learning itself is @mlp/core's.
 import { resolve } from 'node:path';
-import { DivergenceError, type EpochReport, MLP, Trainer, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
-import { SCALE_MODES, type ScaleMode, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
+import { DivergenceError, type EpochReport, evaluate, saveCheckpoint, saveModel, setThreads } from '@mlp/core';
+import { SCALE_MODES, type ScaleMode } from '@mlp/mnist';
+import { type PresetName, type PreparedRun, PRESETS, SETTING_KEYS, SettingError, type TrainSettings, checkTrainSettings, prepareRun, presetSettings } from '@mlp/recipe';
 import { type DatasetName, descriptorFor, knownDataset, loadData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError, mlpCommand } from '../errors.js';
 import { readCheckpointFile } from '../files.js';
 import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
 import { type Output, median, pct, quoted, show } from '../output.js';
-import { PRESETS, type PresetName, type TrainSettings } from '../presets.js';
-import { SETTINGS } from '../values.js';
+import { flagOf } from '../values.js';
 
 export interface TrainFlags extends Partial<TrainSettings> {
   preset?: PresetName;
@@ -38,16 +38,14 @@ export interface RunMeta {
   out: string;
 }
 
-const SETTING_KEYS = Object.keys(PRESETS.seed) as (keyof TrainSettings)[];
-
 /** Preset values, overridden by each flag the user gave. */
 export function resolveSettings(flags: TrainFlags): { settings: TrainSettings; preset: PresetName | 'custom' } {
   const base = PRESETS[flags.preset ?? 'seed'];
-  const settings = { ...base, layers: [...base.layers] };
+  const settings = presetSettings(flags.preset ?? 'seed');
   let custom = false;
   for (const k of SETTING_KEYS) {
     if (flags[k] !== undefined) {
-      (settings as Record<string, unknown>)[k] = flags[k];
+      (settings as unknown as Record<string, unknown>)[k] = flags[k];
       custom ||= k !== 'seed' && JSON.stringify(flags[k]) !== JSON.stringify(base[k]);
     }
   }
@@ -56,16 +54,21 @@ export function resolveSettings(flags: TrainFlags): { settings: TrainSettings; p
 
 export async function trainCommand(flags: TrainFlags, out: Output): Promise<number> {
   let meta: RunMeta;
-  let trainer: Trainer | undefined;
   let checkpoint = null as Awaited<ReturnType<typeof readCheckpointFile>> | null;
 
   if (flags.resume !== undefined) {
-    const given = SETTING_KEYS.filter((k) => flags[k] !== undefined).concat(flags.preset ? ['preset' as never] : []);
-    if (given.length) throw new UsageError(`--resume continues with the checkpoint's own settings; drop ${given.map((k) => `--${k}`).join(', ')}.`);
+    const given = SETTING_KEYS.filter((k) => flags[k] !== undefined).map(flagOf).concat(flags.preset ? ['--preset'] : []);
+    if (given.length) throw new UsageError(`--resume continues with the checkpoint's own settings; drop ${given.join(', ')}.`);
     checkpoint = await readCheckpointFile(flags.resume);
     meta = resumeMeta(flags, checkpoint.meta, out);
   } else {
     const { settings, preset } = resolveSettings(flags);
+    // Each flag passed its own bounds; this adds the pairs (--loss ce needs a softmax or sigmoid --output).
+    try {
+      checkTrainSettings(settings);
+    } catch (e) {
+      throw usageError(e);
+    }
     meta = {
       tool: 'mlp-cli',
       preset,
@@ -111,57 +114,33 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
   });
   downloadBar.stop();
 
-  const inputSize = mnist.train.rows * mnist.train.cols;
-  if (s.layers[0] !== inputSize) {
-    throw new UsageError(`--layers starts with ${s.layers[0]} inputs, but ${meta.dataset} images have ${inputSize} pixels; start the list with ${inputSize}.`);
-  }
   const classes = descriptorFor(meta.dataset).classes;
   const outputs = s.layers.at(-1)!;
   if (outputs !== classes && outputs !== 1) {
     throw new UsageError(`--layers ends with ${outputs} outputs, but ${meta.dataset} has ${classes} classes; end the list with ${classes}.`);
   }
-  if (s.valid >= mnist.train.count) throw new UsageError(`--valid ${s.valid} leaves no training data (the training set has ${mnist.train.count} images).`);
-  const { train, validation } = splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed });
-  if (s.batch > train.count) {
-    throw new UsageError(`--batch ${s.batch} is larger than the ${train.count} training images (after --valid ${s.valid} held out); use --batch ${train.count} or less.`);
-  }
-  if (!checkpoint) {
-    const sc = scaling(s.scale, train);
-    meta.scaling = { mode: s.scale, mul: sc.mul as number, add: sc.add as number };
-  }
-  const sc = { mul: meta.scaling.mul, add: meta.scaling.add };
-  const trainData = toDataset(train, sc);
-  const validData = validation.count > 0 ? toDataset(validation, sc) : undefined;
 
   if (flags.threads !== undefined) setThreads(flags.threads);
+  // Split, scaling, model and trainer: @mlp/recipe's, as the desktop app builds them. A resumed run keeps the
+  // checkpoint's scaling; its own thread count unless --threads says otherwise (the results are the same bits either
+  // way). The divergence check is a safety switch, not a setting: --no-divergence-check turns it off on resume too.
+  let run: PreparedRun;
   try {
-    if (checkpoint) {
-      // The run's own thread count unless --threads says otherwise (the results are the same bits either way).
-      // The divergence check is a safety switch, not a training setting: --no-divergence-check turns it off on resume too.
-      const snapshot = flags.divergenceCheck === false ? { ...checkpoint.snapshot, options: { ...checkpoint.snapshot.options, divergenceCheck: false } } : checkpoint.snapshot;
-      trainer = Trainer.restore(snapshot, trainData, validData, flags.threads !== undefined ? { threads: flags.threads } : {});
-      out.note(`resuming ${flags.resume} at epoch ${trainer.epoch + 1}, batch ${trainer.batch + 1}`);
-    } else {
-      const model = new MLP(
-        { layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd },
-        { seed: s.seed },
-      );
-      trainer = new Trainer(
-        model,
-        trainData,
-        { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed, divergenceCheck: flags.divergenceCheck !== false },
-        validData,
-      );
-    }
+    run = prepareRun(s, mnist, {
+      ...(checkpoint ? { snapshot: checkpoint.snapshot, scaling: meta.scaling } : {}),
+      ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+      divergenceCheck: flags.divergenceCheck !== false,
+    });
   } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
+    throw usageError(e);
   }
-  const t = trainer;
+  if (!checkpoint) meta.scaling = { mode: s.scale, mul: run.scaling.mul, add: run.scaling.add };
+  else out.note(`resuming ${flags.resume} at epoch ${run.trainer.epoch + 1}, batch ${run.trainer.batch + 1}`);
+  const t = run.trainer;
 
   out.note(
-    `training ${s.layers.join('-')} ${s.hidden}/${s.output}/${s.loss} on ${train.count} ${meta.dataset} images ` +
-      `(validation ${validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs` +
+    `training ${s.layers.join('-')} ${s.hidden}/${s.output}/${s.loss} on ${run.split.train.count} ${meta.dataset} images ` +
+      `(validation ${run.split.validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs` +
       (t.model.threads > 1 ? `, ${t.model.threads} threads` : ''),
   );
 
@@ -225,7 +204,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     return EXIT_INTERRUPTED;
   }
 
-  const test = evaluate(t.model, toDataset(mnist.test, sc));
+  const test = evaluate(t.model, run.test);
   const history = t.history;
   const secPerEpoch = median(history.map((h) => h.seconds));
   const totalSec = (performance.now() - started) / 1000;
@@ -311,19 +290,21 @@ function resumeMeta(flags: TrainFlags, stored: Record<string, unknown>, out: Out
   return meta;
 }
 
-/** A checkpoint's settings, each checked by its flag's own parser: an edited or foreign value is named, not used. */
+/** A checkpoint's settings, checked by the recipe's validator: an edited or foreign value is named, not used. */
 function checkedSettings(file: string, stored: Record<string, unknown>): TrainSettings {
-  const settings = {} as Record<string, unknown>;
-  for (const k of SETTING_KEYS) {
-    const value = stored[k];
-    try {
-      if (value === undefined || (typeof value === 'object' && !Array.isArray(value))) throw new Error('missing');
-      settings[k] = SETTINGS[k](Array.isArray(value) ? value.join(',') : String(value));
-    } catch (e) {
-      throw new CliError(`Checkpoint ${file} has an unusable setting ${k}: ${show(value)} (${(e as Error).message.replace(/\.$/, '')}); it was edited or not written by mlp train.`);
-    }
+  try {
+    return checkTrainSettings(stored);
+  } catch (e) {
+    if (!(e instanceof SettingError)) throw e;
+    throw new CliError(`Checkpoint ${file} has an unusable setting: ${e.message}; it was edited or not written by mlp train.`);
   }
-  return settings as unknown as TrainSettings;
+}
+
+/** A setting that does not fit, said with its flag (--lr must be …); core's own refusals as they are. */
+function usageError(e: unknown): unknown {
+  if (e instanceof SettingError) return new UsageError(`${flagOf(e.setting)} ${e.detail}.`);
+  if (e instanceof RangeError) return new UsageError(e.message);
+  return e;
 }
 
 function checkedScaling(file: string, stored: Record<string, unknown>): RunMeta['scaling'] {

@@ -1,7 +1,7 @@
 import { saveModel, MLP } from '@mlp/core';
 import { describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../shared/api.js';
-import { PRESETS } from '../shared/settings.js';
+import { PRESETS } from '@mlp/recipe';
 import { type Handlers, type InvokeEvent, dispatch, registerHandlers } from './ipc.js';
 import { safeModelName, validators } from './validate.js';
 
@@ -49,10 +49,10 @@ describe('IPC dispatch', () => {
       ['model:save', [new Uint8Array(0), 'a.mlp'], /1 to \d+ bytes, got 0/],
       ['model:save', [model, 42], /suggested name must be a string/],
       ['model:save', [model], /takes 2 arguments/],
-      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, lr: -1 } }], /lr must be a number/],
+      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, lr: -1 } }], /lr must be a number in \(0, 100\], got -1/],
       ['settings:save', [{ preset: 'nope', train: PRESETS.seed }], /preset must be/],
-      ['settings:save', [null], /expected an object/],
-      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, layers: [784, 1e9, 10] } }], /layer widths/],
+      ['settings:save', [null], /must be an object/],
+      ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, layers: [784, 1e9, 10] } }], /more than the 50,000,000 a model file holds/],
     ];
     for (const [channel, args, message] of cases) {
       const r = await dispatch(channel, e, args, h, validators, trusted);

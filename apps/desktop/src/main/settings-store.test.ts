@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PRESETS } from '../shared/settings.js';
+import { PRESETS } from '@mlp/recipe';
 import { writeAtomic } from './atomic.js';
 import { createSettingsHandlers } from './settings-store.js';
 

@@ -1,8 +1,9 @@
 // The renderer's actions: talk to the DesktopApi (dataset, files, settings) and the training worker, and fold
 // their answers into the store. Views call these; they never touch the worker or the API themselves.
 import type { DatasetProgress, DesktopApi } from '../shared/api.js';
-import { type AppSettings, PRESETS, type PresetName, checkAppSettings, presetOf } from '../shared/settings.js';
 import type { EpochReport } from '@mlp/core';
+import { type PresetName, presetSettings } from '@mlp/recipe';
+import { type AppSettings, checkAppSettings, presetOf } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
 import type { InspectTarget, RunRecord, Store } from './store.js';
 import type { AnalysisSet, FromWorker, ToWorker } from './train/protocol.js';
@@ -24,7 +25,7 @@ export interface WorkerLike {
   addEventListener(type: 'message', listener: (e: MessageEvent<FromWorker>) => void): void;
 }
 
-export const defaultSettings = (): AppSettings => ({ preset: 'seed', train: { ...PRESETS.seed, layers: [...PRESETS.seed.layers] } });
+export const defaultSettings = (): AppSettings => ({ preset: 'seed', train: presetSettings('seed') });
 
 export class Controller {
   private exportId = 0;
@@ -71,9 +72,8 @@ export class Controller {
   }
 
   applyPreset(name: PresetName): void {
-    const p = PRESETS[name];
     const keep = this.store.state.settings.train;
-    this.updateSettings({ preset: name, train: { ...p, layers: [...p.layers], seed: keep.seed } });
+    this.updateSettings({ preset: name, train: { ...presetSettings(name), seed: keep.seed } });
   }
 
   private onProgress = (p: DatasetProgress): void => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DatasetProgress } from '../../shared/api.js';
-import { PRESETS } from '../../shared/settings.js';
+import { PRESETS } from '@mlp/recipe';
 import { fakeFetch, syntheticMnist } from '../../testing/synthetic.js';
 import { createBrowserApi, dataBaseUrl } from './browser-api.js';
 

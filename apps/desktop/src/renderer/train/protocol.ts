@@ -1,7 +1,8 @@
 // Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
 import type { ActivationName, EpochReport } from '@mlp/core';
 import type { DatasetFiles } from '../../shared/api.js';
-import type { AppSettings, TrainSettings } from '../../shared/settings.js';
+import type { TrainSettings } from '@mlp/recipe';
+import type { AppSettings } from '../../shared/settings.js';
 
 export type RunState = 'idle' | 'ready' | 'running' | 'paused' | 'stopped' | 'done';
 

@@ -1,6 +1,7 @@
 import { loadModel } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
-import { type AppSettings, PRESETS } from '../../shared/settings.js';
+import { PRESETS } from '@mlp/recipe';
+import type { AppSettings } from '../../shared/settings.js';
 import { syntheticMnist } from '../../testing/synthetic.js';
 import type { FromWorker } from './protocol.js';
 import { MESSAGE_INTERVAL_MS, TrainingSession } from './session.js';
@@ -231,8 +232,11 @@ describe('TrainingSession', () => {
   it('rejects settings the dataset cannot satisfy', async () => {
     const h = await withData();
     await h.session.handle({ type: 'start', settings: settings({ layers: [100, 10, 10] }) });
-    expect(h.of('error')[0]!.message).toMatch(/784 units/);
+    expect(h.of('error')[0]!.message).toMatch(/^layers starts with 100 inputs, but the images have 784 pixels/);
     await h.session.handle({ type: 'start', settings: settings({ valid: 1000 }) });
-    expect(h.of('error')[1]!.message).toMatch(/leaves no training data/);
+    expect(h.of('error')[1]!.message).toMatch(/^valid 1000 leaves no training data/);
+    await h.session.handle({ type: 'start', settings: settings({ batch: 900 }) });
+    expect(h.of('error')[2]!.message).toMatch(/^batch 900 is larger than the 800 training images/);
+    expect(h.states()).not.toContain('running');
   });
 });

@@ -1,9 +1,10 @@
 // The training session that runs inside the Web Worker: owns the dataset, the model and core's Trainer, and turns
 // their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
 // No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
-import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, MLP, type ModelMeta, Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
-import { type Mnist, type Split, loadMnistFromBytes, scaling, splitTrainValidation, toDataset } from '@mlp/mnist';
-import { type AppSettings, type TrainSettings, checkTrainSettings } from '../../shared/settings.js';
+import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, type MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
+import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
+import type { AppSettings } from '../../shared/settings.js';
 import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -11,25 +12,14 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 /** Minimum milliseconds between two batch-point messages and between two weight messages. */
 export const MESSAGE_INTERVAL_MS = 100;
 
-interface Scaling {
-  mode: string;
-  mul: number;
-  add: number;
-}
+type Scaling = RunScaling;
 
 /** What a model without a stored scaling is fed: the presets' [-1, 1]. */
 const DEFAULT_SCALING: Scaling = { mode: '-1,1', mul: 2 / 255, add: -1 };
 
-interface Prepared {
-  train: Dataset;
-  validation: Dataset | undefined;
-  test: Dataset;
-  scaling: Scaling;
-}
-
 export class TrainingSession {
   private mnist: Mnist | null = null;
-  private splitCache: { key: string; train: Split; validation: Split } | null = null;
+  private splitCache: ({ key: string } & TrainValidation) | null = null;
   private model: MLP | null = null;
   private trainer: Trainer | null = null;
   private settings: AppSettings | null = null;
@@ -107,38 +97,32 @@ export class TrainingSession {
     return this.mnist;
   }
 
-  /** Train/validation/test datasets for these settings; `fixed` reuses a loaded model's stored scaling. */
-  private prepare(s: TrainSettings, fixed?: Scaling): Prepared {
-    const mnist = this.needData();
-    const inputs = mnist.train.rows * mnist.train.cols;
-    if (s.layers[0] !== inputs) throw new Error(`The input layer must have ${inputs} units (one per pixel), not ${s.layers[0]}.`);
-    if (s.valid >= mnist.train.count) throw new Error(`A validation set of ${s.valid} leaves no training data.`);
-    const key = `${s.valid}/${s.seed}`;
-    if (this.splitCache?.key !== key) this.splitCache = { key, ...splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed }) };
-    const { train, validation } = this.splitCache;
-    const sc = fixed ?? { mode: s.scale, ...(scaling(s.scale, train) as { mul: number; add: number }) };
-    const affine = { mul: sc.mul, add: sc.add };
-    return {
-      train: toDataset(train, affine),
-      validation: validation.count > 0 ? toDataset(validation, affine) : undefined,
-      test: toDataset(mnist.test, affine),
-      scaling: sc,
-    };
+  /** The split kept from the last run or evaluation, when these settings part the data the same way. */
+  private cachedSplit(s: TrainSettings): { split?: TrainValidation } {
+    const c = this.splitCache;
+    return c?.key === `${s.valid}/${s.seed}` ? { split: { train: c.train, validation: c.validation } } : {};
   }
 
+  private keepSplit(s: TrainSettings, d: RunData): void {
+    this.splitCache = { key: `${s.valid}/${s.seed}`, ...d.split };
+  }
+
+  /** Train/validation/test datasets for these settings (@mlp/recipe's); `fixed` reuses a loaded model's stored scaling. */
+  private prepare(s: TrainSettings, fixed?: Scaling): RunData {
+    const d = prepareData(s, this.needData(), { ...this.cachedSplit(s), ...(fixed ? { scaling: fixed } : {}) });
+    this.keepSplit(s, d);
+    return d;
+  }
+
+  /** A new model and trainer for these settings: @mlp/recipe's run, as `mlp train` builds it. */
   private newTrainer(settings: AppSettings): Trainer {
     const s = checkTrainSettings(settings.train);
-    const d = this.prepare(s);
-    const model = new MLP({ layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd }, { seed: s.seed });
-    const t = new Trainer(
-      model,
-      d.train,
-      { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed },
-      d.validation,
-    );
+    const run = prepareRun(s, this.needData(), this.cachedSplit(s));
+    this.keepSplit(s, run);
+    const t = run.trainer;
     this.settings = { preset: settings.preset, train: s };
-    this.scale = d.scaling;
-    this.model = model;
+    this.scale = run.scaling;
+    this.model = run.model;
     this.trainer = t;
     this.history = t.history;
     this.evaluated = false;

@@ -1,6 +1,7 @@
 // The sidebar: dataset buttons, preset, architecture and training settings, run buttons, model save/open.
-// Reads the form into settings (validated by the shared checker) and enables only the buttons that make sense.
-import { type AppSettings, HIDDEN_ACTIVATIONS, INIT_NAMES, LOSS_NAMES, OUTPUT_ACTIVATIONS, type PresetName, SCALE_NAMES, checkTrainSettings, describePreset } from '../../shared/settings.js';
+// Reads the form into settings (validated by @mlp/recipe's checker) and enables only the buttons that make sense.
+import { type PresetName, checkTrainSettings, choices } from '@mlp/recipe';
+import { type AppSettings, describePreset } from '../../shared/settings.js';
 import type { Controller } from '../controller.js';
 import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
@@ -16,10 +17,10 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
   const f = {
     preset: select('preset', ['seed', 'best', 'custom'], { seed: `Seed · ${describePreset('seed')}`, best: `Best · ${describePreset('best')}`, custom: 'Custom' }),
     hiddenLayers: el('input', { id: 'hidden-layers', type: 'text', spellcheck: 'false', placeholder: '50 or 128,64' }),
-    hidden: select('hidden', HIDDEN_ACTIVATIONS),
-    output: select('output', OUTPUT_ACTIVATIONS),
-    loss: select('loss', LOSS_NAMES, { mse: 'MSE', ce: 'cross-entropy' }),
-    init: select('init', INIT_NAMES, { normal: 'N(0, σ)', xavier: 'Xavier', he: 'He' }),
+    hidden: select('hidden', choices('hidden')),
+    output: select('output', choices('output')),
+    loss: select('loss', choices('loss'), { mse: 'MSE', ce: 'cross-entropy' }),
+    init: select('init', choices('init'), { normal: 'N(0, σ)', xavier: 'Xavier', he: 'He' }),
     initStd: number('init-std', 'any', 0),
     lr: number('lr', 'any', 0),
     momentum: number('momentum', 'any', 0),
@@ -28,7 +29,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     batch: number('batch', '1', 1),
     epochs: number('epochs', '1', 1),
     seed: number('seed', '1', 0),
-    scale: select('scale', SCALE_NAMES, { '-1,1': '[-1, 1]', '0,1': '[0, 1]', standard: 'standardised' }),
+    scale: select('scale', choices('scale'), { '-1,1': '[-1, 1]', '0,1': '[0, 1]', standard: 'standardised' }),
     valid: number('valid', '1', 0),
   };
   const b = {
@@ -127,7 +128,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     try {
       c.updateSettings(read());
     } catch (err) {
-      store.set({ settingsError: (err as Error).message.replace(/^invalid settings: /, '') });
+      store.set({ settingsError: (err as Error).message });
     }
   };
   for (const field of Object.values(f)) field.addEventListener('change', onEdit);
