@@ -4,6 +4,7 @@ import { allowed } from '@mlp/recipe';
 import { Command, CommanderError, Option } from 'commander';
 import { downloadCommand } from './commands/download.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
@@ -91,6 +92,18 @@ function program(run: (p: Promise<number>) => void): Command {
     .argument('<images...>', 'PNG or IDX files')
     .option('--json', 'one JSON object per image')
     .action((file, images, o) => run(predictCommand(file, images, new Output(Boolean(o.json)))));
+
+  cmd
+    .command('export')
+    .description('write a model as ONNX (raw pixels in, class scores out) or safetensors (weights and biases)')
+    .argument('<model>', 'model file (.mlp)')
+    .addOption(new Option('--format <format>', 'onnx or safetensors').argParser(v.exportFormat).makeOptionMandatory())
+    .option('-o, --output <file>', 'where to write it (default: the model file with .onnx or .safetensors for .mlp)')
+    .option('--json', 'print the result as one JSON object')
+    .action((file, o) => {
+      const { json, ...flags } = o;
+      run(exportCommand(file, flags, new Output(Boolean(json))));
+    });
 
   cmd
     .command('info')

@@ -3,6 +3,7 @@
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { type MLP, type ModelMeta, type TrainerSnapshot, loadCheckpoint, loadModel } from '@mlp/core';
+import { sniffExport } from '@mlp/export';
 import { CliError, mlpCommand } from './errors.js';
 
 /** What a non-regular file is, in words: 'a folder', 'a device', 'a FIFO (named pipe)', … */
@@ -49,6 +50,13 @@ export async function readModelFile(path: string): Promise<{ model: MLP; meta: M
   try {
     return loadModel(bytes);
   } catch (e) {
+    const exported = sniffExport(bytes);
+    if (exported) {
+      // mlp does not read exports back: they are for other runtimes, and the .mlp they came from holds more.
+      throw new CliError(
+        `Model file ${path} is ${exported === 'onnx' ? 'an ONNX model, for ONNX Runtime' : 'a safetensors file (weights only)'}, as mlp export writes, and mlp reads only its own .mlp model files; give it the .mlp file that was exported.`,
+      );
+    }
     throw new CliError(`Model file ${path} is unreadable: ${(e as Error).message}.`);
   }
 }

@@ -1,5 +1,6 @@
 // Parsers for flag values: each turns a string into a checked value or throws commander's InvalidArgumentError
 // (reported as a usage error, exit code 2). The training settings' bounds are @mlp/recipe's; no defaults here.
+import { EXPORT_FORMATS, type ExportFormat } from '@mlp/export';
 import { PRESET_NAMES, type PresetName, SETTING_KEYS, SettingError, type TrainSettings, parseSetting } from '@mlp/recipe';
 import { InvalidArgumentError } from 'commander';
 
@@ -50,4 +51,10 @@ export const SETTINGS = Object.fromEntries(SETTING_KEYS.map((k) => [k, settingFl
 /** A setting's flag: initStd → --init-std. */
 export function flagOf(key: keyof TrainSettings): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** mlp export's --format: one of @mlp/export's formats. */
+export function exportFormat(v: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`format must be ${EXPORT_FORMATS.join(' or ')}.`);
+  return v as ExportFormat;
 }
