@@ -1,5 +1,5 @@
 // Builds Electron's main process and the preload as single CommonJS files (a sandboxed preload must be CommonJS).
-// @mlp/core, @mlp/mnist and @mlp/recipe are bundled in from source, so the packaged app ships no node_modules at all.
+// The workspace packages (@mlp/core, mnist, recipe, export) are bundled in from source, so the packaged app ships no node_modules at all.
 import { type Options, defineConfig } from 'tsup';
 
 const common: Options = {
@@ -9,7 +9,8 @@ const common: Options = {
   sourcemap: true,
   clean: true,
   external: ['electron'],
-  noExternal: [/^@mlp\//],
+  // @mlp/export's protobuf code too (main checks exports with it), so nothing is left to require from node_modules.
+  noExternal: [/^@mlp\//, 'onnx-proto', /^protobufjs/, /^@protobufjs\//],
   esbuildOptions(o) {
     o.conditions = ['@mlp/source'];
   },

@@ -8,7 +8,7 @@ import { APP_ENTRY, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLin
 import { writeAtomic } from './atomic.js';
 import { createDatasetHandlers } from './dataset.js';
 import { registerHandlers } from './ipc.js';
-import { createModelHandlers } from './models.js';
+import { SAVE_DIALOGS, createModelHandlers } from './models.js';
 import { denyPermissions } from './permissions.js';
 import { createSettingsHandlers } from './settings-store.js';
 import { validators } from './validate.js';
@@ -40,9 +40,10 @@ function wireIpc(): void {
     },
   });
   const models = createModelHandlers({
-    pickSavePath: async (name) => {
+    pickSavePath: async (name, kind) => {
       const w = focused();
-      const options = { title: 'Save model', defaultPath: join(lastModelDir ?? app.getPath('documents'), name), filters: [{ name: 'MLP model', extensions: ['mlp'] }] };
+      const { title, filter } = SAVE_DIALOGS[kind];
+      const options = { title, defaultPath: join(lastModelDir ?? app.getPath('documents'), name), filters: [filter] };
       const r = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
       if (r.canceled || !r.filePath) return null;
       lastModelDir = join(r.filePath, '..');

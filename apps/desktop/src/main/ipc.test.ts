@@ -19,6 +19,7 @@ function fakeHandlers(): Handlers {
     }),
     'dataset:import': vi.fn(async () => null),
     'model:save': vi.fn(async (_ctx, _bytes, name) => ({ location: `/tmp/${name}` })),
+    'model:export': vi.fn(async (_ctx, _bytes, name) => ({ location: `/tmp/${name}` })),
     'model:open': vi.fn(async () => null),
     'settings:load': vi.fn(async () => null),
     'settings:save': vi.fn(async () => {
@@ -37,6 +38,8 @@ describe('IPC dispatch', () => {
     expect(r.ok).toBe(true);
     expect(e.sent).toEqual([['dataset:progress', { file: 'f', bytesDone: 1, bytesTotal: 2, source: 'cache' }]]);
     expect(await dispatch('model:save', e, [model, 'my/../run'], h, validators, trusted)).toEqual({ ok: true, value: { location: '/tmp/my_.._run.mlp' } });
+    expect(await dispatch('model:export', e, [model, 'run.mlp', 'onnx'], h, validators, trusted)).toEqual({ ok: true, value: { location: '/tmp/run.mlp.onnx' } });
+    expect(await dispatch('model:export', e, [model, '../w', 'safetensors'], h, validators, trusted)).toEqual({ ok: true, value: { location: '/tmp/_w.safetensors' } });
   });
 
   it('answers bad arguments with an error naming the problem, without calling the handler', async () => {
@@ -49,6 +52,11 @@ describe('IPC dispatch', () => {
       ['model:save', [new Uint8Array(0), 'a.mlp'], /1 to \d+ bytes, got 0/],
       ['model:save', [model, 42], /suggested name must be a string/],
       ['model:save', [model], /takes 2 arguments/],
+      ['model:export', [model, 'a.onnx'], /takes 3 arguments/],
+      ['model:export', [model, 'a.onnx', 'tflite'], /format must be one of onnx, safetensors, got tflite/],
+      ['model:export', ['bytes', 'a.onnx', 'onnx'], /onnx file must be a Uint8Array/],
+      ['model:export', [new Uint8Array(0), 'a.onnx', 'onnx'], /1 to \d+ bytes, got 0/],
+      ['model:export', [model, null, 'onnx'], /model:export: the suggested name must be a string/],
       ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, lr: -1 } }], /lr must be a number in \(0, 100\], got -1/],
       ['settings:save', [{ preset: 'nope', train: PRESETS.seed }], /preset must be/],
       ['settings:save', [null], /must be an object/],
@@ -60,6 +68,7 @@ describe('IPC dispatch', () => {
       expect(r.ok ? '' : r.error).toMatch(message);
     }
     expect(h['model:save']).not.toHaveBeenCalled();
+    expect(h['model:export']).not.toHaveBeenCalled();
     expect(h['settings:save']).not.toHaveBeenCalled();
   });
 

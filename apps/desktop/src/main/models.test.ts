@@ -1,7 +1,8 @@
 import { FORMAT_VERSION, MLP, crc32, loadModel, saveModel } from '@mlp/core';
+import { toOnnx, toSafetensors } from '@mlp/export';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_MODEL_BYTES } from '../shared/api.js';
-import { type ModelDeps, createModelHandlers } from './models.js';
+import { type ModelDeps, SAVE_DIALOGS, createModelHandlers } from './models.js';
 
 const bytes = saveModel(new MLP({ layers: [4, 3, 2] }, { seed: 1 }), { note: 'x' });
 
@@ -35,7 +36,7 @@ describe('model:save', () => {
   it('asks where, then writes the bytes atomically', async () => {
     const d = deps();
     expect(await createModelHandlers(d)['model:save']({}, bytes, 'run.mlp')).toEqual({ location: '/home/me/run.mlp' });
-    expect(d.pickSavePath).toHaveBeenCalledWith('run.mlp');
+    expect(d.pickSavePath).toHaveBeenCalledWith('run.mlp', 'mlp');
     expect(d.writeAtomic).toHaveBeenCalledWith('/home/me/run.mlp', bytes);
   });
 
@@ -66,6 +67,40 @@ describe('model:save', () => {
   it('passes a write failure on as an error', async () => {
     const d = deps({ writeAtomic: async () => Promise.reject(new Error('Could not write /home/me/run.mlp: EACCES')) });
     await expect(createModelHandlers(d)['model:save']({}, bytes, 'run.mlp')).rejects.toThrow(/EACCES/);
+  });
+});
+
+describe('model:export', () => {
+  const net = new MLP({ layers: [4, 3, 2] }, { seed: 1 });
+  const onnx = toOnnx(net, { scaling: { mode: '0,1', mul: 1 / 255, add: 0 } });
+  const st = toSafetensors(net, { scaling: { mode: '0,1', mul: 1 / 255, add: 0 } });
+
+  it('asks where with the format’s dialog, then writes the bytes atomically', async () => {
+    const d = deps();
+    const h = createModelHandlers(d);
+    expect(await h['model:export']({}, onnx, 'run.onnx', 'onnx')).toEqual({ location: '/home/me/run.onnx' });
+    expect(await h['model:export']({}, st, 'run.safetensors', 'safetensors')).toEqual({ location: '/home/me/run.safetensors' });
+    expect(d.pickSavePath).toHaveBeenNthCalledWith(1, 'run.onnx', 'onnx');
+    expect(d.pickSavePath).toHaveBeenNthCalledWith(2, 'run.safetensors', 'safetensors');
+    expect(d.writeAtomic).toHaveBeenCalledWith('/home/me/run.onnx', onnx);
+    expect(SAVE_DIALOGS.onnx.filter.extensions).toEqual(['onnx']);
+    expect(SAVE_DIALOGS.safetensors.filter.extensions).toEqual(['safetensors']);
+  });
+
+  it('refuses bytes that are not the named format, before any dialog', async () => {
+    const d = deps();
+    const h = createModelHandlers(d);
+    await expect(h['model:export']({}, st, 'run.onnx', 'onnx')).rejects.toThrow('Refused to export: the data is not a onnx file written by this app.');
+    await expect(h['model:export']({}, bytes, 'run.safetensors', 'safetensors')).rejects.toThrow(/not a safetensors file/);
+    await expect(h['model:export']({}, new TextEncoder().encode('hello'), 'run.onnx', 'onnx')).rejects.toThrow(/Refused to export/);
+    expect(d.pickSavePath).not.toHaveBeenCalled();
+    expect(d.writeAtomic).not.toHaveBeenCalled();
+  });
+
+  it('writes nothing when the dialog is cancelled', async () => {
+    const d = deps({ pickSavePath: vi.fn(async () => null) });
+    expect(await createModelHandlers(d)['model:export']({}, onnx, 'run.onnx', 'onnx')).toBeNull();
+    expect(d.writeAtomic).not.toHaveBeenCalled();
   });
 });
 

@@ -2,11 +2,22 @@
 // Bytes are checked with @mlp/core's own bounded reader (after the size check) both ways: a broken file never lands
 // on disk, and a hostile one never reaches the renderer.
 import { loadModel } from '@mlp/core';
+import { type ExportFormat, sniffExport } from '@mlp/export';
 import { type ModelFile, type SavedModel, MAX_MODEL_BYTES } from '../shared/api.js';
 
+/** What a save dialog is for: a model file, or an export in one of @mlp/export's formats (its title and filter). */
+export type SaveKind = 'mlp' | ExportFormat;
+
+/** The save dialog's title and file filter for each kind. */
+export const SAVE_DIALOGS: Record<SaveKind, { title: string; filter: { name: string; extensions: string[] } }> = {
+  mlp: { title: 'Save model', filter: { name: 'MLP model', extensions: ['mlp'] } },
+  onnx: { title: 'Export model as ONNX', filter: { name: 'ONNX model', extensions: ['onnx'] } },
+  safetensors: { title: 'Export weights as safetensors', filter: { name: 'safetensors weights', extensions: ['safetensors'] } },
+};
+
 export interface ModelDeps {
-  /** Native save dialog starting at this default path; null when cancelled. */
-  pickSavePath(defaultName: string): Promise<string | null>;
+  /** Native save dialog for `kind` starting at this default path; null when cancelled. */
+  pickSavePath(defaultName: string, kind: SaveKind): Promise<string | null>;
   /** Native open dialog; null when cancelled. */
   pickOpenPath(): Promise<string | null>;
   writeAtomic(path: string, bytes: Uint8Array): Promise<void>;
@@ -21,6 +32,12 @@ function checkModel(bytes: Uint8Array): void {
 }
 
 export function createModelHandlers(deps: ModelDeps) {
+  const save = async (bytes: Uint8Array, name: string, kind: SaveKind): Promise<SavedModel | null> => {
+    const path = await deps.pickSavePath(name, kind);
+    if (path === null) return null;
+    await deps.writeAtomic(path, bytes);
+    return { location: path };
+  };
   return {
     'model:save': async (_ctx: unknown, bytes: Uint8Array, name: string): Promise<SavedModel | null> => {
       try {
@@ -28,10 +45,12 @@ export function createModelHandlers(deps: ModelDeps) {
       } catch (e) {
         throw new Error(`Refused to save: the data is not a valid model file (${(e as Error).message}).`);
       }
-      const path = await deps.pickSavePath(name);
-      if (path === null) return null;
-      await deps.writeAtomic(path, bytes);
-      return { location: path };
+      return save(bytes, name, 'mlp');
+    },
+    'model:export': async (_ctx: unknown, bytes: Uint8Array, name: string, format: ExportFormat): Promise<SavedModel | null> => {
+      // The renderer made these bytes with @mlp/export; a cheap look at their first bytes keeps anything else off disk.
+      if (sniffExport(bytes) !== format) throw new Error(`Refused to export: the data is not a ${format} file written by this app.`);
+      return save(bytes, name, format);
     },
     'model:open': async (): Promise<ModelFile | null> => {
       const path = await deps.pickOpenPath();

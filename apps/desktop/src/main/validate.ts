@@ -1,5 +1,6 @@
 // Argument checks for every IPC channel: untrusted values in, typed arguments out, or a TypeError saying what is wrong.
 // One validator per channel, keyed by the contract, so a new channel cannot be registered without one.
+import { EXPORT_FORMATS, EXTENSIONS, type ExportFormat } from '@mlp/export';
 import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES } from '../shared/api.js';
 import { checkAppSettings } from '../shared/settings.js';
 
@@ -9,13 +10,20 @@ function arity(channel: Channel, args: unknown[], n: number): void {
   if (args.length !== n) throw new TypeError(`${channel} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
 }
 
-/** A file name for the save dialog: no folders, no control characters, at most 120 characters, ending in .mlp. */
-export function safeModelName(name: unknown): string {
-  if (typeof name !== 'string') throw new TypeError(`model:save: the suggested name must be a string, got ${typeof name}`);
+/** A file name for the save dialog: no folders, no control characters, at most 120 characters, ending in `ext`. */
+export function safeModelName(name: unknown, ext = '.mlp', channel: Channel = 'model:save'): string {
+  if (typeof name !== 'string') throw new TypeError(`${channel}: the suggested name must be a string, got ${typeof name}`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   let clean = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
   if (clean === '') clean = 'model';
-  return clean.endsWith('.mlp') ? clean : `${clean}.mlp`;
+  return clean.endsWith(ext) ? clean : `${clean}${ext}`;
+}
+
+/** Bytes of a file the app writes: a non-empty Uint8Array no larger than any model this app writes. */
+function fileBytes(channel: Channel, bytes: unknown, what: string): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${channel}: the ${what} must be a Uint8Array`);
+  if (bytes.length === 0 || bytes.length > MAX_MODEL_BYTES) throw new TypeError(`${channel}: the ${what} must hold 1 to ${MAX_MODEL_BYTES} bytes, got ${bytes.length}`);
+  return bytes;
 }
 
 /** A validator for a channel that takes no arguments. */
@@ -33,10 +41,14 @@ export const validators: Validators = {
   'settings:load': none('settings:load'),
   'model:save': (a) => {
     arity('model:save', a, 2);
-    const bytes = a[0];
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('model:save: the model must be a Uint8Array of model-file bytes');
-    if (bytes.length === 0 || bytes.length > MAX_MODEL_BYTES) throw new TypeError(`model:save: a model file must hold 1 to ${MAX_MODEL_BYTES} bytes, got ${bytes.length}`);
-    return [bytes, safeModelName(a[1])];
+    return [fileBytes('model:save', a[0], 'model file'), safeModelName(a[1])];
+  },
+  'model:export': (a) => {
+    arity('model:export', a, 3);
+    const format = a[2];
+    if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new TypeError(`model:export: the format must be one of ${EXPORT_FORMATS.join(', ')}, got ${String(format)}`);
+    const f = format as ExportFormat;
+    return [fileBytes('model:export', a[0], `${f} file`), safeModelName(a[1], EXTENSIONS[f], 'model:export'), f];
   },
   'settings:save': (a) => {
     arity('settings:save', a, 1);

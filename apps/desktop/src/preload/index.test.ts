@@ -22,7 +22,7 @@ beforeEach(() => invoke.mockReset());
 describe('the preload', () => {
   it('exposes one named function per action and nothing that reaches IPC generically', () => {
     expect(Object.keys(exposed)).toEqual(['desktop']);
-    expect(Object.keys(api).sort()).toEqual(['importDataset', 'kind', 'loadDataset', 'loadSettings', 'openModel', 'saveModel', 'saveSettings']);
+    expect(Object.keys(api).sort()).toEqual(['exportModel', 'importDataset', 'kind', 'loadDataset', 'loadSettings', 'openModel', 'saveModel', 'saveSettings']);
     expect(api.kind).toBe('electron');
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/invoke|ipc|send/i);
   });
@@ -32,6 +32,9 @@ describe('the preload', () => {
     const bytes = new Uint8Array([1]);
     expect(await api.saveModel(bytes, 'm.mlp')).toEqual({ location: '/m.mlp' });
     expect(invoke).toHaveBeenCalledWith('model:save', bytes, 'm.mlp');
+    invoke.mockResolvedValueOnce({ ok: true, value: { location: '/m.onnx' } });
+    expect(await api.exportModel(bytes, 'm.onnx', 'onnx')).toEqual({ location: '/m.onnx' });
+    expect(invoke).toHaveBeenLastCalledWith('model:export', bytes, 'm.onnx', 'onnx');
   });
 
   it('turns an error reply into a rejected promise with main’s message', async () => {

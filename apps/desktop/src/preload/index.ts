@@ -26,6 +26,7 @@ const api: DesktopApi = {
   loadDataset: (onProgress) => withProgress(onProgress, () => call('dataset:load')),
   importDataset: (onProgress) => withProgress(onProgress, () => call('dataset:import')),
   saveModel: (bytes, suggestedName) => call('model:save', bytes, suggestedName),
+  exportModel: (bytes, suggestedName, format) => call('model:export', bytes, suggestedName, format),
   openModel: () => call('model:open'),
   loadSettings: () => call('settings:load'),
   saveSettings: async (settings) => {

@@ -1,12 +1,12 @@
 // The renderer's actions: talk to the DesktopApi (dataset, files, settings) and the training worker, and fold
 // their answers into the store. Views call these; they never touch the worker or the API themselves.
-import type { DatasetProgress, DesktopApi } from '../shared/api.js';
+import type { DatasetProgress, DesktopApi, ExportFormat } from '../shared/api.js';
 import type { EpochReport } from '@mlp/core';
 import { type PresetName, presetSettings } from '@mlp/recipe';
 import { type AppSettings, checkAppSettings, presetOf } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
 import type { InspectTarget, RunRecord, Store } from './store.js';
-import type { AnalysisSet, FromWorker, ToWorker } from './train/protocol.js';
+import type { AnalysisSet, FileFormat, FromWorker, ToWorker } from './train/protocol.js';
 
 /** Distinct colours for compared runs (Tableau 10), and how many runs a session keeps. */
 export const RUN_COLORS = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
@@ -171,15 +171,31 @@ export class Controller {
     this.send({ type: 'weights-ack' });
   }
 
+  /** The current model's bytes in `format`, made by the worker. */
+  private modelBytes(format: FileFormat): Promise<{ bytes: Uint8Array; name: string }> {
+    const id = ++this.exportId;
+    return new Promise((resolve, reject) => {
+      this.exports.set(id, { resolve, reject });
+      this.send({ type: 'export', id, format });
+    });
+  }
+
   async saveModel(): Promise<void> {
     try {
-      const id = ++this.exportId;
-      const file = await new Promise<{ bytes: Uint8Array; name: string }>((resolve, reject) => {
-        this.exports.set(id, { resolve, reject });
-        this.send({ type: 'export', id });
-      });
+      const file = await this.modelBytes('mlp');
       const saved = await this.api.saveModel(file.bytes, file.name);
       if (saved) this.info(`Saved ${saved.location}`);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Export the current model as ONNX or safetensors (@mlp/export), through a save dialog or as a download. */
+  async exportModel(format: ExportFormat): Promise<void> {
+    try {
+      const file = await this.modelBytes(format);
+      const saved = await this.api.exportModel(file.bytes, file.name, format);
+      if (saved) this.info(`Exported ${saved.location}`);
     } catch (e) {
       this.fail(e);
     }

@@ -1,6 +1,9 @@
 // The one typed contract between the renderer and whatever serves it: Electron's main process (through the
 // preload) or the browser build's implementation. Types and channel names only; no behaviour lives here.
+import type { ExportFormat } from '@mlp/export';
 import type { AppSettings } from './settings.js';
+
+export type { ExportFormat };
 
 /** Where one dataset file stands while it is fetched: `source` is a URL, 'cache', 'import' or 'lock'. */
 export interface DatasetProgress {
@@ -49,6 +52,11 @@ export interface DesktopApi {
   importDataset(onProgress?: (p: DatasetProgress) => void): Promise<DatasetFiles | null>;
   /** Save a model through a save dialog (atomically) or as a download; null when the user cancels. */
   saveModel(bytes: Uint8Array, suggestedName: string): Promise<SavedModel | null>;
+  /**
+   * Save a model exported as ONNX or safetensors (bytes made by @mlp/export) through a save dialog (atomically) or as
+   * a download; null when the user cancels.
+   */
+  exportModel(bytes: Uint8Array, suggestedName: string, format: ExportFormat): Promise<SavedModel | null>;
   /** Pick a model file to open; null when the user cancels. */
   openModel(): Promise<ModelFile | null>;
   loadSettings(): Promise<AppSettings | null>;
@@ -60,6 +68,7 @@ export interface IpcContract {
   'dataset:load': { args: []; result: DatasetFiles };
   'dataset:import': { args: []; result: DatasetFiles | null };
   'model:save': { args: [bytes: Uint8Array, suggestedName: string]; result: SavedModel | null };
+  'model:export': { args: [bytes: Uint8Array, suggestedName: string, format: ExportFormat]; result: SavedModel | null };
   'model:open': { args: []; result: ModelFile | null };
   'settings:load': { args: []; result: AppSettings | null };
   'settings:save': { args: [settings: AppSettings]; result: null };
@@ -67,7 +76,7 @@ export interface IpcContract {
 
 export type Channel = keyof IpcContract;
 
-export const CHANNELS = ['dataset:load', 'dataset:import', 'model:save', 'model:open', 'settings:load', 'settings:save'] as const satisfies readonly Channel[];
+export const CHANNELS = ['dataset:load', 'dataset:import', 'model:save', 'model:export', 'model:open', 'settings:load', 'settings:save'] as const satisfies readonly Channel[];
 
 /** Events main sends to the renderer. */
 export interface IpcEvents {

@@ -1,6 +1,6 @@
 // The browser implementation of DesktopApi: MNIST over HTTP from a base URL, models as downloads and uploads,
 // settings in localStorage. How the renderer runs (and is tested) without Electron.
-import type { DatasetFiles, DatasetProgress, DesktopApi, ModelFile } from '../../shared/api.js';
+import type { DatasetFiles, DatasetProgress, DesktopApi, ModelFile, SavedModel } from '../../shared/api.js';
 import { type AppSettings, checkAppSettings } from '../../shared/settings.js';
 
 export const DATASET_FILES = {
@@ -46,6 +46,21 @@ async function readWithProgress(res: Response, file: string, source: string, onP
   }
   onProgress?.({ file, bytesDone: done, bytesTotal: done, source });
   return out;
+}
+
+
+/** Hand bytes to the browser as a download named `name` (the browser decides where it goes). */
+function download(bytes: Uint8Array, name: string): SavedModel {
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { location: name };
 }
 
 /** Let the user pick files with a temporary <input type=file>; resolves with [] when cancelled. */
@@ -102,16 +117,10 @@ export function createBrowserApi(pageUrl: string = location.href, storage: Stora
       return { ...out, origin: 'chosen files' };
     },
     async saveModel(bytes, suggestedName) {
-      const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = suggestedName;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      return { location: suggestedName };
+      return download(bytes, suggestedName);
+    },
+    async exportModel(bytes, suggestedName) {
+      return download(bytes, suggestedName);
     },
     async openModel(): Promise<ModelFile | null> {
       const [f] = await pickFiles('.mlp,.ckpt', false);

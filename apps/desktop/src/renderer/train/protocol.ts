@@ -1,8 +1,11 @@
 // Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
 import type { ActivationName, EpochReport } from '@mlp/core';
-import type { DatasetFiles } from '../../shared/api.js';
+import type { DatasetFiles, ExportFormat } from '../../shared/api.js';
 import type { TrainSettings } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
+
+/** What a model can be written as: this project's .mlp file, or an export. */
+export type FileFormat = 'mlp' | ExportFormat;
 
 export type RunState = 'idle' | 'ready' | 'running' | 'paused' | 'stopped' | 'done';
 
@@ -16,7 +19,8 @@ export type ToWorker =
   | { type: 'set-lr'; lr: number }
   /** The UI drew the last weights message; the worker may send the next. */
   | { type: 'weights-ack' }
-  | { type: 'export'; id: number }
+  /** The current model's bytes: the .mlp file, or an export made by @mlp/export. */
+  | { type: 'export'; id: number; format: FileFormat }
   | { type: 'load-model'; bytes: Uint8Array; name: string }
   /** Evaluate the current model now (when it is not training): an 'evaluation' and an 'analysis' per set follow. */
   | { type: 'analyse' };

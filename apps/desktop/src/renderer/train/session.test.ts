@@ -1,4 +1,5 @@
 import { loadModel } from '@mlp/core';
+import { sniffExport } from '@mlp/export';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
@@ -194,7 +195,7 @@ describe('TrainingSession', () => {
   it('exports a model file that, loaded again, shows the same weights, history and predictions', async () => {
     const h = await withData();
     await h.session.handle({ type: 'start', settings: settings() });
-    await h.session.handle({ type: 'export', id: 7 });
+    await h.session.handle({ type: 'export', id: 7, format: 'mlp' });
     const file = h.of('exported')[0]!;
     expect(file.id).toBe(7);
     expect(file.name).toBe('mnist-784-16-10-custom.mlp');
@@ -213,19 +214,37 @@ describe('TrainingSession', () => {
     expect(g.of('evaluation')[0]!.evaluation).toEqual(h.of('evaluation')[0]!.evaluation);
   });
 
+  it('exports the model as ONNX and safetensors (@mlp/export), named after the model', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    await h.session.handle({ type: 'export', id: 1, format: 'onnx' });
+    await h.session.handle({ type: 'export', id: 2, format: 'safetensors' });
+    await h.session.handle({ type: 'export', id: 3, format: 'mlp' });
+    const [onnx, st, mlp] = h.of('exported');
+    expect([onnx!.name, st!.name]).toEqual(['mnist-784-16-10-custom.onnx', 'mnist-784-16-10-custom.safetensors']);
+    expect([sniffExport(onnx!.bytes), sniffExport(st!.bytes), sniffExport(mlp!.bytes)]).toEqual(['onnx', 'safetensors', null]);
+    // The safetensors file holds the saved model's weights (its header's offsets are into the data after it).
+    const { model } = loadModel(mlp!.bytes);
+    const bytes = st!.bytes;
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    const [b, e] = header['layers.0.weight'].data_offsets;
+    expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(model.W[0]);
+  });
+
   it('reports a damaged model file and keeps the current model', async () => {
     const h = await withData();
     await h.session.handle({ type: 'step', settings: settings() });
     await h.session.handle({ type: 'stop' });
     await h.session.handle({ type: 'load-model', bytes: new TextEncoder().encode('MLPW but not really a model'), name: 'bad.mlp' });
     expect(h.of('error').at(-1)!.message).toMatch(/version|model/);
-    await h.session.handle({ type: 'export', id: 1 });
+    await h.session.handle({ type: 'export', id: 1, format: 'mlp' });
     expect(h.of('exported')).toHaveLength(1);
   });
 
   it('answers an export with no model with an error carrying the request id', async () => {
     const h = harness();
-    await h.session.handle({ type: 'export', id: 3 });
+    await h.session.handle({ type: 'export', id: 3, format: 'onnx' });
     expect(h.of('error')[0]).toMatchObject({ id: 3, message: expect.stringMatching(/no model/) });
   });
 

@@ -2,10 +2,11 @@
 // their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
 // No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
 import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, type MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { EXTENSIONS, exportModel } from '@mlp/export';
 import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
 import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
-import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
+import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FileFormat, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -68,7 +69,7 @@ export class TrainingSession {
           this.weightsInFlight = false;
           return;
         case 'export':
-          return this.exportModel(m.id);
+          return this.exportModel(m.id, m.format);
         case 'load-model':
           return this.loadModelBytes(m.bytes, m.name);
         case 'analyse':
@@ -312,7 +313,7 @@ export class TrainingSession {
     return t.done ? `after epoch ${p.epochs} of ${p.epochs}` : `at epoch ${p.epoch} of ${p.epochs}, batch ${p.batch} of ${p.batches}`;
   }
 
-  private exportModel(id: number): void {
+  private exportModel(id: number, format: FileFormat): void {
     const m = this.model;
     if (!m) throw new Error('There is no model to save yet: train or load one first.');
     const meta: ModelMeta = {
@@ -326,8 +327,8 @@ export class TrainingSession {
       validationAccuracy: this.history.at(-1)?.validationAccuracy ?? null,
       trainedAt: new Date().toISOString(),
     };
-    const bytes = saveModel(m, meta);
-    this.post({ type: 'exported', id, bytes, name: `${this.modelName}.mlp` }, [bytes.buffer]);
+    const bytes = format === 'mlp' ? saveModel(m, meta) : exportModel(m, meta, format);
+    this.post({ type: 'exported', id, bytes, name: `${this.modelName}${format === 'mlp' ? '.mlp' : EXTENSIONS[format]}` }, [bytes.buffer]);
   }
 
   private loadModelBytes(bytes: Uint8Array, name: string): void {

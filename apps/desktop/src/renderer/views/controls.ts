@@ -1,4 +1,4 @@
-// The sidebar: dataset buttons, preset, architecture and training settings, run buttons, model save/open.
+// The sidebar: dataset buttons, preset, architecture and training settings, run buttons, model save/open/export.
 // Reads the form into settings (validated by @mlp/recipe's checker) and enables only the buttons that make sense.
 import { type PresetName, checkTrainSettings, choices } from '@mlp/recipe';
 import { type AppSettings, describePreset } from '../../shared/settings.js';
@@ -42,6 +42,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     step: el('button', { id: 'step', title: 'Train one batch' }, 'Step'),
     save: el('button', { id: 'save-model' }, 'Save model…'),
     open: el('button', { id: 'open-model' }, 'Open model…'),
+    onnx: el('button', { id: 'export-onnx', title: 'The network as an ONNX graph that takes raw 0–255 pixels (ONNX Runtime, Netron)' }, 'Export ONNX…'),
+    safetensors: el('button', { id: 'export-safetensors', title: 'The weights and biases as safetensors (numpy, PyTorch)' }, 'Export safetensors…'),
   };
   const error = el('p', { id: 'settings-error', class: 'form-error', role: 'alert' });
 
@@ -69,7 +71,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       error,
     ),
     el('section', { class: 'group' }, el('div', { class: 'buttons run' }, b.start, b.pause, b.resume, b.stop, b.step)),
-    el('section', { class: 'group' }, el('h2', {}, 'Model'), el('div', { class: 'buttons' }, b.save, b.open)),
+    el('section', { class: 'group' }, el('h2', {}, 'Model'), el('div', { class: 'buttons' }, b.save, b.open, b.onnx, b.safetensors)),
   );
 
   /** Show settings in the form, leaving alone a text field the user is typing in. */
@@ -143,6 +145,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
   b.step.addEventListener('click', () => c.step());
   b.save.addEventListener('click', () => void c.saveModel());
   b.open.addEventListener('click', () => void c.openModel());
+  b.onnx.addEventListener('click', () => void c.exportModel('onnx'));
+  b.safetensors.addEventListener('click', () => void c.exportModel('safetensors'));
 
   const update = (s: AppState) => {
     const running = s.run === 'running';
@@ -157,6 +161,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     b.stop.disabled = !active;
     b.step.disabled = !data || running || s.settingsError !== null;
     b.save.disabled = s.weights === null || running;
+    b.onnx.disabled = b.save.disabled;
+    b.safetensors.disabled = b.save.disabled;
     b.open.disabled = running;
     for (const [k, field] of Object.entries(f)) field.disabled = active && k !== 'lr';
     error.textContent = s.settingsError ?? '';
