@@ -34,8 +34,8 @@ export {
 export { denseForward, denseBackward } from './dense.js';
 export { type InitName, INITS, initStd, fillNormal } from './init.js';
 export { Rng, type RngState } from './rng.js';
-export { type MLPConfig, type FullConfig, type MLPOptions, type Param, MLP, resolveConfig } from './mlp.js';
-export { type SGDOptions, SGD } from './sgd.js';
+export { type MLPConfig, type FullConfig, type MLPOptions, type ParamInfo, MLP, resolveConfig } from './mlp.js';
+export { type SGDOptions, SGD, sgdUpdate } from './sgd.js';
 export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling } from './data.js';
 export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
 export {

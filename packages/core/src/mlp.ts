@@ -23,6 +23,7 @@ import {
 } from './losses.js';
 import { type Gemm, gemmJs, gemmNaive } from './matmul.js';
 import { Rng } from './rng.js';
+import { sgdUpdate } from './sgd.js';
 import type { FloatArray } from './tensor.js';
 
 /** A plain, JSON-safe description of a network. */
@@ -91,11 +92,12 @@ export interface MLPOptions {
 const WASM_ROWS = 512;
 const WASM_RESERVE_BYTES = 32 << 20;
 
-export interface Param {
+/** One parameter tensor's description (no data): read and write the values with readParams/writeParams. */
+export interface ParamInfo {
+  /** `W<l>` or `b<l>`. */
   name: string;
+  /** W: [layers[l+1], layers[l]] (row-major); b: [layers[l+1]]. */
   shape: [number] | [number, number];
-  data: FloatArray;
-  grad: FloatArray;
   /** Weights take L2 decay; biases do not. */
   decay: boolean;
 }
@@ -103,21 +105,17 @@ export interface Param {
 export class MLP {
   readonly config: FullConfig;
   readonly dtype: 'float32' | 'float64';
-  /**
-   * The kernels in use. With 'wasm', W, b, dW, db and the activations are views into the model's WebAssembly memory:
-   * read them as model.W[l] when needed rather than keeping the arrays, since a reserve() that grows the batch
-   * capacity beyond 512 rows replaces them.
-   */
+  /** The kernels in use ('wasm', 'js' or 'naive'). */
   readonly backend: BackendName;
   /** Threads the wasm kernels may use (1 or 2; 2 only where SharedArrayBuffer and workers exist). */
   readonly threads: number;
-  /** b[l]: (layers[l+1]). */
-  readonly b: FloatArray[] = [];
-  readonly db: FloatArray[] = [];
-  // W and dW sit behind getters: with wasm, plain SGD steps the first layer's transposed weights and leaves W[0] and
-  // dW[0] to be written when read.
-  private readonly _W: FloatArray[] = [];
-  private readonly _dW: FloatArray[] = [];
+  // Parameters and gradients: W[l] (layers[l+1], layers[l]) row-major, b[l] (layers[l+1]). Private: with wasm they are
+  // views into the model's memory, and plain SGD steps the first layer's transposed copy, so users read copies
+  // (readWeights, readParams) and write through writeWeights/writeParams.
+  private readonly W: FloatArray[] = [];
+  private readonly b: FloatArray[] = [];
+  private readonly dW: FloatArray[] = [];
+  private readonly db: FloatArray[] = [];
 
   // Per-batch buffers, (capacity, layers[l+1]) each: pre-activations, activations, and deltas (dL/dz).
   private capacity = 0;
@@ -169,38 +167,15 @@ export class MLP {
       const fanOut = L[l + 1]!;
       const W = this.alloc(fanOut * fanIn);
       fillNormal(W, initStd(this.config.init, fanIn, fanOut, this.config.initStd), rng);
-      this._W.push(W);
+      this.W.push(W);
       this.b.push(this.alloc(fanOut));
-      this._dW.push(this.alloc(fanOut * fanIn));
+      this.dW.push(this.alloc(fanOut * fanIn));
       this.db.push(this.alloc(fanOut));
     }
     if (this.arena) {
-      this.slots = this.params().map((p) => this.alloc(p.data.length));
+      this.slots = this.paramInfo().map((p) => this.alloc(p.shape.reduce((a, d) => a * d, 1)));
       this.reserve(this.wasmRows());
     }
-  }
-
-  /**
-   * W[l]: (layers[l+1], layers[l]) row-major. With the wasm backend, plain SGD (no momentum) steps the first layer's
-   * transposed copy and W[0] is brought up to date here, when read; weights written through the returned arrays
-   * are then used from the next pass on. Read model.W each time: an array kept across training steps shows W[0] as
-   * it was when you got it, and writes to it after a step are not seen.
-   */
-  get W(): FloatArray[] {
-    if (this.sparse) {
-      this.refreshViews();
-      this.sparse.weights(this._W[0] as Float32Array);
-      this.sparse.weightsWritten();
-    }
-    return this._W;
-  }
-  /** dW[l]: the gradient of W[l] from the last backward(); with wasm, dW[0] is written when first read. */
-  get dW(): FloatArray[] {
-    if (this.sparse) {
-      this.refreshViews();
-      this.sparse.gradient();
-    }
-    return this._dW;
   }
 
   get inputSize(): number {
@@ -210,26 +185,122 @@ export class MLP {
     return this.config.layers[this.config.layers.length - 1]!;
   }
   get depth(): number {
-    return this._W.length;
+    return this.W.length;
   }
   /** Number of trainable values. */
   get parameterCount(): number {
-    return this._W.reduce((s, w) => s + w.length, 0) + this.b.reduce((s, b) => s + b.length, 0);
+    return this.W.reduce((s, w) => s + w.length, 0) + this.b.reduce((s, b) => s + b.length, 0);
   }
   /** Multiply-adds of one example's forward pass (backward costs about twice that). */
   get macsPerExample(): number {
-    return this._W.reduce((s, w) => s + w.length, 0);
+    return this.W.reduce((s, w) => s + w.length, 0);
   }
 
-  /** Every parameter with its gradient, weights then bias per layer: W0, b0, W1, b1, … */
-  params(): Param[] {
+  /** Every parameter's name, shape and decay, weights then bias per layer: W0, b0, W1, b1, … */
+  paramInfo(): ParamInfo[] {
     const L = this.config.layers;
-    const out: Param[] = [];
+    const out: ParamInfo[] = [];
     for (let l = 0; l < this.depth; l++) {
-      out.push({ name: `W${l}`, shape: [L[l + 1]!, L[l]!], data: this.W[l]!, grad: this.dW[l]!, decay: true });
-      out.push({ name: `b${l}`, shape: [L[l + 1]!], data: this.b[l]!, grad: this.db[l]!, decay: false });
+      out.push({ name: `W${l}`, shape: [L[l + 1]!, L[l]!], decay: true });
+      out.push({ name: `b${l}`, shape: [L[l + 1]!], decay: false });
     }
     return out;
+  }
+
+  /** A copy of W[l], (layers[l+1], layers[l]) row-major, in the model's dtype: current now, never changed by training. */
+  readWeights(l: number): FloatArray {
+    return this.readWeightsInto(l, this.dtype === 'float64' ? new Float64Array(this.layerSize(l, 'W')) : new Float32Array(this.layerSize(l, 'W')));
+  }
+
+  /** Copy W[l] into `out` (at least layers[l+1]·layers[l] values; a Float32Array for the desktop's 10 reads a second) and return it. */
+  readWeightsInto<T extends FloatArray>(l: number, out: T): T {
+    return this.copyOut(this.weights(l), out, `readWeightsInto: out`);
+  }
+
+  /** A copy of b[l], (layers[l+1]), in the model's dtype. */
+  readBiases(l: number): FloatArray {
+    return this.readBiasesInto(l, this.dtype === 'float64' ? new Float64Array(this.layerSize(l, 'b')) : new Float32Array(this.layerSize(l, 'b')));
+  }
+
+  /** Copy b[l] into `out` (at least layers[l+1] values) and return it. */
+  readBiasesInto<T extends FloatArray>(l: number, out: T): T {
+    this.layerSize(l, 'b');
+    this.syncViews();
+    return this.copyOut(this.b[l]!, out, 'readBiasesInto: out');
+  }
+
+  /** Set W[l] from `values` ((layers[l+1], layers[l]) row-major); used from the next pass on. */
+  writeWeights(l: number, values: ArrayLike<number>): void {
+    this.layerSize(l, 'W');
+    this.syncViews(); // W[l] is overwritten whole: no need to bring W[0] up to date first
+    this.copyIn(this.W[l]!, values, `writeWeights: layer ${l}'s weights`);
+    if (l === 0) this.sparse?.weightsWritten();
+  }
+
+  /** Set b[l] from `values` (layers[l+1] values). */
+  writeBiases(l: number, values: ArrayLike<number>): void {
+    this.layerSize(l, 'b');
+    this.syncViews();
+    this.copyIn(this.b[l]!, values, `writeBiases: layer ${l}'s biases`);
+  }
+
+  /** Copies of the gradients of W[l] and b[l] from the last backward(). */
+  readGradients(l: number): { dW: FloatArray; db: FloatArray } {
+    this.layerSize(l, 'W');
+    this.syncViews();
+    if (l === 0) this.sparse?.gradient();
+    return { dW: this.dW[l]!.slice(), db: this.db[l]!.slice() };
+  }
+
+  /** Copies of every parameter in paramInfo() order (W0, b0, W1, b1, …). */
+  readParams(): FloatArray[] {
+    const out: FloatArray[] = [];
+    for (let l = 0; l < this.depth; l++) out.push(this.readWeights(l), this.readBiases(l));
+    return out;
+  }
+
+  /** Set every parameter from `values`, in paramInfo() order (W0, b0, W1, b1, …). */
+  writeParams(values: readonly ArrayLike<number>[]): void {
+    if (!Array.isArray(values) || values.length !== 2 * this.depth) {
+      throw new RangeError(`writeParams: expected ${2 * this.depth} tensors (W0, b0, …), got ${Array.isArray(values) ? values.length : values}`);
+    }
+    for (let l = 0; l < this.depth; l++) {
+      this.writeWeights(l, values[2 * l]!);
+      this.writeBiases(l, values[2 * l + 1]!);
+    }
+  }
+
+  /** W[l] itself, current (the first layer's transposed copy written back first). */
+  private weights(l: number): FloatArray {
+    this.layerSize(l, 'W');
+    this.syncViews();
+    if (l === 0) this.sparse?.weights(this.W[0] as Float32Array);
+    return this.W[l]!;
+  }
+
+  /** Values in W[l] or b[l]; throws for a layer that does not exist. */
+  private layerSize(l: number, what: 'W' | 'b'): number {
+    if (!Number.isInteger(l) || l < 0 || l >= this.depth) throw new RangeError(`no layer ${l}: layers are 0 to ${this.depth - 1}`);
+    const L = this.config.layers;
+    return what === 'W' ? L[l]! * L[l + 1]! : L[l + 1]!;
+  }
+
+  private copyOut<T extends FloatArray>(src: FloatArray, out: T, what: string): T {
+    if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < src.length) {
+      throw new RangeError(`${what} must be a Float32Array or Float64Array of at least ${src.length} values`);
+    }
+    out.set(src);
+    return out;
+  }
+
+  private copyIn(dst: FloatArray, values: ArrayLike<number>, what: string): void {
+    if (values?.length !== dst.length) throw new RangeError(`${what} need ${dst.length} values, got ${values?.length}`);
+    dst.set(values);
+  }
+
+  /** With wasm: views on the current memory (indexing a dataset may have grown it). */
+  private syncViews(): void {
+    if (this.arena) this.refreshViews();
   }
 
   /** Make the per-batch buffers hold at least n rows. Allocates only when n grows. */
@@ -240,7 +311,7 @@ export class MLP {
       // The first layer about to be replaced may hold the current W[0] and dW[0] in transposed form.
       this.refreshViews();
       this.sparse.gradient();
-      this.sparse.weights(this._W[0] as Float32Array);
+      this.sparse.weights(this.W[0] as Float32Array);
     }
     this.z = [];
     this.a = [];
@@ -277,7 +348,7 @@ export class MLP {
     }
     this.input = x;
     this.sparseAdd = null;
-    this.sparse?.weights(this._W[0] as Float32Array); // the dense kernels read W[0] itself
+    this.sparse?.weights(this.W[0] as Float32Array); // the dense kernels read W[0] itself
     return this.forwardFrom(0, x, n);
   }
 
@@ -340,7 +411,7 @@ export class MLP {
     this.sparseAdd = add;
     const act = this.depth === 1 ? this.config.output : this.config.hidden;
     const first = this.sparse!;
-    first.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this._W[0] as Float32Array, this.b[0] as Float32Array, add, act);
+    first.forward(this.z[0] as Float32Array, this.a[0] as Float32Array, this.W[0] as Float32Array, this.b[0] as Float32Array, add, act);
     // The layers the sparse layer's tasks took along are done too.
     const done = 1 + first.next.length;
     return this.forwardFrom(done, this.a[done - 1]!, n);
@@ -357,7 +428,7 @@ export class MLP {
       const act = kernelActivation(l === this.depth - 1 ? this.config.output : this.config.hidden);
       if (act < 0) break;
       const ptr = (v: FloatArray) => arena.ptr(v as Float32Array);
-      out.push({ z: ptr(this.z[l]!), a: ptr(this.a[l]!), W: ptr(this._W[l]!), b: ptr(this.b[l]!), inF: L[l]!, outF: L[l + 1]!, act });
+      out.push({ z: ptr(this.z[l]!), a: ptr(this.a[l]!), W: ptr(this.W[l]!), b: ptr(this.b[l]!), inF: L[l]!, outF: L[l + 1]!, act });
     }
     return out;
   }
@@ -374,9 +445,9 @@ export class MLP {
     for (let l = l0; l < this.depth; l++) {
       const act = l === this.depth - 1 ? this.config.output : this.config.hidden;
       if (this.arena) {
-        denseForwardWasm(this.arena, this.z[l] as Float32Array, this.a[l] as Float32Array, inp as Float32Array, this._W[l] as Float32Array, this.b[l] as Float32Array, n, L[l]!, L[l + 1]!, act);
+        denseForwardWasm(this.arena, this.z[l] as Float32Array, this.a[l] as Float32Array, inp as Float32Array, this.W[l] as Float32Array, this.b[l] as Float32Array, n, L[l]!, L[l + 1]!, act);
       } else {
-        denseForward(this.z[l]!, inp, this._W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
+        denseForward(this.z[l]!, inp, this.W[l]!, this.b[l]!, n, L[l]!, L[l + 1]!, this.gemm);
         activationForward(act, this.a[l]!, this.z[l]!, n, L[l + 1]!);
       }
       inp = this.a[l]!;
@@ -425,13 +496,13 @@ export class MLP {
         l === 1 &&
         sparseAdd !== null &&
         this.sparse!.backwardThrough(
-          this._dW[1] as Float32Array,
+          this.dW[1] as Float32Array,
           this.delta[1] as Float32Array,
-          this._W[1] as Float32Array,
+          this.W[1] as Float32Array,
           L[2]!,
           this.a[0] as Float32Array,
           this.delta[0] as Float32Array,
-          this._dW[0] as Float32Array,
+          this.dW[0] as Float32Array,
           this.db[0] as Float32Array,
           sparseAdd,
           this.config.hidden,
@@ -442,12 +513,12 @@ export class MLP {
       }
       if (l === 0 && sparseAdd !== null) {
         colSumsWasm(this.arena!, this.db[0] as Float32Array, this.delta[0] as Float32Array, n, L[1]!);
-        this.sparse!.backward(this._dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
+        this.sparse!.backward(this.dW[0] as Float32Array, this.db[0] as Float32Array, this.delta[0] as Float32Array, sparseAdd);
         break;
       }
       const inp = l === 0 ? x! : this.a[l - 1]!;
       const dx = l === 0 ? null : this.delta[l - 1]!;
-      denseBackward(dx, this._dW[l]!, this.db[l]!, this.delta[l]!, inp, this._W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
+      denseBackward(dx, this.dW[l]!, this.db[l]!, this.delta[l]!, inp, this.W[l]!, n, L[l]!, L[l + 1]!, this.gemm);
       if (!dx) continue;
       if (this.arena) activationBackwardWasm(this.arena, dx as Float32Array, dx as Float32Array, this.a[l - 1] as Float32Array, n, L[l]!, this.config.hidden);
       else activationBackward(this.config.hidden, dx, dx, this.a[l - 1]!, n, L[l]!);
@@ -507,15 +578,11 @@ export class MLP {
 
   /** Copy all weights and biases from a model of the same architecture. */
   copyWeightsFrom(other: MLP): void {
-    if (typeof other?.config?.layers?.join !== 'function') throw new TypeError('copyWeightsFrom: other must be an MLP');
+    if (typeof other?.readParams !== 'function') throw new TypeError('copyWeightsFrom: other must be an MLP');
     const a = this.config.layers.join(',');
     const b = other.config.layers.join(',');
     if (a !== b) throw new RangeError(`copyWeightsFrom: architectures differ (${a} vs ${b})`);
-    for (let l = 0; l < this.depth; l++) {
-      this._W[l]!.set(other.W[l]!);
-      this.b[l]!.set(other.b[l]!);
-    }
-    this.sparse?.weightsWritten();
+    this.writeParams(other.readParams());
   }
 
   /** Targets y for the first n rows of the last forward pass: n within it, y holding n×outputSize values. */
@@ -531,7 +598,7 @@ export class MLP {
   }
 
   /**
-   * Momentum buffers for an optimiser, one per params() entry, zeroed at first; they live in the model's memory with
+   * Momentum buffers for an optimiser, one per paramInfo() entry, zeroed at first; they live in the model's memory with
    * the wasm backend (null with the others: the optimiser allocates its own). The same array every call.
    */
   momentumBuffers(): FloatArray[] | null {
@@ -539,35 +606,28 @@ export class MLP {
   }
 
   /**
-   * The SGD update of one parameter with the wasm kernel: v = μv + g + λw; w −= lr·v (v null: w −= lr·(g + λw)).
-   * Returns false, changing nothing, unless every buffer lives in this model's wasm memory.
+   * One SGD step of every parameter (W0, b0, W1, …) with this backend's kernels: g = dW + λW (biases: λ = 0);
+   * v = μv + g; W −= lr·v (velocity null: W −= lr·g). `velocity`: one buffer per parameter or null; a wasm model
+   * takes only its own momentumBuffers(). SGD.step calls it with the learning rate it was given.
    */
-  sgdUpdate(w: FloatArray, g: FloatArray, v: FloatArray | null, lr: number, mu: number, l2: number): boolean {
-    const arena = this.arena;
-    if (!arena || w.length !== g.length) return false;
-    const pw = arena.ptr(w);
-    const pg = arena.ptr(g);
-    const pv = v ? arena.ptr(v) : 0;
-    if (pw < 0 || pg < 0 || pv < 0 || (v && v.length !== w.length)) return false;
-    if (w === this._W[0] && g === this._dW[0] && this.sparse) this.sparse.update(w as Float32Array, g as Float32Array, v as Float32Array | null, lr, mu, l2);
-    else if (v) arena.fn.sgd_momentum(pw, pg, pv, w.length, lr, mu, l2);
-    else arena.fn.sgd_plain(pw, pg, w.length, lr, l2);
-    return true;
-  }
-
-  /**
-   * One SGD step of every parameter with the wasm kernels, in params() order (W0, b0, W1, …): sgdUpdate on each,
-   * without handing the arrays out (which would bring W[0] and dW[0] up to date for nothing). `velocity`: one buffer
-   * per parameter (momentumBuffers()) or null. Returns false, doing nothing, without the wasm backend.
-   */
-  sgdStep(lr: number, mu: number, l2: number, velocity: FloatArray[] | null): boolean {
-    // Only this model's own momentum buffers are known to live in its memory (SGD adopts them).
-    if (!this.arena || (velocity !== null && velocity !== this.slots)) return false;
+  sgdStep(lr: number, mu: number, l2: number, velocity: FloatArray[] | null): void {
+    if (velocity !== null && (velocity.length !== 2 * this.depth || (this.arena && velocity !== this.slots))) {
+      throw new RangeError(`sgdStep: velocity must be ${this.arena ? "the model's momentumBuffers()" : `${2 * this.depth} buffers, one per parameter`}`);
+    }
+    this.syncViews();
     for (let l = 0; l < this.depth; l++) {
-      this.sgdUpdate(this._W[l]!, this._dW[l]!, velocity ? velocity[2 * l]! : null, lr, mu, l2);
+      this.sgdUpdate(this.W[l]!, this.dW[l]!, velocity ? velocity[2 * l]! : null, lr, mu, l2);
       this.sgdUpdate(this.b[l]!, this.db[l]!, velocity ? velocity[2 * l + 1]! : null, lr, mu, 0);
     }
-    return true;
+  }
+
+  /** The SGD update of one parameter: the wasm kernels (the first layer's through its sparse scratch), else sgdUpdate. */
+  private sgdUpdate(w: FloatArray, g: FloatArray, v: FloatArray | null, lr: number, mu: number, l2: number): void {
+    const arena = this.arena;
+    if (!arena) sgdUpdate(w, g, v, lr, mu, l2);
+    else if (w === this.W[0] && this.sparse) this.sparse.update(w as Float32Array, g as Float32Array, v as Float32Array | null, lr, mu, l2);
+    else if (v) arena.fn.sgd_momentum(arena.ptr(w), arena.ptr(g), arena.ptr(v), w.length, lr, mu, l2);
+    else arena.fn.sgd_plain(arena.ptr(w), arena.ptr(g), w.length, lr, l2);
   }
 
   private alloc(n: number): FloatArray {
@@ -600,7 +660,7 @@ export class MLP {
   private refreshViews(): void {
     const arena = this.arena!;
     if (arena.generation === this.generation) return;
-    for (const list of [this._W, this.b, this._dW, this.db, this.z, this.a, this.delta, this.slots ?? []]) {
+    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.delta, this.slots ?? []]) {
       for (let i = 0; i < list.length; i++) list[i] = arena.refresh(list[i] as Float32Array);
     }
     if (this.xbuf) this.xbuf = arena.refresh(this.xbuf as Float32Array);

@@ -6,7 +6,7 @@ import { evaluate } from './evaluate.js';
 import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
 import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
-import { SGD, checkSGDOptions } from './sgd.js';
+import { SGD, checkLearningRate, checkSGDOptions } from './sgd.js';
 import type { FloatArray } from './tensor.js';
 
 export interface TrainOptions {
@@ -74,7 +74,7 @@ export interface RunOptions {
 export interface TrainerSnapshot {
   config: FullConfig;
   options: Required<TrainOptions>;
-  /** Parameters in model.params() order: W0, b0, W1, b1, … */
+  /** Parameters in model.paramInfo() order: W0, b0, W1, b1, … */
   params: Float32Array[];
   /** Momentum velocity in the same order, or null. */
   velocity: Float32Array[] | null;
@@ -126,6 +126,7 @@ function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
   const sgd = checkSGDOptions(o);
   const full = {
+    lr: checkLearningRate(o.lr),
     ...sgd,
     epochs: o.epochs,
     batchSize: o.batchSize,
@@ -275,19 +276,19 @@ export class Trainer {
     const backend = options.backend ?? (s.backend && backendAvailable(s.backend) ? s.backend : undefined);
     const model = new MLP(s.config, { dtype: s.dtype, backend, threads: options.threads ?? s.threads });
     try {
-      const params = model.params();
+      const params = model.paramInfo().map((p) => ({ ...p, size: p.shape.reduce((a, d) => a * d, 1) }));
       const checkTensors = (list: readonly ArrayLike<number>[], what: string, prefix: string): void => {
         if (!Array.isArray(list) || list.length !== params.length) {
           throw bad(`it has ${Array.isArray(list) ? list.length : 'no'} ${what} tensors, the network ${model.config.layers.join('-')} needs ${params.length}`);
         }
         params.forEach((p, i) => {
           const n = list[i]?.length;
-          if (n !== p.data.length) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.data.length}`);
+          if (n !== p.size) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.size}`);
         });
       };
       checkTensors(s.params, 'parameter', '');
       if (s.velocity) checkTensors(s.velocity, 'velocity', 'v_');
-      params.forEach((p, i) => p.data.set(s.params[i]!));
+      model.writeParams(s.params);
       const t = new Trainer(model, train, s.options, validation);
       if (s.epoch < t.options.epochs && s.batch >= t.batchesPerEpoch) {
         throw bad(
@@ -323,8 +324,7 @@ export class Trainer {
 
   /** Change the base learning rate from the next batch on (e.g. from a UI slider). */
   setLearningRate(lr: number): void {
-    checkSGDOptions({ lr });
-    this.options.lr = lr;
+    this.options.lr = checkLearningRate(lr);
   }
 
   /**
@@ -361,8 +361,7 @@ export class Trainer {
       if (one !== p && one !== -2) one = one === -1 ? p : -2;
     }
     this.running.oneClass = one;
-    this.optimizer.lr = lr;
-    this.optimizer.step(m);
+    this.optimizer.step(m, lr);
     this.running.lossSum += loss * n;
     this.running.correct += correct;
     this.running.seen += n;
@@ -401,7 +400,7 @@ export class Trainer {
     return {
       config: { ...this.model.config, layers: [...this.model.config.layers] },
       options: { ...this.options },
-      params: this.model.params().map((p) => Float32Array.from(p.data)),
+      params: this.model.readParams().map((p) => Float32Array.from(p)),
       velocity: this.optimizer.velocity ? this.optimizer.velocity.map((v) => Float32Array.from(v)) : null,
       epoch: this.epoch,
       batch: this.batch,

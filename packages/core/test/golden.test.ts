@@ -31,8 +31,8 @@ const backends = BACKENDS.filter((b) => backendAvailable(b));
 
 function setup(c: GoldenCase, backend: BackendName) {
   const m = new MLP(c.config, { backend });
-  c.W.forEach((w, l) => m.W[l]!.set(w));
-  c.b.forEach((b, l) => m.b[l]!.set(b));
+  c.W.forEach((w, l) => m.writeWeights(l, w));
+  c.b.forEach((b, l) => m.writeBiases(l, b));
   const out = m.outputSize;
   const x = Float32Array.from(c.x);
   const y = new Float32Array(c.batch * out);
@@ -47,7 +47,7 @@ function sgdSteps(c: GoldenCase, backend: BackendName, sgd = c.sgd) {
   const opt = new SGD(sgd);
   for (let s = 0; s < c.sgd.steps; s++) {
     m.gradient(x, y, c.batch);
-    opt.step(m);
+    opt.step(m, sgd.lr);
   }
   return m;
 }
@@ -85,14 +85,14 @@ describe('golden values from numpy', () => {
         const loss = m.gradient(x, y, c.batch);
         expectClose(m.activations(m.depth - 1).subarray(0, c.batch * m.outputSize), c.expected.output, TOL.golden, 'output');
         expectClose([loss], [c.expected.loss], TOL.golden, 'loss');
-        c.expected.dW.forEach((dw, l) => expectClose(m.dW[l]!, dw, TOL.golden, `dW${l}`));
-        c.expected.db.forEach((db, l) => expectClose(m.db[l]!, db, TOL.golden, `db${l}`));
+        c.expected.dW.forEach((dw, l) => expectClose(m.readGradients(l).dW, dw, TOL.golden, `dW${l}`));
+        c.expected.db.forEach((db, l) => expectClose(m.readGradients(l).db, db, TOL.golden, `db${l}`));
       });
 
       it(`${name} [${backend}]: ${c.sgd.steps} SGD steps (lr ${c.sgd.lr}, momentum ${c.sgd.momentum}, l2 ${c.sgd.l2})`, () => {
         const m = sgdSteps(c, backend);
-        c.expected.W_after.forEach((w, l) => expectClose(m.W[l]!, w, TOL.golden, `W${l} after`));
-        c.expected.b_after.forEach((b, l) => expectClose(m.b[l]!, b, TOL.golden, `b${l} after`));
+        c.expected.W_after.forEach((w, l) => expectClose(m.readWeights(l), w, TOL.golden, `W${l} after`));
+        c.expected.b_after.forEach((b, l) => expectClose(m.readBiases(l), b, TOL.golden, `b${l} after`));
       });
     }
   }
@@ -101,7 +101,7 @@ describe('golden values from numpy', () => {
     const c = golden.cases[0]!;
     const { m, x, y } = setup(c, 'naive');
     m.gradient(x, y, c.batch);
-    const bad = Float32Array.from(m.dW[0]!);
+    const bad = Float32Array.from(m.readGradients(0).dW);
     bad[0]! *= 1.01;
     expect(() => expectClose(bad, c.expected.dW[0]!, TOL.golden, 'dW0')).toThrow(/element 0/);
   });
@@ -110,7 +110,7 @@ describe('golden values from numpy', () => {
     const c = golden.cases.find((k) => k.name === 'relu/sigmoid/mse, L2 without momentum')!;
     for (const wrong of [{ ...c.sgd, l2: 0 }, { ...c.sgd, momentum: 0.5 }]) {
       const m = sgdSteps(c, 'naive', wrong);
-      expect(() => expectClose(m.W[0]!, c.expected.W_after[0]!, TOL.golden, 'W0 after')).toThrow(/W0 after: element/);
+      expect(() => expectClose(m.readWeights(0), c.expected.W_after[0]!, TOL.golden, 'W0 after')).toThrow(/W0 after: element/);
     }
   });
 });
