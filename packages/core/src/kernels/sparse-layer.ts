@@ -357,10 +357,10 @@ export class SparseFirstLayer {
     // Two partial sums per part, over rows of Wt below and from the split (each thread its own rows of Wt) ...
     for (const { part: p, i, calls: c } of this.tasks.partial) {
       let at = 0;
-      if (this.threaded) put(c[at++]![1], this.tab, split ? n : 0); // unsplit: a small batch, or staged blocks just built
-      if (i === 0) put(c[at++]![1], p.bias2, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
-      if (i === 0) put(c[at]![1], p.z0, n, p.P, this.tab, this.lut.ptr, p.Wt, p.bias2, 0, this.kSplit, F, S);
-      else put(c[at]![1], p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, this.zeros, this.kSplit, F, F, S);
+      if (this.threaded) put(c[at++], 'rows_touch', this.tab, split ? n : 0); // unsplit: a small batch, or staged blocks just built
+      if (i === 0) put(c[at++], 'bias_from_blocks', p.bias2, pb + 4 * p.j0, p.blocks, this.nb, p.units, p.P, add);
+      if (i === 0) put(c[at], 'sparse_forward', p.z0, n, p.P, this.tab, this.lut.ptr, p.Wt, p.bias2, 0, this.kSplit, F, S);
+      else put(c[at], 'sparse_forward', p.z1, n, p.P, this.tab, this.lut.ptr, p.Wt, this.zeros, this.kSplit, F, F, S);
     }
     this.runOn('partial', split);
     // ... then added, with the activation and the next layers, by rows: every row costs the same here, so halves, at
@@ -372,13 +372,13 @@ export class SparseFirstLayer {
       let at = 0;
       for (const p of this.parts) {
         const o = 4 * (r0 * outF + p.j0);
-        put(t.calls[at++]![1], pz + o, pa + o, p.z0 + 4 * p.P * r0, p.z1 + 4 * p.P * r0, rows, p.units, outF, p.P, code);
+        put(t.calls[at++], 'pair_act', pz + o, pa + o, p.z0 + 4 * p.P * r0, p.z1 + 4 * p.P * r0, rows, p.units, outF, p.P, code);
       }
       let x = pa;
       let inF = outF;
       for (const l of this.next) {
-        put(t.calls[at++]![1], l.z + 4 * r0 * l.outF, x + 4 * r0 * inF, l.W, rows, l.outF, l.inF);
-        put(t.calls[at++]![1], l.z + 4 * r0 * l.outF, l.a + 4 * r0 * l.outF, l.z + 4 * r0 * l.outF, rows, l.outF, l.outF, l.outF, l.b, l.act);
+        put(t.calls[at++], 'gemm_nt', l.z + 4 * r0 * l.outF, x + 4 * r0 * inF, l.W, rows, l.outF, l.inF);
+        put(t.calls[at++], 'bias_act', l.z + 4 * r0 * l.outF, l.a + 4 * r0 * l.outF, l.z + 4 * r0 * l.outF, rows, l.outF, l.outF, l.outF, l.b, l.act);
         x = l.a;
         inF = l.outF;
       }
@@ -393,7 +393,7 @@ export class SparseFirstLayer {
     const { F, T } = this;
     for (const { part: p, i, calls: c } of this.tasks.transpose) {
       const s = p.slices[i]!;
-      put(c[0]![1], p.Wt + 4 * s.u0, T, pW + 4 * (p.j0 + s.u0) * F, s.units, F, s.P, p.blocks + 4 * s.u0, p.P);
+      put(c[0], 'wt_from_w', p.Wt + 4 * s.u0, T, pW + 4 * (p.j0 + s.u0) * F, s.units, F, s.P, p.blocks + 4 * s.u0, p.P);
     }
     this.runAll('transpose');
     this.wtCurrent = true;
@@ -431,7 +431,7 @@ export class SparseFirstLayer {
     const { F, T, outF } = this;
     this.gradLut.make(g.mul);
     for (const { part: p, i, calls: c } of this.tasks.scatter) {
-      put(c[0]![1], p.dWt, p.P, T, F, outF, g.n, g.tab, this.gradLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i));
+      put(c[0], 'sparse_dwt', p.dWt, p.P, T, F, outF, g.n, g.tab, this.gradLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i));
     }
     this.runAll('scatter');
     this.dWtHolds = true;
@@ -456,7 +456,7 @@ export class SparseFirstLayer {
     for (const { part: p, i, calls: c } of this.tasks.gradient) {
       const s = p.slices[i]!;
       const j = p.j0 + s.u0;
-      put(c[0]![1], g.dW + 4 * j * F, p.dWt + 4 * s.u0, s.units, F, T, g.db + 4 * j, g.add);
+      put(c[0], 'dw_from_dwt', g.dW + 4 * j * F, p.dWt + 4 * s.u0, s.units, F, T, g.db + 4 * j, g.add);
     }
     this.runAll('gradient');
     this.dWWritten = true;
@@ -475,7 +475,7 @@ export class SparseFirstLayer {
     // dw_from_dwt without a constant term (db = 0) is a plain transpose.
     for (const { part: p, i, calls: c } of this.tasks.untranspose) {
       const s = p.slices[i]!;
-      put(c[0]![1], pw + 4 * (p.j0 + s.u0) * F, p.Wt + 4 * s.u0, s.units, F, T, 0, 0);
+      put(c[0], 'dw_from_dwt', pw + 4 * (p.j0 + s.u0) * F, p.Wt + 4 * s.u0, s.units, F, T, 0, 0);
     }
     this.runAll('untranspose');
     this.wCurrent = true;
@@ -518,9 +518,9 @@ export class SparseFirstLayer {
     for (const { part: p, i, calls: c } of this.tasks.through) {
       const s = p.slices[i]!;
       const col = 4 * (p.j0 + s.u0);
-      put(c[0]![1], pdW1 + col, pd1, pa + col, next, s.units, n, 1, next, outF, outF);
-      put(c[1]![1], pd + col, pd1, pW1 + col, n, s.units, next, next, 1, outF, outF);
-      put(c[2]![1], pd + col, pa + col, n, s.units, outF, code, pb + col);
+      put(c[0], 'gemm_axpy', pdW1 + col, pd1, pa + col, next, s.units, n, 1, next, outF, outF);
+      put(c[1], 'gemm_axpy', pd + col, pd1, pW1 + col, n, s.units, next, next, 1, outF, outF);
+      put(c[2], 'act_colsum', pd + col, pa + col, n, s.units, outF, code, pb + col);
     }
     this.run('through');
     this.setPending(arena.ptr(dW), pb, pd, add);
@@ -543,13 +543,13 @@ export class SparseFirstLayer {
         // Straight from δ and the row table: the step's share of each nonzero's term added into Wt.
         this.stepLut.make(-lr * g.mul);
         for (const { part: p, i, calls: c } of this.tasks.fused) {
-          put(c[0]![1], p.Wt, p.P, T, F, outF, g.n, g.tab, this.stepLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i), g.db + 4 * p.j0, -lr * g.add, p.blocks, p.units);
+          put(c[0], 'sgd_sparse', p.Wt, p.P, T, F, outF, g.n, g.tab, this.stepLut.ptr, g.delta + 4 * p.j0, this.k0(i), this.k1(i), g.db + 4 * p.j0, -lr * g.add, p.blocks, p.units);
         }
         this.runAll('fused');
       } else {
         this.formGradient();
         for (const { part: p, i, calls: c } of this.tasks.transposed) {
-          put(c[0]![1], p.Wt, p.dWt, T, g.db + 4 * p.j0, g.add, p.units, this.k0(i), this.k1(i), lr, l2, p.blocks);
+          put(c[0], 'sgd_t', p.Wt, p.dWt, T, g.db + 4 * p.j0, g.add, p.units, this.k0(i), this.k1(i), lr, l2, p.blocks);
         }
         this.runAll('transposed');
       }
@@ -563,8 +563,8 @@ export class SparseFirstLayer {
       const s = p.slices[i]!;
       const at = 4 * (p.j0 + s.u0) * F;
       const len = s.units * F;
-      if (v) put(c[0]![1], pw + at, pg + at, pv + at, len, lr, mu, l2);
-      else put(c[0]![1], pw + at, pg + at, len, lr, l2);
+      if (v) put(c[0], 'sgd_momentum', pw + at, pg + at, pv + at, len, lr, mu, l2);
+      else put(c[0], 'sgd_plain', pw + at, pg + at, len, lr, l2);
     }
     this.runAll(v ? 'momentum' : 'plain');
     this.wtCurrent = false;
