@@ -1,5 +1,5 @@
-// Bundles the helper thread's program (src/kernels/helper-worker.ts, a typed and linted module) with tsup into one
-// IIFE script and writes src/kernels/helper-source.ts (GENERATED): its text, which threads.ts starts as a Node eval
+// Bundles the helper thread's program (src/backends/wasm/helper-worker.ts, a typed and linted module) with tsup into one
+// IIFE script and writes src/backends/wasm/helper-source.ts (GENERATED): its text, which threads.ts starts as a Node eval
 // worker or a Blob-URL Web Worker. `--check` compares instead of writing; test/helper-build.test.ts fails on drift.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const ENTRY = join(root, 'src', 'kernels', 'helper-worker.ts');
-export const HELPER_TARGET = join(root, 'src', 'kernels', 'helper-source.ts');
+export const ENTRY = join(root, 'src', 'backends', 'wasm', 'helper-worker.ts');
+export const HELPER_TARGET = join(root, 'src', 'backends', 'wasm', 'helper-source.ts');
 
 /** The bundled program's text (tsup: IIFE, ES2022, not minified). */
 export async function bundleHelper() {

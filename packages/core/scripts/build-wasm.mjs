@@ -1,5 +1,5 @@
-// Compiles the AssemblyScript SIMD kernels (wasm/kernels.ts) and writes src/kernels/wasm-binary.ts: the bytes as
-// base64, so the library stays one dependency-free, isomorphic bundle; and src/kernels/kernel-table.ts, the kernels'
+// Compiles the AssemblyScript SIMD kernels (wasm/kernels.ts) and writes src/backends/wasm/wasm-binary.ts: the bytes as
+// base64, so the library stays one dependency-free, isomorphic bundle; and src/backends/wasm/kernel-table.ts, the kernels'
 // signatures derived from the same source (kernel-table.mjs). `--check` compares instead of writing.
 // The compiler is a devDependency only; test/wasm-build.test.ts runs compileKernels() to prove the bytes match.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { TABLE_TARGET, renderTable } from './kernel-table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE = join(root, 'wasm', 'kernels.ts');
-export const TARGET = join(root, 'src', 'kernels', 'wasm-binary.ts');
+export const TARGET = join(root, 'src', 'backends', 'wasm', 'wasm-binary.ts');
 
 /** asc flags: SIMD, speed-optimised, no runtime or assertions, memory imported from env.memory (one per model). */
 export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory', '--noExportMemory', '--use', 'abort='];

@@ -1,12 +1,12 @@
 // Derives the kernels' JavaScript side from the AssemblyScript source (wasm/kernels.ts), so each signature is written
-// once: the exported functions' parameters become src/kernels/kernel-table.ts (GENERATED): the argument-type table,
+// once: the exported functions' parameters become src/backends/wasm/kernel-table.ts (GENERATED): the argument-type table,
 // the WasmKernels interface, and the two dispatchers (direct calls, and calls read from the helper's control block).
 // build-wasm.mjs writes it; test/wasm-build.test.ts fails when it drifts from the source.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const TABLE_TARGET = join(root, 'src', 'kernels', 'kernel-table.ts');
+export const TABLE_TARGET = join(root, 'src', 'backends', 'wasm', 'kernel-table.ts');
 
 const TYPES = { usize: 'i', i32: 'i', f32: 'f' };
 
@@ -26,7 +26,7 @@ export function parseKernels(source) {
   return out;
 }
 
-/** The text of src/kernels/kernel-table.ts for the kernels of `source`. */
+/** The text of src/backends/wasm/kernel-table.ts for the kernels of `source`. */
 export function renderTable(source) {
   const kernels = parseKernels(source);
   const args = (k, read) => k.params.map((p, j) => read(p, j)).join(', ');

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, backendAvailable, getBackend, getThreads, setBackend, setThreads } from './backend.js';
 import { evaluate } from './evaluate.js';
 import { loadCheckpoint, saveCheckpoint } from './format.js';
-import { threadsSupported } from './kernels/threads.js';
-import type { WasmArena } from './kernels/wasm.js';
+import { threadsSupported } from './backends/wasm/threads.js';
+import type { WasmArena } from './backends/wasm/wasm.js';
 import { type MLPConfig, MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
 import { SGD } from './sgd.js';
@@ -68,7 +68,7 @@ describe('wasm model buffers', () => {
       let other: MLP | null = null;
       if (interleave) {
         other = new MLP(cfg, { seed: 6, backend: 'wasm', threads: 2 });
-        const arena = (other as unknown as { arena: WasmArena }).arena; // private: only to prove the growth happened
+        const arena = (other as unknown as { engine: { arena: WasmArena } }).engine.arena; // private: only to prove the growth happened
         const generation = arena.generation;
         new Trainer(other, large, opts).step();
         expect(arena.generation, 'the other model grew its memory').toBeGreaterThan(generation);

@@ -1,6 +1,6 @@
 // Kernel backends: which implementation new MLPs use for their matrix products and training step, and the default.
 // 'wasm' = WebAssembly SIMD kernels (float32), 'js' = the fast JS loops, 'naive' = the reference loops. No kernels here.
-import { wasmModule } from './kernels/wasm.js';
+import { wasmModule } from './backends/wasm/wasm.js';
 
 export type BackendName = 'wasm' | 'js' | 'naive';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js', 'naive'];

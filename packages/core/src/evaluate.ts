@@ -4,7 +4,6 @@ import { checkCount } from './check.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import type { MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
-import type { FloatArray } from './tensor.js';
 
 export interface Evaluation {
   count: number;
@@ -44,12 +43,9 @@ export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {
   for (let start = 0; start < data.count; start += B) {
     const n = Math.min(B, data.count - start);
     gatherTargets(data, index, start, n, K, y);
-    let out: FloatArray;
-    if (bytes) out = model.forwardBytes((data.inputs as Uint8Array).subarray(start * F, (start + n) * F), n, bytes.mul, bytes.add);
-    else {
-      gatherInputs(data, index, start, n, x);
-      out = model.forward(x, n);
-    }
+    if (!bytes) gatherInputs(data, index, start, n, x);
+    const raw = bytes ? (data.inputs as Uint8Array).subarray(start * F, (start + n) * F) : null;
+    const out = model.forwardBatch(raw && bytes ? { kind: 'bytes', raw, mul: bytes.mul, add: bytes.add } : { kind: 'floats', x }, n);
     lossSum += model.loss(y, n) * n;
     const pred = predictions.subarray(start, start + n);
     argmaxRows(pred, out, n, K);

@@ -1,7 +1,7 @@
 // Matrix multiply out = op(a) · op(b), op = optional transpose: the naive reference kernel and a faster JS kernel.
 // Both allocate nothing unless `out` aliases an input (then one scratch buffer). The WebAssembly SIMD kernels live in
-// kernels/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
-import { makeGemmWasm } from './kernels/wasm.js';
+// backends/wasm/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
+import { makeGemmWasm } from './backends/wasm/wasm.js';
 import { checkCount, checkLength } from './check.js';
 import { dims2, type FloatArray, type Tensor } from './tensor.js';
 

@@ -3,7 +3,7 @@
 import { BACKENDS, type BackendName, backendAvailable } from './backend.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
-import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
+import { type BatchInput, type FullConfig, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
 import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
 import { SGD, checkLearningRate, checkSGDOptions } from './sgd.js';
@@ -419,13 +419,12 @@ export class Trainer {
     const m = this.model;
     gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
     const bytes = byteScaling(this.train);
-    if (bytes) {
-      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
-      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
-    } else {
-      gatherInputs(this.train, this.perm, start, n, this.x);
-      m.forward(this.x, n);
-    }
+    // Byte data goes to the model as it is (the wasm backend reads it through its sparse kernels).
+    if (!bytes) gatherInputs(this.train, this.perm, start, n, this.x);
+    const input: BatchInput = bytes
+      ? { kind: 'rows', inputs: this.train.inputs as Uint8Array, rows: this.perm, start, mul: bytes.mul, add: bytes.add }
+      : { kind: 'floats', x: this.x };
+    m.forwardBatch(input, n);
     return m.loss(this.y, n);
   }
 

@@ -1,5 +1,5 @@
-// The committed helper-thread program (src/kernels/helper-source.ts) must be exactly what tsup bundles from its typed
-// source (src/kernels/helper-worker.ts with the generated kernel table), so the text that runs can never drift from
+// The committed helper-thread program (src/backends/wasm/helper-source.ts) must be exactly what tsup bundles from its typed
+// source (src/backends/wasm/helper-worker.ts with the generated kernel table), so the text that runs can never drift from
 // the code that is type-checked and linted. Node-only: it runs tsup.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

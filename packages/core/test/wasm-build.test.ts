@@ -1,4 +1,4 @@
-// The committed WebAssembly bytes (src/kernels/wasm-binary.ts) must be exactly what the AssemblyScript source
+// The committed WebAssembly bytes (src/backends/wasm/wasm-binary.ts) must be exactly what the AssemblyScript source
 // (wasm/kernels.ts) compiles to, so the two can never drift apart. Node-only: it runs the compiler.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@
 // so only nonzero bytes cost multiply-adds; the add terms fold into a bias and into db. Results equal the dense
 // kernels' up to float32 rounding (tested against gemmNaive on the scaled floats). A plain SGD step goes from the
 // batch straight into the transposed weights (sgd_sparse): −lr·δᵀ·X is added in, never formed as dW unless read.
-import { type ActivationName, activationForward } from '../activations.js';
+import { type ActivationName, activationForward } from '../../activations.js';
 import { BY_SLICES, type Calls, calls, type JobKind, OPS, put } from './layer-tasks.js';
 import { callKernel, Helper } from './threads.js';
 import type { WasmArena } from './wasm.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gemmNaive, gemmWasm } from '../matmul.js';
-import { Rng } from '../rng.js';
-import { TOL, expectClose } from '../testing/expect-close.js';
+import { gemmNaive, gemmWasm } from '../../matmul.js';
+import { Rng } from '../../rng.js';
+import { TOL, expectClose } from '../../testing/expect-close.js';
 import { Helper, threadsSupported } from './threads.js';
 import { WasmArena, initWasm, wasmModule, wasmSimdSupported } from './wasm.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type MLPConfig, MLP } from '../mlp.js';
-import { Rng } from '../rng.js';
-import { SGD } from '../sgd.js';
-import { TOL, expectClose } from '../testing/expect-close.js';
+import { type MLPConfig, MLP } from '../../mlp.js';
+import { Rng } from '../../rng.js';
+import { SGD } from '../../sgd.js';
+import { TOL, expectClose } from '../../testing/expect-close.js';
 import { threadsSupported } from './threads.js';
 import { WasmArena } from './wasm.js';
 import { SparseFirstLayer } from './sparse-layer.js';
-import { paramsOf } from '../testing/params.js';
+import { paramsOf } from '../../testing/params.js';
 
 const rng = new Rng(11);
 

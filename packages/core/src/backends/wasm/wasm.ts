@@ -1,7 +1,7 @@
 // The WebAssembly SIMD kernels at run time: feature detection, compiling the embedded bytes, and WasmArena, one
 // memory per user (a model) with a bump allocator. The kernels themselves live in wasm/kernels.ts, threads in threads.ts.
-import type { Gemm } from '../matmul.js';
-import type { FloatArray } from '../tensor.js';
+import type { Gemm } from '../../matmul.js';
+import type { FloatArray } from '../../tensor.js';
 import type { WasmKernels } from './kernel-table.js';
 import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.js';
 
