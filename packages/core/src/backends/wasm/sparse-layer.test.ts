@@ -5,7 +5,7 @@ import { SGD } from '../../sgd.js';
 import { TOL, expectClose } from '../../testing/expect-close.js';
 import { threadsSupported } from './threads.js';
 import { WasmArena } from './wasm.js';
-import { SparseFirstLayer } from './sparse-layer.js';
+import { SparseFirstLayer } from './sparse-train.js';
 import { paramsOf } from '../../testing/params.js';
 
 const rng = new Rng(11);

@@ -7,7 +7,7 @@ import { type Gemm, gemmJs } from '../../matmul.js';
 import type { FloatArray } from '../../tensor.js';
 import type { Backend, BackendSpec, BatchInput } from '../types.js';
 import { plannedBytes, plannedRows } from './memory-plan.js';
-import { type NextLayer, SparseFirstLayer } from './sparse-layer.js';
+import { type NextLayer, SparseFirstLayer } from './sparse-train.js';
 import { threadsSupported } from './threads.js';
 import { WasmArena } from './wasm.js';
 import { activationBackwardWasm, colSumsWasm, denseForwardWasm, kernelActivation } from './wasm-layers.js';
