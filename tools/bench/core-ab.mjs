@@ -1,6 +1,6 @@
 // Interleaved A/B of two builds of @mlp/core on real MNIST: the same preset's run (from @mlp/recipe: split, scaling,
 // config, optimiser) trained by both builds in ONE process, whole epochs alternating A, B, A, B, … (per thread count),
-// so both see the same machine load. Prints seconds per epoch (median of the rounds after a warm-up), the B/A ratio,
+// so both see the same machine load (A, B in even rounds, B, A in odd ones). Prints seconds per epoch (median of the rounds after a warm-up), the B/A ratio,
 // and each build's validation accuracy after every epoch (the learning curves must agree). Never asserts.
 // Usage: node tools/bench/core-ab.mjs --a /path/to/old/core/dist/index.js [--b …] [--preset seed|best] [--rounds 6]
 //        [--threads 1,2]. B defaults to this workspace's built @mlp/core.
@@ -46,7 +46,8 @@ const runs = threadCounts.flatMap((threads) =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quiet = () => new Promise((r) => setTimeout(r, 100));
 for (let round = 0; round <= rounds; round++) {
-  for (const r of runs) {
+  // A, B in even rounds and B, A in odd ones, so neither build always follows the other.
+  for (const r of round % 2 === 0 ? runs : [...runs].reverse()) {
     await quiet();
     let seconds = 0;
     for (let b = 0; b < r.trainer.batchesPerEpoch; b++) seconds += r.trainer.step().batch.seconds;
@@ -58,7 +59,8 @@ console.log(`${presetName} ${s.layers.join('-')}: ${rounds} interleaved epochs p
 for (const threads of threadCounts) {
   const [a, b] = runs.filter((r) => r.threads === threads);
   const [ma, mb] = [median(a.seconds), median(b.seconds)];
-  console.log(`  threads ${a.model.threads}: A ${ma.toFixed(3)} s/epoch, B ${mb.toFixed(3)} s/epoch, B/A ${(mb / ma).toFixed(3)}`);
+  const ratios = b.seconds.map((x, i) => x / a.seconds[i]);
+  console.log(`  threads ${a.model.threads}: A ${ma.toFixed(3)} s/epoch, B ${mb.toFixed(3)} s/epoch, B/A ${(mb / ma).toFixed(3)}; per round B/A median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
   console.log(`    A per epoch: ${a.seconds.map((x) => x.toFixed(3)).join(' ')}`);
   console.log(`    B per epoch: ${b.seconds.map((x) => x.toFixed(3)).join(' ')}`);
   console.log(`    validation accuracy A: ${a.accuracy.map((x) => (100 * x).toFixed(2)).join(' ')}`);

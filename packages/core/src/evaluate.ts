@@ -5,10 +5,13 @@ import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } 
 import type { MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
 
+/** What evaluate() measured over a whole dataset. */
 export interface Evaluation {
+  /** Number of examples evaluated. */
   count: number;
   /** Mean loss, by the model's own loss function. */
   loss: number;
+  /** Share of examples whose predicted class is their label. */
   accuracy: number;
   /** Predicted class per example. */
   predictions: Int32Array;
@@ -16,11 +19,15 @@ export interface Evaluation {
   outputs?: Float32Array;
 }
 
+/** How evaluate() batches, and whether it keeps the outputs. */
 export interface EvaluateOptions {
+  /** Rows per forward pass. Default 500. */
   batchSize?: number;
+  /** Keep every example's outputs in Evaluation.outputs. Default false. */
   keepOutputs?: boolean;
 }
 
+/** Mean loss, accuracy and predicted classes of `model` over `data`, in batches (byte data stays bytes). */
 export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {}): Evaluation {
   checkDataset(data, 'evaluate: data', model.outputSize);
   if (data.inputSize !== model.inputSize) {

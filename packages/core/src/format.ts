@@ -3,7 +3,9 @@
 import { type FullConfig, MLP, resolveConfig } from './mlp.js';
 import { type TrainerSnapshot, checkTrainerState } from './train.js';
 
+/** The first four bytes of every model and checkpoint file. */
 export const MAGIC = 'MLPW';
+/** The file format version this library writes (and the only one it reads). */
 export const FORMAT_VERSION = 1;
 
 /** Free-form, JSON-safe facts stored with a model: training settings, metrics, dataset name… */
@@ -44,6 +46,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** CRC-32 (IEEE 802.3, as zlib) of the bytes: the checksum that ends every file. */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);

@@ -5,6 +5,7 @@ import { makeGemmWasm } from './backends/wasm/wasm.js';
 import { checkCount, checkLength } from './check.js';
 import { dims2, type FloatArray, type Tensor } from './tensor.js';
 
+/** Which operands matmul uses transposed. */
 export interface MatmulOptions {
   /** Use aᵀ: a is stored (K, M). */
   transA?: boolean;
@@ -153,6 +154,7 @@ export const gemmJs: Gemm = (out, a, b, M, N, K, tA, tB) => {
  * back (models keep theirs in wasm memory and skip the copies). Float64 buffers, or no SIMD, use gemmJs.
  */
 const wasmKernel: Gemm = makeGemmWasm(gemmJs);
+/** The wasm SIMD matrix product under the raw Gemm signature, for buffers anywhere (copied into a scratch memory and back); gemmJs for float64 or without SIMD. */
 export const gemmWasm: Gemm = (out, a, b, M, N, K, tA, tB) => {
   checkGemm('gemmWasm', out, a, b, M, N, K);
   wasmKernel(out, a, b, M, N, K, tA, tB);

@@ -48,7 +48,9 @@ export function sgdUpdate(w: FloatArray, g: FloatArray, v: FloatArray | null, lr
 
 /** Minibatch SGD: holds momentum, λ and the velocity; step(model, lr) updates every parameter of the model. */
 export class SGD {
+  /** Momentum μ in [0, 1). */
   readonly momentum: number;
+  /** L2 weight decay λ on weights (not biases). */
   readonly l2: number;
   /** Velocity per parameter (model.paramInfo() order), allocated only with momentum > 0. */
   velocity: FloatArray[] | null = null;

@@ -5,11 +5,17 @@ import type { FullConfig } from './config.js';
 import { Rng, type RngState } from './rng.js';
 import { checkLearningRate, checkSGDOptions } from './sgd.js';
 
+/** How to train: epochs, batch size and the optimiser's settings; the rest have defaults. */
 export interface TrainOptions {
+  /** Epochs to train (1 to MAX_EPOCHS). */
   epochs: number;
+  /** Examples per minibatch (the last batch of an epoch may be smaller). */
   batchSize: number;
+  /** Base learning rate (> 0); epoch e uses lr · lrDecay^e. */
   lr: number;
+  /** SGD momentum μ in [0, 1). Default 0. */
   momentum?: number;
+  /** L2 weight decay λ ≥ 0 on weights. Default 0. */
   l2?: number;
   /** Learning rate of epoch e (0-based) is lr · lrDecay^e. Default 1 (constant). */
   lrDecay?: number;
@@ -24,20 +30,27 @@ export interface TrainOptions {
   divergenceCheck?: boolean;
 }
 
+/** What Trainer.step reports for one minibatch. */
 export interface BatchReport {
   /** 1-based epoch and batch numbers. */
   epoch: number;
+  /** 1-based batch number within the epoch. */
   batch: number;
+  /** Batches per epoch. */
   batches: number;
+  /** Examples in this batch. */
   size: number;
+  /** Mean loss of this batch (before its update). */
   loss: number;
   /** Accuracy on this batch, measured during its forward pass (before the update). */
   accuracy: number;
+  /** Learning rate this batch's update used. */
   lr: number;
   /** Seconds this batch took to train (gather, forward, backward, update); they add up to the epoch's `seconds`. */
   seconds: number;
 }
 
+/** What one epoch of training measured. */
 export interface EpochReport {
   /** 1-based. */
   epoch: number;
@@ -45,22 +58,30 @@ export interface EpochReport {
   loss: number;
   /** Running training accuracy over the epoch, measured the same way. */
   trainAccuracy: number;
+  /** Mean loss on the validation data after the epoch, when there is validation data. */
   validationLoss?: number;
+  /** Accuracy on the validation data after the epoch, when there is validation data. */
   validationAccuracy?: number;
   /** The class the network predicted for every training example of the epoch, when it predicted only one. */
   oneClass?: number;
   /** Seconds spent training this epoch (pauses excluded), and evaluating validation afterwards. */
   seconds: number;
+  /** Seconds the validation took (0 without validation data). */
   evalSeconds: number;
+  /** Learning rate of the epoch. */
   lr: number;
 }
 
+/** Why Trainer.run returned: every epoch done, a pause() honoured, or the signal aborted. */
 export type RunStatus = 'done' | 'paused' | 'stopped';
 
+/** How Trainer.run reports and can be stopped. */
 export interface RunOptions {
   /** Stop after the current batch when aborted; the trainer stays resumable. */
   signal?: AbortSignal;
+  /** Called after every batch. */
   onBatch?: (r: BatchReport) => void;
+  /** Called after every epoch (after its validation). */
   onEpoch?: (r: EpochReport) => void;
   /** Yield to the event loop at least this often (ms), so pause/abort messages and UI get through. Default 16. */
   yieldMs?: number;
@@ -68,7 +89,9 @@ export interface RunOptions {
 
 /** Everything needed to continue training exactly where it left off. Plain data (typed arrays are copies). */
 export interface TrainerSnapshot {
+  /** The network's config. */
   config: FullConfig;
+  /** The training options, defaults filled in. */
   options: Required<TrainOptions>;
   /** Parameters in model.paramInfo() order: W0, b0, W1, b1, … */
   params: Float32Array[];
@@ -76,6 +99,7 @@ export interface TrainerSnapshot {
   velocity: Float32Array[] | null;
   /** 0-based epoch in progress and the next batch within it. */
   epoch: number;
+  /** The next batch within that epoch (0-based). */
   batch: number;
   /** Shuffle generator state at the start of the current epoch (the permutation is re-derived from it). */
   epochRng: RngState;
@@ -84,13 +108,16 @@ export interface TrainerSnapshot {
    * first, −2 once two differ; absent in older snapshots).
    */
   running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
+  /** Reports of the finished epochs. */
   history: EpochReport[];
   /**
    * The network's storage type, backend and thread count, which restore() reuses. Absent in snapshots from older
    * versions: those restore with the defaults (float32, getBackend(), getThreads()).
    */
   dtype?: 'float32' | 'float64';
+  /** The network's backend. */
   backend?: BackendName;
+  /** The network's thread count. */
   threads?: number;
   /** The untrained network's mean loss, the divergence rule's reference; absent until the first batch (and in older snapshots). */
   startLoss?: number;

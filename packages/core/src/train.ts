@@ -41,13 +41,19 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** Trains an MLP on a Dataset with minibatch SGD: seeded shuffles, reports, pause and abort, and bit-identical resume from a snapshot. */
 export class Trainer {
+  /** The network being trained. */
   readonly model: MLP;
+  /** The optimiser (momentum, λ and velocity); each step gets the epoch's learning rate from the trainer. */
   readonly optimizer: SGD;
+  /** The options, defaults filled in; `lr` changes through setLearningRate. */
   readonly options: Required<TrainOptions>;
+  /** One report per finished epoch. */
   readonly history: EpochReport[] = [];
   /** 0-based epoch in progress (equals options.epochs when done) and next batch within it. */
   epoch = 0;
+  /** Next batch within the epoch (0-based). */
   batch = 0;
 
   private readonly train: Dataset;
@@ -141,9 +147,11 @@ export class Trainer {
     }
   }
 
+  /** Minibatches per epoch: ceil(training examples / batch size). */
   get batchesPerEpoch(): number {
     return Math.ceil(this.train.count / this.options.batchSize);
   }
+  /** Whether every epoch is finished. */
   get done(): boolean {
     return this.epoch >= this.options.epochs;
   }

@@ -7,9 +7,13 @@ import type { FloatArray } from '../tensor.js';
 
 /** What a backend is built for: the widths from input to output, the activations, the storage type and threads. */
 export interface BackendSpec {
+  /** Widths from input to output, e.g. [784, 50, 10]. */
   layers: readonly number[];
+  /** Activation of every hidden layer. */
   hidden: ActivationName;
+  /** Activation of the output layer. */
   output: ActivationName;
+  /** Storage type of every tensor (wasm: float32 only). */
   dtype: 'float32' | 'float64';
   /** 1, or 2 to let the wasm backend share work with a helper thread (others ignore it). */
   threads: number;
@@ -29,6 +33,7 @@ export type BatchInput =
  * first layer does), as long as each call leaves what the interface promises.
  */
 export interface Backend {
+  /** Which backend this is. */
   readonly name: BackendName;
   /** Threads in use (1, or 2 with the wasm backend's helper). */
   readonly threads: number;
@@ -40,7 +45,9 @@ export interface Backend {
   denseForward(l: number, n: number): void;
   /** Views of a[l], z[l] and δ[l] (rows 0..n−1 of the last pass valid); the network writes the output's δ. */
   activations(l: number): FloatArray;
+  /** z[l], the pre-activations of layer l. */
   preActivations(l: number): FloatArray;
+  /** δ[l], the loss's gradient with respect to z[l] (the network writes the output layer's). */
   delta(l: number): FloatArray;
   /** δ[l] ⊙= f'(a[l]), elementwise for rows 0..n−1 (f the layer's activation). */
   activationBackward(l: number, n: number): void;
@@ -54,9 +61,13 @@ export interface Backend {
   momentumBuffers(): FloatArray[] | null;
   /** Sync points: copy W[l], b[l] (and the last gradients) out, or parameters in. */
   readWeightsInto(l: number, out: FloatArray): void;
+  /** Copy b[l] into out. */
   readBiasesInto(l: number, out: FloatArray): void;
+  /** Copy the last backward pass's dW[l] and db[l] out. */
   readGradientsInto(l: number, dW: FloatArray, db: FloatArray): void;
+  /** Set W[l]; the backend uses it from the next pass on. */
   writeWeights(l: number, values: ArrayLike<number>): void;
+  /** Set b[l]. */
   writeBiases(l: number, values: ArrayLike<number>): void;
   /** Release threads now (idempotent). */
   dispose(): void;

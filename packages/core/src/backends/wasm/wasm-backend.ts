@@ -76,9 +76,13 @@ export class WasmBackend implements Backend {
       this.sparse.weights(this.W[0]!);
     }
     const arena = this.arena;
-    this.z = this.W.map((_, l) => arena.floats(n * this.L[l + 1]!));
-    this.a = this.W.map((_, l) => arena.floats(n * this.L[l + 1]!));
-    this.d = this.W.map((_, l) => arena.floats(n * this.L[l + 1]!));
+    [this.z, this.a, this.d] = [[], [], []];
+    for (let l = 0; l < this.depth; l++) {
+      // z, a and δ of a layer side by side, as the measurements in tools/bench/MEASUREMENTS.md had them.
+      this.z.push(arena.floats(n * this.L[l + 1]!));
+      this.a.push(arena.floats(n * this.L[l + 1]!));
+      this.d.push(arena.floats(n * this.L[l + 1]!));
+    }
     this.xbuf = arena.floats(n * this.L[0]!);
     this.sparse?.dispose();
     this.refreshViews(); // the buffers' pointers, for the layers the first one's tasks take along
