@@ -3,6 +3,8 @@
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import { INITS, type InitName } from './init.js';
 import { LOSSES, type LossName } from './losses.js';
+import type { BackendName } from './backend.js';
+import type { Rng } from './rng.js';
 
 /** A plain, JSON-safe description of a network. */
 export interface MLPConfig {
@@ -54,3 +56,26 @@ export function resolveConfig(c: MLPConfig): FullConfig {
   return full;
 }
 
+/** How to build a network: initial weights, storage type, backend and threads. */
+export interface MLPOptions {
+  /** Seed of the initialisation draws (ignored when `rng` is given). Default 0. */
+  seed?: number;
+  /** Draw initial weights from this generator instead (it advances). */
+  rng?: Rng;
+  /** Float64 storage, for gradient checks against float64 finite differences. Default 'float32'. */
+  dtype?: 'float32' | 'float64';
+  /** Kernels: 'wasm' (SIMD), 'js' or 'naive'. Default: getBackend() (wasm where available; js for float64). */
+  backend?: BackendName;
+  /** wasm only: 2 lets training split the first layer's work with a helper thread (see setThreads). Default getThreads(). */
+  threads?: number;
+}
+
+/** One parameter tensor's description (no data): read and write the values with readParams/writeParams. */
+export interface ParamInfo {
+  /** `W<l>` or `b<l>`. */
+  name: string;
+  /** W: [layers[l+1], layers[l]] (row-major); b: [layers[l+1]]. */
+  shape: [number] | [number, number];
+  /** Weights take L2 decay; biases do not. */
+  decay: boolean;
+}

@@ -11,39 +11,15 @@ import { jsBackend } from './backends/js/index.js';
 import { naiveBackend } from './backends/naive/index.js';
 import type { Backend, BatchInput } from './backends/types.js';
 import { wasmBackend } from './backends/wasm/index.js';
-import { checkCount, checkFinite, checkLength } from './check.js';
-import { type FullConfig, type MLPConfig, resolveConfig } from './config.js';
+import { checkCount, checkInput, checkLength, checkOut, checkValues } from './check.js';
+import { type FullConfig, type MLPConfig, type MLPOptions, type ParamInfo, resolveConfig } from './config.js';
 import { fillNormal, initStd } from './init.js';
 import { mseBackward, mseLoss, sigmoidCrossEntropyBackward, sigmoidCrossEntropyLoss, softmaxCrossEntropyBackward, softmaxCrossEntropyLoss } from './losses.js';
 import { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
-export { type FullConfig, type MLPConfig, resolveConfig };
+export { type FullConfig, type MLPConfig, type MLPOptions, type ParamInfo, resolveConfig };
 export type { BatchInput };
-
-/** How to build a network: initial weights, storage type, backend and threads. */
-export interface MLPOptions {
-  /** Seed of the initialisation draws (ignored when `rng` is given). Default 0. */
-  seed?: number;
-  /** Draw initial weights from this generator instead (it advances). */
-  rng?: Rng;
-  /** Float64 storage, for gradient checks against float64 finite differences. Default 'float32'. */
-  dtype?: 'float32' | 'float64';
-  /** Kernels: 'wasm' (SIMD), 'js' or 'naive'. Default: getBackend() (wasm where available; js for float64). */
-  backend?: BackendName;
-  /** wasm only: 2 lets training split the first layer's work with a helper thread (see setThreads). Default getThreads(). */
-  threads?: number;
-}
-
-/** One parameter tensor's description (no data): read and write the values with readParams/writeParams. */
-export interface ParamInfo {
-  /** `W<l>` or `b<l>`. */
-  name: string;
-  /** W: [layers[l+1], layers[l]] (row-major); b: [layers[l+1]]. */
-  shape: [number] | [number, number];
-  /** Weights take L2 decay; biases do not. */
-  decay: boolean;
-}
 
 const BACKEND_FACTORIES = { naive: naiveBackend, js: jsBackend, wasm: wasmBackend };
 
@@ -311,28 +287,3 @@ export class MLP {
 }
 
 const size = (p: ParamInfo): number => p.shape.reduce((a, d) => a * d, 1);
-
-/** A batch input that fits n rows of F inputs, with finite scaling. */
-function checkInput(input: BatchInput, n: number, F: number): void {
-  const where = input.kind === 'floats' ? 'forward' : input.kind === 'bytes' ? 'forwardBytes' : 'forwardRows';
-  checkCount(where, 'n (the number of rows)', n);
-  if (input.kind === 'floats') return checkLength(where, 'x', input.x, 'n×inputSize', n, F);
-  checkFinite(where, 'mul', input.mul);
-  checkFinite(where, 'add', input.add);
-  if (input.kind === 'bytes') return checkLength(where, 'raw', input.raw, 'n×inputSize', n, F);
-  checkCount(where, 'start', input.start, 0);
-  checkLength(where, 'rows', input.rows, 'start + n', input.start + n);
-  checkLength(where, 'inputs', input.inputs, 'inputSize', F);
-}
-
-function checkOut<T extends FloatArray>(where: string, out: T, n: number): T {
-  if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < n) {
-    throw new RangeError(`${where}: out must be a Float32Array or Float64Array of at least ${n} values`);
-  }
-  return out;
-}
-
-function checkValues(what: string, values: ArrayLike<number>, n: number): ArrayLike<number> {
-  if (values?.length !== n) throw new RangeError(`${what} need ${n} values, got ${values?.length}`);
-  return values;
-}

@@ -84,9 +84,10 @@ export class SparseForward {
   protected gathered = false;
   protected helper: Helper | null | undefined;
   /**
-   * Where the weights are current. W (outF, F) is the public copy; each part's Wt (F, T) (with its block sums) is what
-   * the sparse kernels use. Plain SGD steps update Wt alone, so W goes stale until someone reads it (weights(), which
-   * the model calls from its W getter); writing W from outside makes Wt stale (weightsWritten()). At least one is current.
+   * Where the weights are current. W (outF, F) is the backend's row-major copy; each part's Wt (F, T) (with its block
+   * sums) is what the sparse kernels use. Plain SGD steps update Wt alone, so W is stale until it is needed (weights(),
+   * which the backend calls before a dense pass reads W and at the readWeights sync point); writing W (writeWeights)
+   * makes Wt stale (weightsWritten()). At least one is current.
    */
   protected wCurrent = true;
   protected wtCurrent = false;
