@@ -1,6 +1,9 @@
 // The interface between the network (mlp.ts, the readable algorithm) and the engines that run it, in the manner of
 // tfjs-core's kernel table: one backend object per network owns its tensors and batch buffers and runs each step of
 // the algorithm with its own kernels. Implementations: naive/ (the reference), js/, wasm/. No kernels here.
+// The loss and its gradient are not backend steps: every backend uses the same JS kernels (losses.ts), which the
+// network runs on the backend's views of the output (activations, preActivations) and writes into delta(L−1); they
+// touch n × outputs values, a few hundred per batch, where no engine would gain.
 import type { ActivationName } from '../activations.js';
 import type { BackendName } from '../backend.js';
 import type { FloatArray } from '../tensor.js';
