@@ -24,9 +24,33 @@ export interface BackendSpec {
 
 /** A batch's input: floats (n, in) row-major, n rows of bytes scaled u·mul + add, or rows of a byte dataset so scaled. */
 export type BatchInput =
-  | { kind: 'floats'; x: FloatArray }
-  | { kind: 'bytes'; raw: Uint8Array; mul: number; add: number }
-  | { kind: 'rows'; inputs: Uint8Array; rows: ArrayLike<number>; start: number; mul: number; add: number };
+  | {
+      kind: 'floats';
+      /** (n, in) row-major. */
+      x: FloatArray;
+    }
+  | {
+      kind: 'bytes';
+      /** (n, in) bytes, row-major. */
+      raw: Uint8Array;
+      /** Scale of each byte. */
+      mul: number;
+      /** Offset added after the scale. */
+      add: number;
+    }
+  | {
+      kind: 'rows';
+      /** The whole dataset, (count, in) bytes; indexed once by the wasm backend, so it must not change afterwards. */
+      inputs: Uint8Array;
+      /** Dataset row numbers; the batch is rows[start .. start + n). */
+      rows: ArrayLike<number>;
+      /** First entry of `rows` in the batch. */
+      start: number;
+      /** Scale of each byte. */
+      mul: number;
+      /** Offset added after the scale. */
+      add: number;
+    };
 
 /**
  * One network's storage and kernels. Layer l has W[l] (layers[l+1], layers[l]) row-major and b[l] (layers[l+1]); the
