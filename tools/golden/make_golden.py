@@ -3,7 +3,9 @@
 
 Writes packages/core/test/golden.json: tiny fixed networks and batches with their forward outputs,
 losses, gradients and the weights after two SGD steps (momentum + L2 in most cases; one case with L2 and no
-momentum). Run with Debian's python3:
+momentum). The byte cases take the path MNIST training takes: a dataset of mostly-zero bytes, a batch of its rows
+scaled x = u*mul + add (the wasm backend's sparse first layer), and for the seed recipe plain SGD without L2 (the
+step fused into the transposed weights). Run with Debian's python3:
     /usr/bin/python3 tools/golden/make_golden.py
 Weights and inputs are rounded to float32 first, so only the library's float32 arithmetic differs.
 """
@@ -80,11 +82,20 @@ def forward_backward(cfg, Ws, bs, x, y):
     return a, loss, dWs, dbs
 
 
-def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01)):
+def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01), byte_data=None):
     layers = cfg["layers"]
     Ws = [f32(rs.normal(0, scale, (layers[i + 1], layers[i]))) for i in range(len(layers) - 1)]
     bs = [f32(rs.normal(0, 0.1, layers[i + 1])) for i in range(len(layers) - 1)]
-    x = f32(rs.uniform(-1, 1, (n, layers[0])))
+    extra = {}
+    if byte_data is None:
+        x = f32(rs.uniform(-1, 1, (n, layers[0])))
+    else:
+        # A dataset of `count` rows of bytes, about 70% zero (MNIST's background is 81%), and a batch of n of its rows.
+        count, mul, add = byte_data
+        raw = np.where(rs.uniform(0, 1, (count, layers[0])) < 0.3, rs.randint(1, 256, (count, layers[0])), 0).astype(np.uint8)
+        rows = rs.permutation(count)[:n]
+        x = raw[rows].astype(np.float64) * mul + add
+        extra = {"bytes": {"inputs": raw.ravel().tolist(), "rows": rows.tolist(), "mul": mul, "add": add}}
     labels = rs.randint(0, layers[-1], n)
     y = np.eye(layers[-1])[labels]
     out, loss, dWs, dbs = forward_backward(cfg, Ws, bs, x, y)
@@ -110,6 +121,7 @@ def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01)):
         "W": flat(Ws),
         "b": flat(bs),
         "x": x.ravel().tolist(),
+        **extra,
         "labels": labels.tolist(),
         "expected": {
             "output": out.ravel().tolist(),
@@ -129,6 +141,9 @@ cases = [
     case("tanh/softmax/mse", {"layers": [6, 4, 3], "hidden": "tanh", "output": "softmax", "loss": "mse"}, 4, 0.7),
     # Last, so the cases above keep their random draws.
     case("relu/sigmoid/mse, L2 without momentum", {"layers": [6, 5, 3], "hidden": "relu", "output": "sigmoid", "loss": "mse"}, 5, 0.7, sgd=(0.5, 0.0, 0.05)),
+    # The MNIST path: byte rows of a dataset, scaled as the presets scale them; after the cases above, for their draws.
+    case("bytes, seed recipe: sigmoid/sigmoid/mse, [-1, 1], plain SGD", {"layers": [40, 8, 3], "hidden": "sigmoid", "output": "sigmoid", "loss": "mse"}, 36, 0.3, sgd=(0.1, 0.0, 0.0), byte_data=(60, 2 / 255, -1.0)),
+    case("bytes, best recipe: relu/softmax/ce, [0, 1], momentum + L2", {"layers": [40, 12, 6, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 36, 0.3, sgd=(0.1, 0.9, 1e-4), byte_data=(60, 1 / 255, 0.0)),
 ]
 doc = {
     "version": VERSION,

@@ -77,7 +77,7 @@ describe('mlp export', () => {
     const { model: net } = loadModel(new Uint8Array(readFileSync(model)));
     expect(header['layers.1.weight']).toEqual({ dtype: 'F32', shape: [10, 32], data_offsets: expect.any(Array) });
     const [b, e] = header['layers.1.bias'].data_offsets;
-    expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(net.b[1]);
+    expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(net.readBiases(1));
     expect(header.__metadata__.dataset).toBe('mnist');
   });
 

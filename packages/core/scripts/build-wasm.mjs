@@ -1,13 +1,15 @@
-// Compiles the AssemblyScript SIMD kernels (wasm/kernels.ts) and writes src/kernels/wasm-binary.ts: the bytes as
-// base64, so the library stays one dependency-free, isomorphic bundle. `--check` compares instead of writing.
+// Compiles the AssemblyScript SIMD kernels (wasm/kernels.ts) and writes src/backends/wasm/wasm-binary.ts: the bytes as
+// base64, so the library stays one dependency-free, isomorphic bundle; and src/backends/wasm/kernel-table.ts, the kernels'
+// signatures derived from the same source (kernel-table.mjs). `--check` compares instead of writing.
 // The compiler is a devDependency only; test/wasm-build.test.ts runs compileKernels() to prove the bytes match.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TABLE_TARGET, renderTable } from './kernel-table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE = join(root, 'wasm', 'kernels.ts');
-export const TARGET = join(root, 'src', 'kernels', 'wasm-binary.ts');
+export const TARGET = join(root, 'src', 'backends', 'wasm', 'wasm-binary.ts');
 
 /** asc flags: SIMD, speed-optimised, no runtime or assertions, memory imported from env.memory (one per model). */
 export const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory', '--noExportMemory', '--use', 'abort='];
@@ -56,17 +58,23 @@ export async function buildModuleText() {
   return renderModule(await compileKernels(false), await compileKernels(true));
 }
 
+/** The kernel table (kernel-table.ts) for the current source. */
+export async function buildTableText() {
+  return renderTable(await readFile(SOURCE, 'utf8'));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = await buildModuleText();
-  if (process.argv.includes('--check')) {
-    const current = await readFile(TARGET, 'utf8').catch(() => '');
-    if (current !== text) {
-      console.error(`${TARGET} is out of date with ${SOURCE}; run \`pnpm --filter @mlp/core build:wasm\``);
-      process.exit(1);
+  for (const [target, text] of [[TARGET, await buildModuleText()], [TABLE_TARGET, await buildTableText()]]) {
+    if (process.argv.includes('--check')) {
+      const current = await readFile(target, 'utf8').catch(() => '');
+      if (current !== text) {
+        console.error(`${target} is out of date with ${SOURCE}; run \`pnpm --filter @mlp/core build:wasm\``);
+        process.exit(1);
+      }
+      console.log(`${target} matches wasm/kernels.ts`);
+    } else {
+      await writeFile(target, text);
+      console.log(`wrote ${target}`);
     }
-    console.log('wasm-binary.ts matches wasm/kernels.ts');
-  } else {
-    await writeFile(TARGET, text);
-    console.log(`wrote ${TARGET}`);
   }
 }

@@ -3,7 +3,9 @@
 import { checkRowsCols, checkSpan } from './check.js';
 import type { FloatArray } from './tensor.js';
 
+/** An activation function by name. */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
+/** Every activation name. */
 export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'softmax', 'linear'];
 
 /** σ(z) = 1 / (1 + e^−z), computed without overflow for large |z|. */
@@ -27,6 +29,7 @@ export function sigmoidBackward(dz: FloatArray, dout: FloatArray, out: FloatArra
   }
 }
 
+/** out = tanh(z), elementwise over n values. */
 export function tanhForward(out: FloatArray, z: FloatArray, n = z.length): void {
   checkSpan('tanhForward', n, 'out z', out, z);
   for (let i = 0; i < n; i++) out[i] = Math.tanh(z[i]!);
@@ -40,6 +43,7 @@ export function tanhBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, 
   }
 }
 
+/** out = max(z, 0), elementwise over n values (NaN → 0). */
 export function reluForward(out: FloatArray, z: FloatArray, n = z.length): void {
   checkSpan('reluForward', n, 'out z', out, z);
   for (let i = 0; i < n; i++) {
@@ -53,10 +57,12 @@ export function reluBackward(dz: FloatArray, dout: FloatArray, out: FloatArray, 
   for (let i = 0; i < n; i++) dz[i] = out[i]! > 0 ? dout[i]! : 0;
 }
 
+/** out = z (the identity), over n values. */
 export function linearForward(out: FloatArray, z: FloatArray, n = z.length): void {
   checkSpan('linearForward', n, 'out z', out, z);
   if (out !== z) for (let i = 0; i < n; i++) out[i] = z[i]!;
 }
+/** dz = dout: the identity's derivative is 1. */
 export function linearBackward(dz: FloatArray, dout: FloatArray, _out: FloatArray, n = dout.length): void {
   checkSpan('linearBackward', n, 'dz dout', dz, dout);
   if (dz !== dout) for (let i = 0; i < n; i++) dz[i] = dout[i]!;

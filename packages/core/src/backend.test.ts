@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, backendAvailable, getBackend, getThreads, setBackend, setThreads } from './backend.js';
 import { evaluate } from './evaluate.js';
 import { loadCheckpoint, saveCheckpoint } from './format.js';
-import { threadsSupported } from './kernels/threads.js';
-import type { WasmArena } from './kernels/wasm.js';
+import { threadsSupported } from './backends/wasm/threads.js';
+import type { WasmArena } from './backends/wasm/wasm.js';
 import { type MLPConfig, MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
 import { SGD } from './sgd.js';
 import { sparseImages } from './testing/datasets.js';
 import { TOL, expectClose } from './testing/expect-close.js';
 import { type EpochReport, type TrainOptions, Trainer } from './train.js';
+import { paramsOf } from './testing/params.js';
 
 afterEach(() => {
   setBackend('auto');
@@ -45,10 +46,10 @@ describe('backend selection', () => {
 describe('wasm model buffers', () => {
   it('refreshes its views when a batch larger than its capacity grows the memory, keeping every value', () => {
     const m = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'wasm' });
-    const before = m.params().map((p) => Float32Array.from(p.data));
+    const before = paramsOf(m).map((p) => Float32Array.from(p.data));
     const x = Float32Array.from({ length: 600 * 30 }, (_, i) => Math.sin(i));
     const out = Float32Array.from(m.forward(x, 600).subarray(0, 600 * 4)); // 600 rows > the 512 reserved
-    m.params().forEach((p, i) => expect(p.data, p.name).toEqual(before[i]));
+    paramsOf(m).forEach((p, i) => expect(p.data, p.name).toEqual(before[i]));
     const ref = new MLP({ layers: [30, 20, 4] }, { seed: 1, backend: 'naive' });
     expectClose(out, ref.forward(x, 600).subarray(0, 600 * 4), TOL.f32, 'outputs after growth');
   });
@@ -67,14 +68,14 @@ describe('wasm model buffers', () => {
       let other: MLP | null = null;
       if (interleave) {
         other = new MLP(cfg, { seed: 6, backend: 'wasm', threads: 2 });
-        const arena = (other as unknown as { arena: WasmArena }).arena; // private: only to prove the growth happened
+        const arena = (other as unknown as { engine: { arena: WasmArena } }).engine.arena; // private: only to prove the growth happened
         const generation = arena.generation;
         new Trainer(other, large, opts).step();
         expect(arena.generation, 'the other model grew its memory').toBeGreaterThan(generation);
       }
       ta.step();
       ta.step();
-      const params = a.params().map((p) => Float32Array.from(p.data));
+      const params = paramsOf(a).map((p) => Float32Array.from(p.data));
       a.dispose();
       other?.dispose();
       return params;
@@ -90,7 +91,7 @@ describe('wasm model buffers', () => {
       x[16] = Number.NaN; // row 2: NaN reaches every output of the linear network
       for (const backend of ['wasm', 'js', 'naive'] as const) {
         const m = new MLP({ layers: [8, 6, outputs], hidden: 'tanh', output: 'linear', loss: 'mse' }, { seed: 2, backend });
-        m.b[1]!.fill(0.5); // one output: values on both sides of 0.5
+        m.writeBiases(1, m.readBiases(1).fill(0.5)); // one output: values on both sides of 0.5
         const out = m.forward(x, 40);
         const want = new Int32Array(40);
         argmaxRows(want, out, 40, outputs);
@@ -111,25 +112,25 @@ describe('wasm model buffers', () => {
     for (let r = 0; r < 4; r++) y[r * 3 + (r % 3)] = 1;
     const step = (m: MLP, opt: SGD) => {
       m.gradient(x, y, 4);
-      opt.step(m);
+      opt.step(m, 0.1);
     };
     const w = new MLP(cfg, { seed: 3, backend: 'wasm' });
     const j = new MLP(cfg, { seed: 3, backend: 'js' });
-    const ow = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
-    const oj = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
+    const ow = new SGD({ momentum: 0.9, l2: 0.01 });
+    const oj = new SGD({ momentum: 0.9, l2: 0.01 });
     for (let s = 0; s < 3; s++) {
       step(w, ow);
       step(j, oj);
     }
     expect(ow.velocity).toBe(w.momentumBuffers());
-    w.params().forEach((p, i) => expectClose(p.data, j.params()[i]!.data, TOL.f32, p.name));
+    paramsOf(w).forEach((p, i) => expectClose(p.data, paramsOf(j)[i]!.data, TOL.f32, p.name));
     // A fresh optimiser given velocity copies (as Trainer.restore does) continues the same way.
-    const ow2 = new SGD({ lr: 0.1, momentum: 0.9, l2: 0.01 });
+    const ow2 = new SGD({ momentum: 0.9, l2: 0.01 });
     ow2.velocity = ow.velocity!.map((v) => Float32Array.from(v));
     const w2 = w.clone();
     step(w2, ow2);
     step(w, ow);
-    w.params().forEach((p, i) => expect(w2.params()[i]!.data, p.name).toEqual(p.data));
+    paramsOf(w).forEach((p, i) => expect(paramsOf(w2)[i]!.data, p.name).toEqual(p.data));
   });
 });
 
@@ -139,10 +140,10 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
   const order = Array.from({ length: data.count }, (_, i) => (i * 7) % data.count);
   const cfg: MLPConfig = { layers: [37, 13, 3], hidden: 'sigmoid', output: 'softmax', loss: 'ce' };
 
-  /** Six steps; `peek` runs between steps (reading W or dW, which brings them up to date). */
+  /** Six steps; `peek` runs between steps (reading W or dW, which forms them from the transposed copies). */
   function train(threads: number, l2: number, peek: (m: MLP) => void, momentum = 0, backend: 'wasm' | 'naive' = 'wasm'): MLP {
     const m = new MLP(cfg, { seed: 3, backend, threads });
-    const opt = new SGD({ lr: 0.3, l2, momentum });
+    const opt = new SGD({ l2, momentum });
     const y = new Float32Array(40 * 3);
     for (let step = 0; step < 6; step++) {
       const start = (step * 40) % 120;
@@ -152,7 +153,7 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
       m.loss(y, 40);
       m.backward(y, 40);
       peek(m);
-      opt.step(m);
+      opt.step(m, 0.3);
     }
     return m;
   }
@@ -166,14 +167,14 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
     // Without L2 both take the step from the batch (sgd_sparse); with L2, one steps Wt from dWt (sgd_t) and the other W
     // from dW (sgd_plain), the same operations on the same numbers.
     const onWt = train(threads, l2, () => {});
-    // Reading dW and W before each step makes the step take the W path (dW written, W stepped, Wt made again).
+    // Reading dW and W before each step forms them from dWt and Wt first; the step stays on Wt.
     const onW = train(threads, l2, (m) => {
-      expect(m.dW[0]!.some((g) => g !== 0)).toBe(true);
-      expect(m.W[0]!.length).toBe(13 * 37);
+      expect(m.readGradients(0).dW.some((g) => g !== 0)).toBe(true);
+      expect(m.readWeights(0).length).toBe(13 * 37);
     });
-    const a = onWt.params();
-    onW.params().forEach((p, i) => expect(a[i]!.data, p.name).toEqual(p.data));
-    expect(onWt.dW[0]).toEqual(onW.dW[0]); // the last gradient stays readable after a step that did not write it
+    const a = paramsOf(onWt);
+    paramsOf(onW).forEach((p, i) => expect(a[i]!.data, p.name).toEqual(p.data));
+    expect(onWt.readGradients(0).dW).toEqual(onW.readGradients(0).dW); // the last gradient stays readable after a step that did not write it
     onWt.dispose();
     onW.dispose();
   });
@@ -181,31 +182,31 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
   it('the step from the batch agrees with the naive kernels, and leaves dW readable after later batches', () => {
     const wasm = train(1, 0, () => {});
     const naive = train(1, 0, () => {}, 0, 'naive');
-    wasm.params().forEach((p, i) => expectClose(p.data, naive.params()[i]!.data, TOL.f32, p.name));
+    paramsOf(wasm).forEach((p, i) => expectClose(p.data, paramsOf(naive)[i]!.data, TOL.f32, p.name));
     // The last gradient, read only now, after the step that did not form it, then after a forward pass of another
     // batch of the same data and one of other data (which replaces the model's index).
-    const expected = Float32Array.from(naive.dW[0]!);
+    const expected = Float32Array.from(naive.readGradients(0).dW);
     const other = sparseImages(3, 37, 40, 0.3, 6);
     wasm.forwardRows(data.inputs as Uint8Array, order, 80, 40, 1 / 255, 0.1);
     wasm.forwardRows(other.inputs as Uint8Array, order, 0, 40, 1 / 255, 0.1);
-    expectClose(wasm.dW[0]!, expected, TOL.f32, 'dW[0]');
+    expectClose(wasm.readGradients(0).dW, expected, TOL.f32, 'dW[0]');
     // The same bits as reading it right after backward.
-    const early = train(1, 0, (m) => void m.dW[0]);
-    expect(wasm.dW[0]).toEqual(early.dW[0]);
+    const early = train(1, 0, (m) => void m.readGradients(0).dW);
+    expect(wasm.readGradients(0).dW).toEqual(early.readGradients(0).dW);
     for (const m of [wasm, early]) m.dispose();
   });
 
   it('with momentum steps W as before, and agrees with the naive kernels', () => {
     const wasm = train(2, 1e-3, () => {}, 0.9);
     const naive = train(1, 1e-3, () => {}, 0.9, 'naive');
-    wasm.params().forEach((p, i) => expectClose(p.data, naive.params()[i]!.data, { atol: 1e-4, rtol: 1e-3 }, p.name));
+    paramsOf(wasm).forEach((p, i) => expectClose(p.data, paramsOf(naive)[i]!.data, { atol: 1e-4, rtol: 1e-3 }, p.name));
     wasm.dispose();
   });
 
-  it('uses weights written through model.W between steps, and shows stepped weights when read', () => {
+  it('uses weights set by writeWeights between steps, and shows stepped weights when read', () => {
     const wasm = train(1, 0, () => {});
     const naive = new MLP(cfg, { seed: 3, backend: 'naive' });
-    naive.copyWeightsFrom(wasm); // W read through the getter: the stepped weights
+    naive.copyWeightsFrom(wasm); // readParams: the stepped weights
     const rows = Array.from({ length: 40 }, (_, i) => i);
     const same = () => {
       const a = Float32Array.from(wasm.forwardRows(data.inputs as Uint8Array, rows, 0, 40, 1 / 255, 0).subarray(0, 120));
@@ -213,13 +214,15 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
     };
     same();
     for (const net of [wasm, naive]) {
-      net.W[0]!.fill(0.01, 0, 37); // unit 0 now sees every pixel the same
-      net.W[0]![37 * 5 + 2] = -3;
+      const W0 = net.readWeights(0);
+      W0.fill(0.01, 0, 37); // unit 0 now sees every pixel the same
+      W0[37 * 5 + 2] = -3;
+      net.writeWeights(0, W0);
     }
     same();
     // The float path reads W[0] directly: it must see the stepped weights too.
     const x = Float32Array.from({ length: 40 * 37 }, (_, i) => Math.sin(i));
-    new SGD({ lr: 0.5 }).step(wasm); // a step on Wt (the last gradient is still in dWt form)
+    new SGD().step(wasm, 0.5); // a step on Wt (the last gradient is still in dWt form)
     const got = Float32Array.from(wasm.forward(x, 40).subarray(0, 120)); // before anything reads W
     naive.copyWeightsFrom(wasm);
     expectClose(got, naive.forward(x, 40).subarray(0, 120), TOL.f32, 'float inputs after a step');
@@ -264,14 +267,14 @@ describe('training with the wasm kernels', () => {
     const resumed = Trainer.restore(loadCheckpoint(saveCheckpoint(t.snapshot())).snapshot, data, valid);
     expect(resumed.model.backend).toBe('wasm');
     await resumed.run();
-    resumed.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(ref.model.params()[i]!.data));
+    paramsOf(resumed.model).forEach((p, i) => expect(p.data, p.name).toEqual(paramsOf(ref.model)[i]!.data));
     expect(strip(resumed.history)).toEqual(strip(ref.history));
   });
 
   it.skipIf(!threadsSupported())('trains bit-identically with a helper thread (skipped where SharedArrayBuffer is unavailable)', async () => {
     const big = { ...opts, batchSize: 64, momentum: 0.9, l2: 1e-4 };
     const [one, two] = [await train('wasm', 1, big), await train('wasm', 2, big)];
-    two.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(one.model.params()[i]!.data));
+    paramsOf(two.model).forEach((p, i) => expect(p.data, p.name).toEqual(paramsOf(one.model)[i]!.data));
     expect(strip(two.history)).toEqual(strip(one.history));
   });
 

@@ -1,8 +1,10 @@
 // Kernel backends: which implementation new MLPs use for their matrix products and training step, and the default.
 // 'wasm' = WebAssembly SIMD kernels (float32), 'js' = the fast JS loops, 'naive' = the reference loops. No kernels here.
-import { wasmModule } from './kernels/wasm.js';
+import { wasmModule } from './backends/wasm/wasm.js';
 
+/** A backend's name: 'wasm' (WebAssembly SIMD, float32), 'js' (fast JS loops) or 'naive' (the reference loops). */
 export type BackendName = 'wasm' | 'js' | 'naive';
+/** Every backend name, fastest first. */
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js', 'naive'];
 
 let preferred: BackendName | 'auto' = 'auto';

@@ -1,5 +1,7 @@
 // Argument checks for the public functions: counts and buffer lengths, each failure one sentence that names the
 // function, the argument and the problem. Constant time per call: no per-element work (finite checks are per dataset).
+import type { BatchInput } from './backends/types.js';
+import type { FloatArray } from './tensor.js';
 
 /** `v` must be an integer ≥ min (1 by default): a row count, a width, a batch size. */
 export function checkCount(where: string, name: string, v: unknown, min = 1): asserts v is number {
@@ -61,4 +63,31 @@ function checkBuffers(where: string, names: string, dims: string, a: number, b: 
     // The name is looked up only to throw: the common path builds nothing.
     if (typeof buf !== 'object' || buf === null || typeof length !== 'number' || length < a * b) checkLength(where, names.split(' ')[i]!, buf, dims, a, b);
   }
+}
+
+/** Throws unless a batch input fits n rows of F inputs, with finite scaling (MLP.forwardBatch's check). */
+export function checkInput(input: BatchInput, n: number, F: number): void {
+  const where = input.kind === 'floats' ? 'forward' : input.kind === 'bytes' ? 'forwardBytes' : 'forwardRows';
+  checkCount(where, 'n (the number of rows)', n);
+  if (input.kind === 'floats') return checkLength(where, 'x', input.x, 'n×inputSize', n, F);
+  checkFinite(where, 'mul', input.mul);
+  checkFinite(where, 'add', input.add);
+  if (input.kind === 'bytes') return checkLength(where, 'raw', input.raw, 'n×inputSize', n, F);
+  checkCount(where, 'start', input.start, 0);
+  checkLength(where, 'rows', input.rows, 'start + n', input.start + n);
+  checkLength(where, 'inputs', input.inputs, 'inputSize', F);
+}
+
+/** Throws unless `out` is a float array of at least n values; returns it. */
+export function checkOut<T extends FloatArray>(where: string, out: T, n: number): T {
+  if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < n) {
+    throw new RangeError(`${where}: out must be a Float32Array or Float64Array of at least ${n} values`);
+  }
+  return out;
+}
+
+/** Throws unless `values` holds exactly n numbers; returns them. */
+export function checkValues(what: string, values: ArrayLike<number>, n: number): ArrayLike<number> {
+  if (values?.length !== n) throw new RangeError(`${what} need ${n} values, got ${values?.length}`);
+  return values;
 }

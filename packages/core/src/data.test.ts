@@ -34,8 +34,8 @@ describe('datasets', () => {
   it('evaluates a model over a dataset in batches, keeping outputs on request', () => {
     // Hand-set weights: z = (x0, x1, 0) for x = pixels / 255, so the classes and the loss can be worked out by hand.
     const m = new MLP({ layers: [2, 3], output: 'softmax', loss: 'ce' }, { seed: 1 });
-    m.W[0]!.set([1, 0, 0, 1, 0, 0]);
-    m.b[0]!.fill(0);
+    m.writeWeights(0, [1, 0, 0, 1, 0, 0]);
+    m.writeBiases(0, [0, 0, 0]);
     const e = evaluate(m, { ...d, scaling: { mul: 1 / 255, add: 0 } }, { batchSize: 2, keepOutputs: true });
     expect(e.count).toBe(3);
     // Rows x = (0, 1), (0.2, 0.4), (1, 0) with labels 1, 0, 2: predicted 1, 1, 0, so one of three is right.

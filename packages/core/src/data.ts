@@ -10,16 +10,21 @@ import type { FloatArray } from './tensor.js';
  * (per-feature standardisation). Examples: [-1,1] pixels: { mul: 2/255, add: -1 }; [0,1]: { mul: 1/255, add: 0 }.
  */
 export interface InputScaling {
+  /** Multiplier: one number, or one per feature. */
   mul: number | Float32Array;
+  /** Offset added after the multiplier: one number, or one per feature. */
   add: number | Float32Array;
 }
 
 /** A labelled classification dataset. Inputs are (count, inputSize) row-major. */
 export interface Dataset {
+  /** (count, inputSize) row-major: bytes (scaled per batch) or floats. */
   inputs: Uint8Array | Float32Array;
   /** Class index of each example, length count. */
   labels: ArrayLike<number>;
+  /** Number of examples. */
   count: number;
+  /** Features per example. */
   inputSize: number;
   /** Applied per batch when inputs are gathered; identity when absent. */
   scaling?: InputScaling;

@@ -9,8 +9,11 @@ import type { EpochReport } from './train.js';
  */
 export class DivergenceError extends Error {
   constructor(
+    /** 1-based epoch in which training diverged. */
     readonly epoch: number,
+    /** 1-based batch of that epoch. */
     readonly batch: number,
+    /** The loss that showed it (NaN, infinite, or the epoch's mean loss for a finite blow-up). */
     readonly loss: number,
     lr: number,
     seen = `the loss became ${loss}`,

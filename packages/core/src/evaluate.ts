@@ -4,12 +4,14 @@ import { checkCount } from './check.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import type { MLP } from './mlp.js';
 import { argmaxRows } from './ops.js';
-import type { FloatArray } from './tensor.js';
 
+/** What evaluate() measured over a whole dataset. */
 export interface Evaluation {
+  /** Number of examples evaluated. */
   count: number;
   /** Mean loss, by the model's own loss function. */
   loss: number;
+  /** Share of examples whose predicted class is their label. */
   accuracy: number;
   /** Predicted class per example. */
   predictions: Int32Array;
@@ -17,11 +19,15 @@ export interface Evaluation {
   outputs?: Float32Array;
 }
 
+/** How evaluate() batches, and whether it keeps the outputs. */
 export interface EvaluateOptions {
+  /** Rows per forward pass. Default 500. */
   batchSize?: number;
+  /** Keep every example's outputs in Evaluation.outputs. Default false. */
   keepOutputs?: boolean;
 }
 
+/** Mean loss, accuracy and predicted classes of `model` over `data`, in batches (byte data stays bytes). */
 export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {}): Evaluation {
   checkDataset(data, 'evaluate: data', model.outputSize);
   if (data.inputSize !== model.inputSize) {
@@ -44,12 +50,9 @@ export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {
   for (let start = 0; start < data.count; start += B) {
     const n = Math.min(B, data.count - start);
     gatherTargets(data, index, start, n, K, y);
-    let out: FloatArray;
-    if (bytes) out = model.forwardBytes((data.inputs as Uint8Array).subarray(start * F, (start + n) * F), n, bytes.mul, bytes.add);
-    else {
-      gatherInputs(data, index, start, n, x);
-      out = model.forward(x, n);
-    }
+    if (!bytes) gatherInputs(data, index, start, n, x);
+    const raw = bytes ? (data.inputs as Uint8Array).subarray(start * F, (start + n) * F) : null;
+    const out = model.forwardBatch(raw && bytes ? { kind: 'bytes', raw, mul: bytes.mul, add: bytes.add } : { kind: 'floats', x }, n);
     lossSum += model.loss(y, n) * n;
     const pred = predictions.subarray(start, start + n);
     argmaxRows(pred, out, n, K);

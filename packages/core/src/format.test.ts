@@ -4,6 +4,7 @@ import { MLP } from './mlp.js';
 import { Trainer, type TrainerSnapshot } from './train.js';
 import { xor } from './testing/datasets.js';
 import { type Entry, parse, rebuilt, reseal, withHeader } from './testing/model-files.js';
+import { paramsOf } from './testing/params.js';
 
 const model = () => new MLP({ layers: [5, 4, 3], hidden: 'relu', output: 'softmax', loss: 'ce', init: 'he' }, { seed: 7 });
 
@@ -24,14 +25,14 @@ describe('model file format', () => {
 
   it('round-trips a model exactly, with its metadata', () => {
     const m = model();
-    m.b[0]![1] = 0.25;
+    m.writeBiases(0, m.readBiases(0).fill(0.25, 1, 2));
     const bytes = saveModel(m, { testAccuracy: 0.9451, dataset: 'mnist' });
     expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('MLPW');
     const { model: back, meta, kind } = loadModel(bytes);
     expect(kind).toBe('model');
     expect(meta).toEqual({ testAccuracy: 0.9451, dataset: 'mnist' });
     expect(back.config).toEqual(m.config);
-    back.params().forEach((p, i) => expect(p.data).toEqual(m.params()[i]!.data));
+    paramsOf(back).forEach((p, i) => expect(p.data).toEqual(paramsOf(m)[i]!.data));
     const x = Float32Array.from([1, 2, 3, 4, 5]);
     expect(back.predict(x)).toEqual(m.predict(x));
   });
@@ -40,7 +41,7 @@ describe('model file format', () => {
     const bytes = saveModel(model());
     const big = new Uint8Array(bytes.length + 3);
     big.set(bytes, 3);
-    expect(loadModel(big.subarray(3)).model.W[1]).toEqual(model().W[1]);
+    expect(loadModel(big.subarray(3)).model.readWeights(1)).toEqual(model().readWeights(1));
   });
 
   it('rejects a truncated file', () => {
@@ -83,7 +84,9 @@ describe('model file format', () => {
   it('rejects NaN and Inf weights, naming the tensor', () => {
     for (const v of [Number.NaN, Number.POSITIVE_INFINITY]) {
       const m = model();
-      m.W[1]![2] = v;
+      const W1 = m.readWeights(1);
+      W1[2] = v;
+      m.writeWeights(1, W1);
       expect(() => loadModel(saveModel(m))).toThrow(/tensor W1 holds (NaN|Infinity) at index 2/);
     }
   });
@@ -189,7 +192,9 @@ describe('model file format', () => {
   it('refuses to save NaN or Inf weights, naming the tensor and index and suggesting a lower learning rate', () => {
     for (const v of [Number.NaN, Number.NEGATIVE_INFINITY]) {
       const m = model();
-      m.W[1]![5] = v;
+      const W1 = m.readWeights(1);
+      W1[5] = v;
+      m.writeWeights(1, W1);
       expect(() => saveModel(m)).toThrow(new RegExp(`cannot save: tensor W1 holds ${v} at index 5; weights must be finite \\(if training diverged, retrain with a lower learning rate\\)`));
     }
     const { s } = checkpoint();

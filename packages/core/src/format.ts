@@ -3,7 +3,9 @@
 import { type FullConfig, MLP, resolveConfig } from './mlp.js';
 import { type TrainerSnapshot, checkTrainerState } from './train.js';
 
+/** The first four bytes of every model and checkpoint file. */
 export const MAGIC = 'MLPW';
+/** The file format version this library writes (and the only one it reads). */
 export const FORMAT_VERSION = 1;
 
 /** Free-form, JSON-safe facts stored with a model: training settings, metrics, dataset name… */
@@ -44,6 +46,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** CRC-32 (IEEE 802.3, as zlib) of the bytes: the checksum that ends every file. */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
@@ -248,7 +251,7 @@ function decode(bytes: Uint8Array): { header: Header; config: FullConfig; np: nu
 /** The network of a decoded file, its weights set from the file's first np tensors (W0, b0, W1, b1, …). */
 function modelFrom(config: FullConfig, tensors: Float32Array[]): MLP {
   const model = new MLP(config);
-  for (const [i, p] of model.params().entries()) p.data.set(tensors[i]!);
+  model.writeParams(tensors.slice(0, 2 * model.depth));
   return model;
 }
 
@@ -263,17 +266,16 @@ function checkCeilings(layers: readonly number[]): void {
 }
 
 function paramEntries(model: MLP): TensorEntry[] {
-  return model.params().map((p) => ({ name: p.name, shape: [...p.shape] }));
+  return model.paramInfo().map((p) => ({ name: p.name, shape: [...p.shape] }));
 }
 
 /** Serialize a model (and optional metadata) to bytes. Throws, writing nothing, for NaN/Inf weights or non-JSON meta. */
 export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
-  if (typeof (model as Partial<MLP> | null)?.params !== 'function' || typeof model.config !== 'object') {
+  if (typeof (model as Partial<MLP> | null)?.readParams !== 'function' || typeof model.config !== 'object') {
     throw new TypeError(`saveModel needs an MLP, got ${describe(model)}`);
   }
   checkCeilings(model.config.layers);
-  const params = model.params();
-  return encode({ kind: 'model', config: model.config, tensors: paramEntries(model), meta }, params.map((p) => p.data));
+  return encode({ kind: 'model', config: model.config, tensors: paramEntries(model), meta }, model.readParams());
 }
 
 /** Read a model file (or a checkpoint, taking its weights). Throws ModelFormatError saying what is wrong. */

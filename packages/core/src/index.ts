@@ -2,8 +2,8 @@
 export { type FloatArray, type Tensor, tensor, fromArray, sizeOf, dims2 } from './tensor.js';
 export { type Gemm, type MatmulOptions, matmul, matmulNaive, gemmJs, gemmNaive, gemmWasm } from './matmul.js';
 export { type BackendName, BACKENDS, setBackend, getBackend, backendAvailable, setThreads, getThreads } from './backend.js';
-export { threadsSupported } from './kernels/threads.js';
-export { initWasm, wasmSimdSupported } from './kernels/wasm.js';
+export { threadsSupported } from './backends/wasm/threads.js';
+export { initWasm, wasmSimdSupported } from './backends/wasm/wasm.js';
 export { addBias, colSums, rowSums, argmaxRows, axpy, map, allFinite } from './ops.js';
 export {
   type ActivationName,
@@ -34,8 +34,9 @@ export {
 export { denseForward, denseBackward } from './dense.js';
 export { type InitName, INITS, initStd, fillNormal } from './init.js';
 export { Rng, type RngState } from './rng.js';
-export { type MLPConfig, type FullConfig, type MLPOptions, type Param, MLP, resolveConfig } from './mlp.js';
-export { type SGDOptions, SGD } from './sgd.js';
+export { type MLPConfig, type FullConfig, type MLPOptions, type ParamInfo, type BatchInput, MLP, resolveConfig } from './mlp.js';
+export type { Backend, BackendSpec } from './backends/types.js';
+export { type SGDOptions, SGD, sgdUpdate } from './sgd.js';
 export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling } from './data.js';
 export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
 export {

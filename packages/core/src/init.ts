@@ -4,7 +4,9 @@ import { checkCount, checkFinite, checkLength } from './check.js';
 import type { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
+/** A weight initialisation by name: 'normal' N(0, initStd), 'xavier' or 'he'. */
 export type InitName = 'normal' | 'xavier' | 'he';
+/** Every initialisation name. */
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 
 /** Standard deviation used for a (fanOut, fanIn) weight matrix. */

@@ -3,7 +3,9 @@
 import { checkRowsCols } from './check.js';
 import type { FloatArray } from './tensor.js';
 
+/** A loss by name: 'mse' (summed over outputs, averaged over the batch) or 'ce' (cross-entropy). */
 export type LossName = 'mse' | 'ce';
+/** Every loss name. */
 export const LOSSES: readonly LossName[] = ['mse', 'ce'];
 
 /** L = (1/n) Σ_rows Σ_j (a − y)². Not divided by the number of outputs (Keras/PyTorch do; at lr 0.1 that matters). */

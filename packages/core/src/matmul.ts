@@ -1,10 +1,11 @@
 // Matrix multiply out = op(a) · op(b), op = optional transpose: the naive reference kernel and a faster JS kernel.
 // Both allocate nothing unless `out` aliases an input (then one scratch buffer). The WebAssembly SIMD kernels live in
-// kernels/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
-import { makeGemmWasm } from './kernels/wasm.js';
+// backends/wasm/ (gemmWasm here is their raw-Gemm face, tested against gemmNaive like gemmJs).
+import { makeGemmWasm } from './backends/wasm/wasm.js';
 import { checkCount, checkLength } from './check.js';
 import { dims2, type FloatArray, type Tensor } from './tensor.js';
 
+/** Which operands matmul uses transposed. */
 export interface MatmulOptions {
   /** Use aᵀ: a is stored (K, M). */
   transA?: boolean;
@@ -153,6 +154,7 @@ export const gemmJs: Gemm = (out, a, b, M, N, K, tA, tB) => {
  * back (models keep theirs in wasm memory and skip the copies). Float64 buffers, or no SIMD, use gemmJs.
  */
 const wasmKernel: Gemm = makeGemmWasm(gemmJs);
+/** The wasm SIMD matrix product under the raw Gemm signature, for buffers anywhere (copied into a scratch memory and back); gemmJs for float64 or without SIMD. */
 export const gemmWasm: Gemm = (out, a, b, M, N, K, tA, tB) => {
   checkGemm('gemmWasm', out, a, b, M, N, K);
   wasmKernel(out, a, b, M, N, K, tA, tB);

@@ -19,6 +19,7 @@ function splitmix32(seed: number): () => number {
 
 const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 
+/** A seeded pseudo-random generator (xoshiro128**): integers, floats, normals and permutations; its state can be saved and restored exactly. */
 export class Rng {
   private s: Uint32Array;
 
@@ -30,6 +31,7 @@ export class Rng {
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
   }
 
+  /** A generator that continues exactly from a saved state(). */
   static fromState(state: RngState): Rng {
     if (!Array.isArray(state) || state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
       throw new RangeError('Rng state must be four uint32 words');
@@ -40,10 +42,12 @@ export class Rng {
     return r;
   }
 
+  /** The generator's state, to continue later with Rng.fromState. */
   state(): RngState {
     return [this.s[0]!, this.s[1]!, this.s[2]!, this.s[3]!];
   }
 
+  /** An independent generator at the same point of the same stream. */
   clone(): Rng {
     return Rng.fromState(this.state());
   }

@@ -4,11 +4,15 @@
 /** Float storage accepted by every kernel. The library computes in Float32; Float64 exists for gradient checks. */
 export type FloatArray = Float32Array | Float64Array;
 
+/** A tensor: one flat row-major array and its shape (element (i, j) of a (rows, cols) matrix is data[i·cols + j]). */
 export interface Tensor<A extends FloatArray = Float32Array> {
+  /** The values, row-major. */
   data: A;
+  /** Sizes per dimension, outermost first. */
   shape: readonly number[];
 }
 
+/** The number of elements of a shape (the product of its sizes); throws for a size that is not a non-negative integer. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {

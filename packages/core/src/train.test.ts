@@ -7,6 +7,7 @@ import { Rng } from './rng.js';
 import { blobs, xor } from './testing/datasets.js';
 import { DivergenceError } from './divergence.js';
 import { type BatchReport, type EpochReport, type TrainOptions, Trainer, type TrainerSnapshot } from './train.js';
+import { paramsOf } from './testing/params.js';
 
 const blobCfg: MLPConfig = { layers: [8, 16, 4], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' };
 const blobOpts: TrainOptions = { epochs: 6, batchSize: 10, lr: 0.5, seed: 9 };
@@ -72,7 +73,7 @@ describe('Trainer', () => {
       const losses: number[] = [];
       const t = new Trainer(m, train, { ...blobOpts, epochs: 2, momentum: 0.5, seed }, valid);
       await t.run({ onBatch: (b) => losses.push(b.loss) });
-      return { params: m.params().map((p) => Float32Array.from(p.data)), losses, history: strip(t.history) };
+      return { params: paramsOf(m).map((p) => Float32Array.from(p.data)), losses, history: strip(t.history) };
     };
     const [a, b, c] = [await run(9), await run(9), await run(10)];
     expect(a.params.map((p) => p.length)).toEqual([128, 16, 64, 4]);
@@ -145,7 +146,7 @@ describe('Trainer', () => {
     const bytes = saveCheckpoint(t.snapshot());
     const resumed = Trainer.restore(loadCheckpoint(bytes).snapshot, train, valid);
     expect((await resumed.run()).status).toBe('done');
-    resumed.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(ref.model.params()[i]!.data));
+    paramsOf(resumed.model).forEach((p, i) => expect(p.data, p.name).toEqual(paramsOf(ref.model)[i]!.data));
     expect(strip(resumed.history)).toEqual(strip(ref.history));
   });
 
@@ -161,7 +162,7 @@ describe('Trainer', () => {
     const resumed = Trainer.restore(s, train);
     expect(resumed.model.backend).toBe('naive');
     await resumed.run();
-    resumed.model.params().forEach((p, i) => expect(p.data, p.name).toEqual(ref.model.params()[i]!.data));
+    paramsOf(resumed.model).forEach((p, i) => expect(p.data, p.name).toEqual(paramsOf(ref.model)[i]!.data));
 
     expect(Trainer.restore(s, train, undefined, { backend: 'js' }).model.backend).toBe('js');
     const { dtype, backend, threads, ...old } = s;
@@ -226,15 +227,15 @@ describe('Trainer', () => {
     expect(r.status).toBe('stopped');
     expect(t.epoch * t.batchesPerEpoch + t.batch).toBe(50);
     await t.run();
-    expect(m.W[1]).toEqual(ref.model.W[1]);
+    expect(m.readWeights(1)).toEqual(ref.model.readWeights(1));
   });
 
   it('step() trains exactly one batch', () => {
     const t = new Trainer(new MLP(blobCfg, { seed: 2 }), train, blobOpts);
-    const before = Float32Array.from(t.model.W[0]!);
+    const before = Float32Array.from(t.model.readWeights(0));
     const r = t.step();
     expect(r.batch).toMatchObject({ epoch: 1, batch: 1, batches: 24, size: 10 });
-    expect(t.model.W[0]).not.toEqual(before);
+    expect(t.model.readWeights(0)).not.toEqual(before);
     expect(t.batch).toBe(1);
   });
 
@@ -281,8 +282,8 @@ describe('Trainer', () => {
     t.step();
     t.step();
     // Finite but huge output weights: the next batch's outputs overflow to Infinity.
-    m.W[1]!.fill(3e38);
-    m.b[1]!.fill(3e38);
+    m.writeWeights(1, m.readWeights(1).fill(3e38));
+    m.writeBiases(1, m.readBiases(1).fill(3e38));
     const before = t.snapshot();
     expect(before.params.every((p) => p.every(Number.isFinite))).toBe(true);
     expect(before.velocity).not.toBeNull();
@@ -295,7 +296,7 @@ describe('Trainer', () => {
     expect(err).toBeInstanceOf(DivergenceError);
     expect(err).toMatchObject({ epoch: 1, batch: 3 });
     expect(t.snapshot()).toEqual(before);
-    m.params().forEach((p, i) => expect(p.data, p.name).toEqual(before.params[i]));
+    paramsOf(m).forEach((p, i) => expect(p.data, p.name).toEqual(before.params[i]));
   });
 
   it('stops with a DivergenceError naming epoch and batch and suggesting a lower learning rate', async () => {

@@ -1,104 +1,26 @@
 // The training loop: seeded shuffling, minibatch SGD, per-batch and per-epoch reports, stop/pause and exact resume.
 // It schedules work and keeps state; the maths lives in mlp.ts and sgd.ts, persistence in format.ts.
-import { BACKENDS, type BackendName, backendAvailable } from './backend.js';
+import { backendAvailable } from './backend.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
-import { type FullConfig, MLP, type MLPOptions } from './mlp.js';
+import { type BatchInput, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
 import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
-import { SGD, checkSGDOptions } from './sgd.js';
+import { SGD, checkLearningRate } from './sgd.js';
+import {
+  type BatchReport,
+  type EpochReport,
+  MAX_EPOCHS,
+  type RunOptions,
+  type RunStatus,
+  type TrainOptions,
+  type TrainerSnapshot,
+  checkTrainerState,
+  resolveOptions,
+} from './train-state.js';
 import type { FloatArray } from './tensor.js';
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum?: number;
-  l2?: number;
-  /** Learning rate of epoch e (0-based) is lr · lrDecay^e. Default 1 (constant). */
-  lrDecay?: number;
-  /** Seed of the per-epoch shuffles. Default 0. */
-  seed?: number;
-  /** Shuffle each epoch. Default true. */
-  shuffle?: boolean;
-  /**
-   * End the run with a DivergenceError when it has blown up although its loss is finite (the rule: README,
-   * "Divergence"). Default true; NaN and infinite losses always end it.
-   */
-  divergenceCheck?: boolean;
-}
-
-export interface BatchReport {
-  /** 1-based epoch and batch numbers. */
-  epoch: number;
-  batch: number;
-  batches: number;
-  size: number;
-  loss: number;
-  /** Accuracy on this batch, measured during its forward pass (before the update). */
-  accuracy: number;
-  lr: number;
-  /** Seconds this batch took to train (gather, forward, backward, update); they add up to the epoch's `seconds`. */
-  seconds: number;
-}
-
-export interface EpochReport {
-  /** 1-based. */
-  epoch: number;
-  /** Mean training loss over the epoch's batches (weights changing as it goes, as in Keras). */
-  loss: number;
-  /** Running training accuracy over the epoch, measured the same way. */
-  trainAccuracy: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-  /** The class the network predicted for every training example of the epoch, when it predicted only one. */
-  oneClass?: number;
-  /** Seconds spent training this epoch (pauses excluded), and evaluating validation afterwards. */
-  seconds: number;
-  evalSeconds: number;
-  lr: number;
-}
-
-export type RunStatus = 'done' | 'paused' | 'stopped';
-
-export interface RunOptions {
-  /** Stop after the current batch when aborted; the trainer stays resumable. */
-  signal?: AbortSignal;
-  onBatch?: (r: BatchReport) => void;
-  onEpoch?: (r: EpochReport) => void;
-  /** Yield to the event loop at least this often (ms), so pause/abort messages and UI get through. Default 16. */
-  yieldMs?: number;
-}
-
-/** Everything needed to continue training exactly where it left off. Plain data (typed arrays are copies). */
-export interface TrainerSnapshot {
-  config: FullConfig;
-  options: Required<TrainOptions>;
-  /** Parameters in model.params() order: W0, b0, W1, b1, … */
-  params: Float32Array[];
-  /** Momentum velocity in the same order, or null. */
-  velocity: Float32Array[] | null;
-  /** 0-based epoch in progress and the next batch within it. */
-  epoch: number;
-  batch: number;
-  /** Shuffle generator state at the start of the current epoch (the permutation is re-derived from it). */
-  epochRng: RngState;
-  /**
-   * Sums over the epoch's batches so far; `oneClass`: the class predicted for every example so far (−1 before the
-   * first, −2 once two differ; absent in older snapshots).
-   */
-  running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
-  history: EpochReport[];
-  /**
-   * The network's storage type, backend and thread count, which restore() reuses. Absent in snapshots from older
-   * versions: those restore with the defaults (float32, getBackend(), getThreads()).
-   */
-  dtype?: 'float32' | 'float64';
-  backend?: BackendName;
-  threads?: number;
-  /** The untrained network's mean loss, the divergence rule's reference; absent until the first batch (and in older snapshots). */
-  startLoss?: number;
-}
+export { type BatchReport, type EpochReport, MAX_EPOCHS, type RunOptions, type RunStatus, type TrainOptions, type TrainerSnapshot, checkTrainerState };
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -119,104 +41,19 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-/** The most epochs one run may ask for (a guard against absurd values in options and checkpoints). */
-export const MAX_EPOCHS = 1_000_000;
-
-function resolveOptions(o: TrainOptions): Required<TrainOptions> {
-  if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
-  const sgd = checkSGDOptions(o);
-  const full = {
-    ...sgd,
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    lrDecay: o.lrDecay ?? 1,
-    seed: o.seed ?? 0,
-    shuffle: o.shuffle ?? true,
-    divergenceCheck: o.divergenceCheck ?? true,
-  };
-  if (!Number.isInteger(full.epochs) || full.epochs < 1 || full.epochs > MAX_EPOCHS) {
-    throw new RangeError(`epochs must be a positive integer up to ${MAX_EPOCHS.toLocaleString('en-US')}, got ${o.epochs}`);
-  }
-  if (!Number.isInteger(full.batchSize) || full.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${o.batchSize}`);
-  if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
-  if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
-  if (typeof full.shuffle !== 'boolean') throw new RangeError(`shuffle must be true or false, got ${full.shuffle}`);
-  if (typeof full.divergenceCheck !== 'boolean') throw new RangeError(`divergenceCheck must be true or false, got ${full.divergenceCheck}`);
-  return full;
-}
-
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/**
- * Check the trainer state of a snapshot apart from its tensors and dataset: options, cursor, shuffle state, running
- * sums, history and the optional dtype/backend/threads. Throws a RangeError saying what is wrong; returns the options
- * resolved. Trainer.restore calls it, and loadCheckpoint (turning the error into a ModelFormatError).
- */
-export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity'>): Required<TrainOptions> {
-  if (typeof s !== 'object' || s === null) throw new RangeError(`trainer state must be an object from trainer.snapshot(), got ${s}`);
-  if (typeof s.options !== 'object' || s.options === null) throw new RangeError('options (the training settings: epochs, batchSize, lr, …) are missing');
-  let options: Required<TrainOptions>;
-  try {
-    options = resolveOptions(s.options);
-  } catch (e) {
-    throw new RangeError(`training options are invalid: ${(e as Error).message}`);
-  }
-  if (!isCount(s.epoch) || s.epoch > options.epochs) {
-    throw new RangeError(`epoch must be an integer from 0 to ${options.epochs} (the options' epochs), got ${s.epoch}`);
-  }
-  if (!isCount(s.batch)) throw new RangeError(`batch must be a non-negative integer, got ${s.batch}`);
-  if (s.batch * options.batchSize >= 2 ** 32) {
-    throw new RangeError(`batch ${s.batch} of ${options.batchSize} examples starts past example 2^32, more than any dataset holds`);
-  }
-  if (s.epoch === options.epochs && s.batch !== 0) throw new RangeError(`all ${options.epochs} epochs are finished, so batch must be 0, got ${s.batch}`);
-  try {
-    Rng.fromState(s.epochRng);
-  } catch (e) {
-    throw new RangeError(`shuffle generator state (epochRng) is invalid: ${(e as Error).message}`);
-  }
-  const r = s.running;
-  if (typeof r !== 'object' || r === null) throw new RangeError('running sums (running: { lossSum, correct, seen, seconds }) are missing');
-  for (const k of ['lossSum', 'correct', 'seen', 'seconds'] as const) {
-    if (!isFiniteNumber(r[k])) throw new RangeError(`running.${k} must be a finite number, got ${r[k]}`);
-  }
-  if (r.oneClass !== undefined && !(Number.isInteger(r.oneClass) && r.oneClass >= -2)) {
-    throw new RangeError(`running.oneClass must be an integer ≥ −2 when present, got ${r.oneClass}`);
-  }
-  if (!isCount(r.seen) || !isCount(r.correct) || r.correct > r.seen) {
-    throw new RangeError(`running counts must be integers with 0 ≤ correct ≤ seen, got correct ${r.correct}, seen ${r.seen}`);
-  }
-  if (!Array.isArray(s.history)) throw new RangeError(`history must be an array of epoch reports, got ${typeof s.history}`);
-  if (s.history.length !== s.epoch) {
-    throw new RangeError(`history has ${s.history.length} epoch reports, but ${s.epoch} epochs are finished (one report each)`);
-  }
-  s.history.forEach((h, i) => {
-    if (typeof h !== 'object' || h === null) throw new RangeError(`history[${i}] must be an epoch report object, got ${h}`);
-    if (h.epoch !== i + 1) throw new RangeError(`history[${i}].epoch must be ${i + 1}, got ${h.epoch}`);
-    for (const k of ['loss', 'trainAccuracy', 'seconds', 'evalSeconds', 'lr'] as const) {
-      if (!isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number, got ${h[k]}`);
-    }
-    if (h.oneClass !== undefined && !isCount(h.oneClass)) throw new RangeError(`history[${i}].oneClass must be a class index when present, got ${h.oneClass}`);
-    for (const k of ['validationLoss', 'validationAccuracy'] as const) {
-      if (h[k] !== undefined && !isFiniteNumber(h[k])) throw new RangeError(`history[${i}].${k} must be a finite number when present, got ${h[k]}`);
-    }
-  });
-  if (s.dtype !== undefined && s.dtype !== 'float32' && s.dtype !== 'float64') throw new RangeError(`dtype must be float32 or float64, got ${s.dtype}`);
-  if (s.backend !== undefined && !BACKENDS.includes(s.backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${s.backend}`);
-  if (s.threads !== undefined && s.threads !== 1 && s.threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${s.threads}`);
-  if (s.startLoss !== undefined && !(isFiniteNumber(s.startLoss) && s.startLoss >= 0)) {
-    throw new RangeError(`startLoss must be a finite number ≥ 0 when present, got ${s.startLoss}`);
-  }
-  return options;
-}
-
+/** Trains an MLP on a Dataset with minibatch SGD: seeded shuffles, reports, pause and abort, and bit-identical resume from a snapshot. */
 export class Trainer {
+  /** The network being trained. */
   readonly model: MLP;
+  /** The optimiser (momentum, λ and velocity); each step gets the epoch's learning rate from the trainer. */
   readonly optimizer: SGD;
+  /** The options, defaults filled in; `lr` changes through setLearningRate. */
   readonly options: Required<TrainOptions>;
+  /** One report per finished epoch. */
   readonly history: EpochReport[] = [];
   /** 0-based epoch in progress (equals options.epochs when done) and next batch within it. */
   epoch = 0;
+  /** Next batch within the epoch (0-based). */
   batch = 0;
 
   private readonly train: Dataset;
@@ -275,19 +112,19 @@ export class Trainer {
     const backend = options.backend ?? (s.backend && backendAvailable(s.backend) ? s.backend : undefined);
     const model = new MLP(s.config, { dtype: s.dtype, backend, threads: options.threads ?? s.threads });
     try {
-      const params = model.params();
+      const params = model.paramInfo().map((p) => ({ ...p, size: p.shape.reduce((a, d) => a * d, 1) }));
       const checkTensors = (list: readonly ArrayLike<number>[], what: string, prefix: string): void => {
         if (!Array.isArray(list) || list.length !== params.length) {
           throw bad(`it has ${Array.isArray(list) ? list.length : 'no'} ${what} tensors, the network ${model.config.layers.join('-')} needs ${params.length}`);
         }
         params.forEach((p, i) => {
           const n = list[i]?.length;
-          if (n !== p.data.length) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.data.length}`);
+          if (n !== p.size) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.size}`);
         });
       };
       checkTensors(s.params, 'parameter', '');
       if (s.velocity) checkTensors(s.velocity, 'velocity', 'v_');
-      params.forEach((p, i) => p.data.set(s.params[i]!));
+      model.writeParams(s.params);
       const t = new Trainer(model, train, s.options, validation);
       if (s.epoch < t.options.epochs && s.batch >= t.batchesPerEpoch) {
         throw bad(
@@ -310,9 +147,11 @@ export class Trainer {
     }
   }
 
+  /** Minibatches per epoch: ceil(training examples / batch size). */
   get batchesPerEpoch(): number {
     return Math.ceil(this.train.count / this.options.batchSize);
   }
+  /** Whether every epoch is finished. */
   get done(): boolean {
     return this.epoch >= this.options.epochs;
   }
@@ -323,8 +162,7 @@ export class Trainer {
 
   /** Change the base learning rate from the next batch on (e.g. from a UI slider). */
   setLearningRate(lr: number): void {
-    checkSGDOptions({ lr });
-    this.options.lr = lr;
+    this.options.lr = checkLearningRate(lr);
   }
 
   /**
@@ -361,8 +199,7 @@ export class Trainer {
       if (one !== p && one !== -2) one = one === -1 ? p : -2;
     }
     this.running.oneClass = one;
-    this.optimizer.lr = lr;
-    this.optimizer.step(m);
+    this.optimizer.step(m, lr);
     this.running.lossSum += loss * n;
     this.running.correct += correct;
     this.running.seen += n;
@@ -401,7 +238,7 @@ export class Trainer {
     return {
       config: { ...this.model.config, layers: [...this.model.config.layers] },
       options: { ...this.options },
-      params: this.model.params().map((p) => Float32Array.from(p.data)),
+      params: this.model.readParams().map((p) => Float32Array.from(p)),
       velocity: this.optimizer.velocity ? this.optimizer.velocity.map((v) => Float32Array.from(v)) : null,
       epoch: this.epoch,
       batch: this.batch,
@@ -420,13 +257,12 @@ export class Trainer {
     const m = this.model;
     gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
     const bytes = byteScaling(this.train);
-    if (bytes) {
-      // The model reads the raw bytes itself (the wasm backend through its sparse kernels).
-      m.forwardRows(this.train.inputs as Uint8Array, this.perm, start, n, bytes.mul, bytes.add);
-    } else {
-      gatherInputs(this.train, this.perm, start, n, this.x);
-      m.forward(this.x, n);
-    }
+    // Byte data goes to the model as it is (the wasm backend reads it through its sparse kernels).
+    if (!bytes) gatherInputs(this.train, this.perm, start, n, this.x);
+    const input: BatchInput = bytes
+      ? { kind: 'rows', inputs: this.train.inputs as Uint8Array, rows: this.perm, start, mul: bytes.mul, add: bytes.add }
+      : { kind: 'floats', x: this.x };
+    m.forwardBatch(input, n);
     return m.loss(this.y, n);
   }
 

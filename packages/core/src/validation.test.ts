@@ -83,7 +83,12 @@ describe('kernels and ops', () => {
     expect(() => fillNormal(f(3), Number.NaN, null as never)).toThrow('fillNormal: std must be a finite number, got NaN');
     expect(() => fillNormal(f(3), 1, null as never)).toThrow('fillNormal: rng must be an Rng (new Rng(seed))');
     expect(() => new Rng(1).permutation(-1)).toThrow('Rng.permutation: n must be a non-negative integer, got -1');
-    expect(() => new SGD({ lr: 0.1 }).step(undefined as never)).toThrow('SGD.step needs an MLP, got undefined');
+    expect(() => new SGD().step(undefined as never, 0.1)).toThrow('SGD.step needs an MLP, got undefined');
+    // The learning rate is the step's argument (SGD keeps none), checked on every step.
+    const net = new MLP({ layers: [2, 2] });
+    for (const lr of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => new SGD().step(net, lr)).toThrow(`learning rate must be a positive number, got ${lr}`);
+    expect(() => new SGD({ momentum: 1 })).toThrow('momentum must be in [0, 1), got 1');
+    expect('lr' in new SGD()).toBe(false);
     expect(() => confusionMatrix([0], [0], 0)).toThrow('confusionMatrix: classes must be a positive integer, got 0');
     expect(() => mostConfused(confusionMatrix([0], [1], 2), -1)).toThrow('mostConfused: top must be a non-negative integer, got -1');
   });

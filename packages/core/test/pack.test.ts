@@ -76,7 +76,21 @@ const trainer = new Trainer(model, data, { epochs: 500, batchSize: 4, lr: 0.5, m
 const { status, history } = await trainer.run();
 const ev = evaluate(model, data);
 const reloaded = loadModel(saveModel(model)).model;
+// Sparse bytes through the wasm kernels with a helper thread (the dist's embedded helper program) and without.
+let s = 7;
+const bytes = Uint8Array.from({ length: 200 * 64 }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24 < 50 ? s & 255 : 0));
+const bytesData = { inputs: bytes, labels: Array.from({ length: 200 }, (_, i) => i % 2), count: 200, inputSize: 64, scaling: { mul: 1 / 255, add: 0 } };
+const trained = (threads) => {
+  const m = new MLP({ layers: [64, 8, 2] }, { seed: 2, threads });
+  const t = new Trainer(m, bytesData, { epochs: 2, batchSize: 50, lr: 0.5, seed: 3 });
+  while (!t.done) t.step();
+  m.dispose();
+  return { threads: m.threads, weights: Array.from(m.readWeights(0)).join() };
+};
+const [one, two] = [trained(1), trained(2)];
 console.log(JSON.stringify({
+  threads: two.threads,
+  sameBits: one.weights === two.weights,
   resolved: import.meta.resolve('@mlp/core'),
   exports: Object.keys(core).sort(),
   status,
@@ -231,6 +245,8 @@ describe('@mlp/core as an installed package', () => {
     expect(r.accuracy).toBe(1);
     expect(r.loss).toBeLessThan(0.05);
     expect(r.reloadedAccuracy).toBe(1);
+    expect(r.threads, 'a helper thread from the dist').toBe(2);
+    expect(r.sameBits, 'two threads give the same bits as one').toBe(true);
   });
 
   it('requires from JavaScript (CJS) and gets the CommonJS build with the same API', () => {

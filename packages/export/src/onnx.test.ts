@@ -70,7 +70,7 @@ describe('the ONNX graph', () => {
     const w0 = graph.initializer.find((t) => t.name === 'layers.0.weight') as Onnx.TensorProto;
     expect(w0.dims.map(Number)).toEqual([24, 784]);
     const raw = Uint8Array.from(w0.rawData); // a copy: decoded bytes may be a view into a larger buffer
-    expect(new Float32Array(raw.buffer)).toEqual(model.W[0]);
+    expect(new Float32Array(raw.buffer)).toEqual(model.readWeights(0));
   });
 
   it('carries the producer, settings, dataset and test accuracy', () => {

@@ -43,7 +43,7 @@ function valueInfo(name: string, width: number): Onnx.IValueInfoProto {
  * Throws ExportError when meta lacks a usable input scaling.
  */
 export function toOnnx(model: MLP, meta: ModelMeta = {}): Uint8Array {
-  if (typeof (model as Partial<MLP> | null)?.params !== 'function') throw new TypeError('toOnnx needs an MLP from @mlp/core');
+  if (typeof (model as Partial<MLP> | null)?.readWeights !== 'function') throw new TypeError('toOnnx needs an MLP from @mlp/core');
   const c = model.config;
   const scaling = scalingOf(model, meta);
   const dimsOf = (v: number | number[]) => (typeof v === 'number' ? [] : [v.length]);
@@ -60,7 +60,7 @@ export function toOnnx(model: MLP, meta: ModelMeta = {}): Uint8Array {
     const act = last ? c.output : c.hidden;
     const op = OPS[act];
     if (op === undefined) throw new ExportError(`activation ${act} has no ONNX operator here`);
-    initializer.push(floats(`layers.${l}.weight`, [outF, inF], model.W[l]!), floats(`layers.${l}.bias`, [outF], model.b[l]!));
+    initializer.push(floats(`layers.${l}.weight`, [outF, inF], model.readWeights(l)), floats(`layers.${l}.bias`, [outF], model.readBiases(l)));
     const z = last && !op ? ONNX_OUTPUT : `layers.${l}.z`;
     // W is (out, in) row-major, so x·Wᵀ + b is Gemm with transB = 1.
     nodes.push(node('Gemm', [h, `layers.${l}.weight`, `layers.${l}.bias`], z, [intAttr('transB', 1)]));

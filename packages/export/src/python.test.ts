@@ -38,7 +38,7 @@ describe.skipIf(!ready)('tools/export-check/check.py', () => {
       expect(safetensors.metadata).toEqual(onnx.metadata);
       expect(safetensors.header_length % 8).toBe(0);
       for (let l = 0; l < model.depth; l++) {
-        for (const [key, data] of [[`layers.${l}.weight`, model.W[l]!], [`layers.${l}.bias`, model.b[l]!]] as const) {
+        for (const [key, data] of [[`layers.${l}.weight`, model.readWeights(l)], [`layers.${l}.bias`, model.readBiases(l)]] as const) {
           for (const t of [onnx.initializers[key], safetensors.tensors[key]]) {
             expect(t.shape.reduce((a: number, b: number) => a * b, 1)).toBe(data.length);
             expect(Float32Array.from(t.values)).toEqual(data);

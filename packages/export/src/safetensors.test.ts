@@ -51,8 +51,8 @@ describe('toSafetensors', () => {
   it('gives back every weight (out, in) and bias bit for bit', () => {
     for (let l = 0; l < model.depth; l++) {
       const [outF, inF] = [model.config.layers[l + 1]!, model.config.layers[l]!];
-      expect(tensor(p, `layers.${l}.weight`)).toEqual({ shape: [outF, inF], values: model.W[l] });
-      expect(tensor(p, `layers.${l}.bias`)).toEqual({ shape: [outF], values: model.b[l] });
+      expect(tensor(p, `layers.${l}.weight`)).toEqual({ shape: [outF, inF], values: model.readWeights(l) });
+      expect(tensor(p, `layers.${l}.bias`)).toEqual({ shape: [outF], values: model.readBiases(l) });
     }
   });
 

@@ -19,7 +19,7 @@ export function toSafetensors(model: MLP, meta: ModelMeta = {}): Uint8Array {
   const tensors: ArrayLike<number>[] = [];
   let offset = 0;
   for (let l = 0; l < model.depth; l++) {
-    const [W, b] = [model.W[l]!, model.b[l]!];
+    const [W, b] = [model.readWeights(l), model.readBiases(l)];
     const [outF, inF] = [model.config.layers[l + 1]!, model.config.layers[l]!];
     for (const [name, data, shape] of [
       [`layers.${l}.weight`, W, [outF, inF]], // W: (out, in) row-major, as PyTorch's nn.Linear

@@ -19,7 +19,7 @@ function tinyMnist(train = 120, test = 30): Mnist {
 }
 
 const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ ...PRESETS.best, layers: [16, 8, 10], batch: 10, epochs: 2, valid: 20, seed: 7, ...over });
-const params = (m: MLP) => m.params().map((p) => Array.from(p.data));
+const params = (m: MLP) => m.readParams().map((p) => Array.from(p));
 
 /** The construction the CLI and the desktop worker each wrote out before this package: split, scaling, MLP, Trainer. */
 function byHand(s: TrainSettings, mnist: Mnist): Trainer {

@@ -15,7 +15,7 @@ export async function trainSmall(): Promise<WorkerResult> {
   const model = new MLP({ layers: [80, 20, 3] }, { seed: 1 });
   const t = new Trainer(model, data, { epochs: 2, batchSize: 30, lr: 0.3, seed: 1 });
   await t.run();
-  return { backend: model.backend, weights: Float32Array.from(model.W[0]!), loss: t.history.at(-1)!.loss };
+  return { backend: model.backend, weights: Float32Array.from(model.readWeights(0)), loss: t.history.at(-1)!.loss };
 }
 
 const scope = globalThis as { document?: unknown; postMessage?: (m: unknown) => void; onmessage?: unknown };

@@ -19,7 +19,7 @@ export const CONFIGS: Record<string, MLPConfig> = {
 export function smallModel(config: MLPConfig, seed = 7): MLP {
   const model = new Network(config, { seed });
   const rng = new Rng(seed + 1);
-  for (const b of model.b) for (let i = 0; i < b.length; i++) b[i] = 0.5 * rng.normal();
+  for (let l = 0; l < model.depth; l++) model.writeBiases(l, model.readBiases(l).map(() => 0.5 * rng.normal()));
   return model;
 }
 

@@ -6,8 +6,8 @@ import { argmax, forwardPass, rankDescending, tracedWeights, votes } from './for
 function snapshot(m: MLP, mul: number, add: number): Weights {
   return {
     layers: [...m.config.layers],
-    W: m.W.map((w) => Float32Array.from(w)),
-    b: m.b.map((b) => Float32Array.from(b)),
+    W: m.readParams().filter((_, k) => k % 2 === 0).map((w) => Float32Array.from(w)),
+    b: m.readParams().filter((_, k) => k % 2 === 1).map((b) => Float32Array.from(b)),
     hidden: m.config.hidden,
     output: m.config.output,
     scaling: { mul, add },
@@ -23,7 +23,7 @@ describe('the UI-thread forward pass', () => {
   ] as const) {
     it(`equals @mlp/core's MLP.forward on a ${layers.join('-')} ${hidden}/${output} network, layer by layer`, () => {
       const m = new MLP({ layers: [...layers], hidden, output, init: 'xavier' }, { seed: 3 });
-      for (const b of m.b) for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 0.05;
+      for (let l = 0; l < m.depth; l++) m.writeBiases(l, m.readBiases(l).map((_, i) => ((i % 5) - 2) * 0.05));
       const net = snapshot(m, 2 / 255, -1);
       const pass = forwardPass(net, pixels);
       const x = Float32Array.from(pixels, (v) => v * (2 / 255) - 1);

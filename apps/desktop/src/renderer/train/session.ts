@@ -248,8 +248,9 @@ export class TrainingSession {
     if (!force && (this.weightsInFlight || t - this.lastWeightsAt < MESSAGE_INTERVAL_MS)) return;
     this.lastWeightsAt = t;
     this.weightsInFlight = true;
-    const W = m.W.map((w) => Float32Array.from(w));
-    const b = m.b.map((v) => Float32Array.from(v));
+    const L = m.config.layers;
+    const W = L.slice(1).map((out, l) => m.readWeightsInto(l, new Float32Array(out * L[l]!)));
+    const b = L.slice(1).map((out, l) => m.readBiasesInto(l, new Float32Array(out)));
     const { mul, add } = this.scale ?? DEFAULT_SCALING;
     const weights = { layers: [...m.config.layers], W, b, hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
     this.post({ type: 'weights', weights }, [...W, ...b].map((a) => a.buffer));

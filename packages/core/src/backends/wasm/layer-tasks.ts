@@ -1,8 +1,9 @@
 // The sparse first layer's jobs (sparse-layer.ts): which kernels a task of each kind calls, and their argument arrays,
-// made once and rewritten in place for every batch (no allocation per batch).
+// made once and rewritten in place for every batch (no allocation per batch beyond put's argument list).
+import type { KERNEL_ARGS, KernelName } from './kernel-table.js';
 import { type HelperOp, opArity } from './threads.js';
 
-/** A task: kernel calls made in order by one thread, their argument arrays reused (no allocation per batch). */
+/** A task: kernel calls made in order by one thread, their argument arrays reused. */
 export type Calls = [HelperOp, number[]][];
 
 /** A task's calls, their arguments zeroed. */
@@ -10,41 +11,19 @@ export function calls(...ops: HelperOp[]): Calls {
   return ops.map((op) => [op, new Array<number>(opArity(op)).fill(0)]);
 }
 
-/** Overwrite a call's arguments (as many as the array holds, 2 to 15) in place. */
-export function put(
-  args: number[],
-  v0: number,
-  v1: number,
-  v2 = 0,
-  v3 = 0,
-  v4 = 0,
-  v5 = 0,
-  v6 = 0,
-  v7 = 0,
-  v8 = 0,
-  v9 = 0,
-  v10 = 0,
-  v11 = 0,
-  v12 = 0,
-  v13 = 0,
-  v14 = 0,
-): void {
-  const n = args.length;
-  args[0] = v0;
-  args[1] = v1;
-  if (n > 2) args[2] = v2;
-  if (n > 3) args[3] = v3;
-  if (n > 4) args[4] = v4;
-  if (n > 5) args[5] = v5;
-  if (n > 6) args[6] = v6;
-  if (n > 7) args[7] = v7;
-  if (n > 8) args[8] = v8;
-  if (n > 9) args[9] = v9;
-  if (n > 10) args[10] = v10;
-  if (n > 11) args[11] = v11;
-  if (n > 12) args[12] = v12;
-  if (n > 13) args[13] = v13;
-  if (n > 14) args[14] = v14;
+/** One number per letter of a kernel's argument types: the arguments' tuple, its length the kernel's arity. */
+type ArgTuple<S extends string> = S extends `${string}${infer R}` ? [number, ...ArgTuple<R>] : [];
+/** The arguments of kernel K, as many as wasm/kernels.ts declares (through the generated table). */
+export type KernelArgs<K extends KernelName> = ArgTuple<(typeof KERNEL_ARGS)[K]>;
+
+/**
+ * Overwrite the arguments of `call`, which must call kernel `op`: the compiler checks their count against the kernel's
+ * signature, and a call of another kernel throws.
+ */
+export function put<K extends KernelName>(call: Calls[number] | undefined, op: K, ...args: KernelArgs<K>): void {
+  if (call?.[0] !== op) throw new Error(`put: this task calls ${call?.[0]} here, not ${op}`);
+  const a = call[1];
+  for (let i = 0; i < args.length; i++) a[i] = args[i]!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gemmNaive, gemmWasm } from '../matmul.js';
-import { Rng } from '../rng.js';
-import { TOL, expectClose } from '../testing/expect-close.js';
+import { gemmNaive, gemmWasm } from '../../matmul.js';
+import { Rng } from '../../rng.js';
+import { TOL, expectClose } from '../../testing/expect-close.js';
 import { Helper, threadsSupported } from './threads.js';
 import { WasmArena, initWasm, wasmModule, wasmSimdSupported } from './wasm.js';
 
@@ -117,6 +117,21 @@ describe('WasmArena', () => {
     expect(Array.from(w)).toEqual([1, 2, 3, 4]);
     expect(arena.refresh(w)).toBe(w);
     expect(() => arena.refresh(new Float32Array(2))).toThrow(/not a view made by this arena/);
+  });
+
+  it('starts the helper program (the generated helper-source.ts) in a worker: a Node worker thread, a Web Worker', async () => {
+    // Both test environments have threads: Node ≥ 20.16, and Chromium served cross-origin isolated (vitest.browser.config.ts).
+    expect(threadsSupported(), 'SharedArrayBuffer and a way to start workers').toBe(true);
+    const arena = new WasmArena(0, true);
+    const helper = Helper.create(arena)!;
+    expect(helper).not.toBeNull();
+    while (!helper.started) await new Promise((r) => setTimeout(r, 5)); // a program that fails to start hangs here
+    const v = arena.floats(8);
+    v.fill(2);
+    const at = arena.ptr(v);
+    helper.run(Array.from({ length: 8 }, (_, i) => [['sgd_plain', [at + 4 * i, at + 4 * i, 1, 0.25, 0]]] as const));
+    expect(Array.from(v)).toEqual(new Array(8).fill(1.5));
+    helper.dispose();
   });
 
   it.skipIf(!threadsSupported())('a shared arena knows its views after any shared memory grows', async () => {

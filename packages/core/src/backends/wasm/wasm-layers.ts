@@ -1,6 +1,6 @@
 // Layer-level steps on the wasm kernels for a model whose buffers live in a WasmArena: dense forward with fused bias
 // and activation, activation backward, column sums. The first layer on byte inputs is sparse-layer.ts.
-import { type ActivationName, activationBackward, activationForward } from '../activations.js';
+import { type ActivationName, activationBackward, activationForward } from '../../activations.js';
 import type { WasmArena } from './wasm.js';
 
 /** Activation codes of the wasm kernels: 0 linear, 1 sigmoid, 2 relu, 3 none (applied in JS afterwards). */

@@ -12,122 +12,25 @@
 // A thread claims a task with compare-and-swap on [1] (front + 1, or back − 1), then reads its words. The caller retires [1] (a tag no job has)
 // before rewriting the words for the next job, which it does only once every task has finished: a claim succeeds only
 // on the current job, whose words stay put until the claimed task is done.
-import type { WasmArena, WasmKernels } from './wasm.js';
+// The helper's own program is helper-worker.ts (bundled into helper-source.ts); kernels and their argument types come
+// from kernel-table.ts, generated from wasm/kernels.ts.
+import { HELPER_SOURCE } from './helper-source.js';
+import { CTL_INTS, MAX_TASKS, READY, TASKS } from './helper-protocol.js';
+import { KERNEL_ARGS, KERNEL_NAMES, type KernelName, type WasmKernels, callKernel } from './kernel-table.js';
+import type { WasmArena } from './wasm.js';
 
-/** Kernels a task may call, with argument types ('i' int, 'f' float). */
-const OPS = {
-  rows_touch: 'ii',
-  bias_act: 'iiiiiiiii',
-  wt_from_w: 'iiiiiiii',
-  bias_from_blocks: 'iiiiiif',
-  sgd_t: 'iiiifiiiffi',
-  sgd_sparse: 'iiiiiiiiiiiifii',
-  sparse_forward: 'iiiiiiiiiii',
-  pair_act: 'iiiiiiiii',
-  sparse_dwt: 'iiiiiiiiiii',
-  dw_from_dwt: 'iiiiiif',
-  sgd_momentum: 'iiiifff',
-  sgd_plain: 'iiiff',
-  gemm_axpy: 'iiiiiiiiii',
-  gemm_nt: 'iiiiii',
-  act_colsum: 'iiiiiii',
-} as const satisfies Partial<Record<keyof WasmKernels, string>>;
-export type HelperOp = keyof typeof OPS;
-const OP_NAMES = Object.keys(OPS) as HelperOp[];
-const OP_INDEX = Object.fromEntries(OP_NAMES.map((name, i) => [name, i])) as Record<HelperOp, number>;
+export { callKernel };
+/** A kernel a task may call: any kernel of wasm/kernels.ts. */
+export type HelperOp = KernelName;
+const OP_INDEX = Object.fromEntries(KERNEL_NAMES.map((name, i) => [name, i])) as Record<HelperOp, number>;
 /** How many arguments a task's kernel takes. */
 export function opArity(op: HelperOp): number {
-  return OPS[op].length;
+  return KERNEL_ARGS[op].length;
 }
 /** One kernel call. */
 export type HelperCall = readonly [HelperOp, readonly number[]];
-
-/**
- * Make one call with its arguments spelled out: a spread call (`fn[op](...args)`) would go through the engine's
- * generic JS-to-wasm wrapper, several times slower than a direct call for kernels this short.
- */
-export function callKernel(fn: WasmKernels, op: HelperOp, a: readonly number[]): void {
-  switch (op) {
-    case 'rows_touch':
-      fn.rows_touch(a[0]!, a[1]!);
-      return;
-    case 'bias_act':
-      return fn.bias_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
-    case 'wt_from_w':
-      return fn.wt_from_w(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!);
-    case 'bias_from_blocks':
-      return fn.bias_from_blocks(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
-    case 'sgd_t':
-      return fn.sgd_t(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
-    case 'sgd_sparse':
-      return fn.sgd_sparse(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!);
-
-    case 'sparse_forward':
-      return fn.sparse_forward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
-    case 'pair_act':
-      return fn.pair_act(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!);
-    case 'sparse_dwt':
-      return fn.sparse_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!);
-    case 'dw_from_dwt':
-      return fn.dw_from_dwt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
-    case 'sgd_momentum':
-      return fn.sgd_momentum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
-    case 'sgd_plain':
-      return fn.sgd_plain(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
-    case 'gemm_nt':
-      return fn.gemm_nt(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
-    case 'gemm_axpy':
-      return fn.gemm_axpy(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
-    case 'act_colsum':
-      return fn.act_colsum(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
-  }
-}
 /** A task: kernel calls made in order by one thread. */
 export type Task = readonly HelperCall[];
-
-const CTL_INTS = 2048;
-const MAX_TASKS = 128;
-const TASKS = 4 + MAX_TASKS;
-/** How long the helper spins for the next job before sleeping (training sends one every ~100 µs). */
-const SPIN_MS = 2;
-
-// The helper's whole program (plain JS, the same text for Node's eval workers and for Blob-URL Web Workers).
-const WORKER_SOURCE = `'use strict';
-// Per kernel, a call with its arguments read from the control block at p (ints from c, floats from f).
-const CALLS = [
-${OP_NAMES.map((name) => `  (k, c, f, p) => k.${name}(${[...OPS[name]].map((t, j) => `${t === 'f' ? 'f' : 'c'}[p + ${j}]`).join(', ')}),`).join('\n')}
-];
-function serve(module, memory, ctl) {
-  const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const c = new Int32Array(memory.buffer, ctl, ${CTL_INTS});
-  const f = new Float32Array(memory.buffer, ctl, ${CTL_INTS});
-  let seen = 0;
-  for (;;) {
-    const t0 = performance.now();
-    let spins = 0;
-    while (Atomics.load(c, 0) === seen) {
-      if (++spins % 256 === 0 && performance.now() - t0 > ${SPIN_MS}) Atomics.wait(c, 0, seen);
-    }
-    seen = Atomics.load(c, 0);
-    if (seen < 0) return;
-    for (;;) {
-      const cur = Atomics.load(c, 1);
-      const front = (cur >>> 8) & 0xff;
-      if (cur >>> 16 !== (seen & 0x7fff) || front >= (cur & 0xff)) break;
-      if (Atomics.compareExchange(c, 1, cur, cur + 256) !== cur) continue;
-      const at = c[4 + front];
-      for (let i = 0, p = at + 1; i < c[at]; i++) {
-        CALLS[c[p]](k, c, f, p + 2);
-        p += 2 + c[p + 1];
-      }
-      Atomics.add(c, 2, 1);
-      Atomics.notify(c, 2);
-    }
-  }
-}
-if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', (d) => serve(d.module, d.memory, d.ctl));
-else self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctl);
-`;
 
 interface WorkerLike {
   postMessage(message: unknown): void;
@@ -146,11 +49,11 @@ function workerFactory(): WorkerFactory | null {
     Worker?: new (url: string) => WorkerLike;
   };
   const node = g.process?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, o: { eval: true }) => WorkerLike } | undefined;
-  if (node) return () => new node.Worker(WORKER_SOURCE, { eval: true });
+  if (node) return () => new node.Worker(HELPER_SOURCE, { eval: true });
   if (g.crossOriginIsolated !== true || !g.Worker || typeof Blob === 'undefined' || typeof URL === 'undefined') return null;
   const WorkerCtor = g.Worker;
   return () => {
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    const url = URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
     try {
       return new WorkerCtor(url);
     } finally {
@@ -208,6 +111,11 @@ export class Helper {
     return start ? new Helper(arena, start) : null;
   }
 
+  /** Whether the helper's program is running (it says so once it has instantiated the kernels). */
+  get started(): boolean {
+    return Atomics.load(this.c, READY) === 1;
+  }
+
   /** Run every task, on this thread and the helper, and return when all have finished. Tasks must be independent. */
   run(tasks: readonly Task[]): void {
     const c = this.c;
@@ -221,8 +129,8 @@ export class Helper {
       c[p++] = task.length;
       for (let k = 0; k < task.length; k++) {
         const [op, args] = task[k]!;
-        const types = OPS[op];
-        if (args.length !== types.length || p + 2 + args.length > CTL_INTS) throw new RangeError(`helper: bad call ${op}`);
+        const types = KERNEL_ARGS[op];
+        if (args.length !== types.length || p + 2 + args.length > READY) throw new RangeError(`helper: bad call ${op}`);
         c[p] = OP_INDEX[op];
         c[p + 1] = args.length;
         for (let i = 0; i < args.length; i++) {

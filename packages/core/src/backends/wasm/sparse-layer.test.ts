@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type MLPConfig, MLP } from '../mlp.js';
-import { Rng } from '../rng.js';
-import { SGD } from '../sgd.js';
-import { TOL, expectClose } from '../testing/expect-close.js';
+import { type MLPConfig, MLP } from '../../mlp.js';
+import { Rng } from '../../rng.js';
+import { SGD } from '../../sgd.js';
+import { TOL, expectClose } from '../../testing/expect-close.js';
 import { threadsSupported } from './threads.js';
 import { WasmArena } from './wasm.js';
-import { SparseFirstLayer } from './sparse-layer.js';
+import { SparseFirstLayer } from './sparse-train.js';
+import { paramsOf } from '../../testing/params.js';
 
 const rng = new Rng(11);
 
@@ -25,7 +26,7 @@ function run(m: MLP, forward: (m: MLP) => Float32Array | Float64Array, y: Float3
   const out = Float32Array.from(forward(m).subarray(0, n * m.outputSize));
   const loss = m.loss(y, n);
   m.backward(y, n);
-  return { out, loss, grads: m.params().map((p) => ({ name: p.name, g: Float32Array.from(p.grad) })) };
+  return { out, loss, grads: m.paramInfo().map((p, k) => ({ name: p.name, g: Float32Array.from(m.readGradients(k >> 1)[k % 2 === 0 ? 'dW' : 'db']) })) };
 }
 
 function expectSame(a: ReturnType<typeof run>, b: ReturnType<typeof run>, label: string) {
@@ -123,18 +124,18 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const targets = [0, 1, 2].map(() => oneHot(n, 3));
     const train = (backend: 'wasm' | 'naive', threads: number) => {
       const m = new MLP(cfg, { seed: 7, backend, threads });
-      const opt = new SGD({ lr: 0.5 });
+      const opt = new SGD();
       const outs: Float32Array[] = [];
       for (let step = 0; step < 3; step++) {
         const y = targets[step]!;
         outs.push(Float32Array.from(m.forwardRows(data, order, step * n, n, 2 / 255, -1).subarray(0, n * 3)));
         m.loss(y, n);
         m.backward(y, n);
-        opt.step(m);
+        opt.step(m, 0.5);
       }
       // And a batch of staged bytes (blocks built per batch rather than read from the dataset's index).
       outs.push(Float32Array.from(m.forwardBytes(data, 3, 2 / 255, -1).subarray(0, 9)));
-      const params = m.params().map((p) => Float32Array.from(p.data));
+      const params = paramsOf(m).map((p) => Float32Array.from(p.data));
       m.dispose();
       return { outs, params };
     };
@@ -188,7 +189,7 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const targets = sizes.map((n) => oneHot(n, 10));
     const train = (threads: number, backend: 'wasm' | 'naive' = 'wasm') => {
       const m = new MLP(cfg, { seed: 9, backend, threads });
-      const opt = new SGD({ lr: 0.5 });
+      const opt = new SGD();
       const outs: Float32Array[] = [];
       let start = 0;
       for (const [i, n] of sizes.entries()) {
@@ -196,10 +197,10 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
         outs.push(Float32Array.from(m.forwardRows(data, order, start, n, 2 / 255, -1).subarray(0, n * 10)));
         m.loss(y, n);
         m.backward(y, n);
-        opt.step(m);
+        opt.step(m, 0.5);
         start += n;
       }
-      const params = m.params().map((p) => Float32Array.from(p.data));
+      const params = paramsOf(m).map((p) => Float32Array.from(p.data));
       m.dispose();
       return { outs, params };
     };

@@ -1,37 +1,11 @@
 // The WebAssembly SIMD kernels at run time: feature detection, compiling the embedded bytes, and WasmArena, one
 // memory per user (a model) with a bump allocator. The kernels themselves live in wasm/kernels.ts, threads in threads.ts.
-import type { Gemm } from '../matmul.js';
-import type { FloatArray } from '../tensor.js';
+import type { Gemm } from '../../matmul.js';
+import type { FloatArray } from '../../tensor.js';
+import type { WasmKernels } from './kernel-table.js';
 import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.js';
 
-/** The exports of wasm/kernels.ts used from JS. Pointers are byte offsets into the arena's memory. */
-export interface WasmKernels {
-  gemm_nt(out: number, a: number, b: number, M: number, N: number, K: number): void;
-  gemm_axpy(out: number, a: number, b: number, M: number, N: number, K: number, si: number, sk: number, ldo: number, ldb: number): void;
-  gemm_tt(out: number, a: number, b: number, M: number, N: number, K: number): void;
-  nnz_count(raw: number, count: number): number;
-  bytes_index(raw: number, n: number, F: number, rowOff: number, data: number, base: number, S: number): number;
-  rows_table(rows: number, n: number, rowOff: number, data: number, tab: number): number;
-  rows_touch(tab: number, n: number): number;
-  blocks_build(raw: number, n: number, F: number, out: number, maxNnz: number, tab: number, S: number): number;
-  wt_from_w(Wt: number, stride: number, W: number, units: number, F: number, P: number, blocks: number, ldb: number): void;
-  bias_from_blocks(bias2: number, b: number, blocks: number, nb: number, units: number, P: number, add: number): void;
-  sgd_t(Wt: number, dWt: number, T: number, db: number, add: number, units: number, k0: number, k1: number, lr: number, l2: number, blocks: number): void;
-  sgd_sparse(Wt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number, db: number, e: number, blocks: number, units: number): void;
-  sparse_forward(zp: number, n: number, P: number, tab: number, lut: number, Wt: number, init: number, k0: number, k1: number, F: number, S: number): void;
-  pair_act(z: number, a: number, s0: number, s1: number, n: number, outF: number, ld: number, stride: number, act: number): void;
-  sparse_dwt(dWt: number, P: number, T: number, F: number, outF: number, n: number, tab: number, lut: number, delta: number, k0: number, k1: number): void;
-  scale_table(lut: number, mul: number): void;
-  dw_from_dwt(dW: number, dWt: number, outF: number, F: number, T: number, db: number, add: number): void;
-  bytes_to_f32(out: number, raw: number, count: number, mul: number, add: number): void;
-  bias_act(z: number, a: number, src: number, n: number, outF: number, ld: number, stride: number, b: number, act: number): void;
-  act_backward(dz: number, dout: number, out: number, count: number, act: number): void;
-  col_sums(out: number, x: number, n: number, cols: number): void;
-  argmax_rows(out: number, x: number, n: number, cols: number): void;
-  act_colsum(d: number, a: number, n: number, cols: number, ld: number, act: number, db: number): void;
-  sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
-  sgd_plain(w: number, g: number, n: number, lr: number, l2: number): void;
-}
+export type { WasmKernels };
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0)): valid only where WebAssembly SIMD is.
 const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array<number>(16).fill(0), 11);

@@ -1,0 +1,101 @@
+// The interface between the network (mlp.ts, the readable algorithm) and the engines that run it, in the manner of
+// tfjs-core's kernel table: one backend object per network owns its tensors and batch buffers and runs each step of
+// the algorithm with its own kernels. Implementations: naive/ (the reference), js/, wasm/. No kernels here.
+// The loss and its gradient are not backend steps: every backend uses the same JS kernels (losses.ts), which the
+// network runs on the backend's views of the output (activations, preActivations) and writes into delta(L−1); they
+// touch n × outputs values, a few hundred per batch, where no engine would gain.
+import type { ActivationName } from '../activations.js';
+import type { BackendName } from '../backend.js';
+import type { FloatArray } from '../tensor.js';
+
+/** What a backend is built for: the widths from input to output, the activations, the storage type and threads. */
+export interface BackendSpec {
+  /** Widths from input to output, e.g. [784, 50, 10]. */
+  layers: readonly number[];
+  /** Activation of every hidden layer. */
+  hidden: ActivationName;
+  /** Activation of the output layer. */
+  output: ActivationName;
+  /** Storage type of every tensor (wasm: float32 only). */
+  dtype: 'float32' | 'float64';
+  /** 1, or 2 to let the wasm backend share work with a helper thread (others ignore it). */
+  threads: number;
+}
+
+/** A batch's input: floats (n, in) row-major, n rows of bytes scaled u·mul + add, or rows of a byte dataset so scaled. */
+export type BatchInput =
+  | {
+      kind: 'floats';
+      /** (n, in) row-major. */
+      x: FloatArray;
+    }
+  | {
+      kind: 'bytes';
+      /** (n, in) bytes, row-major. */
+      raw: Uint8Array;
+      /** Scale of each byte. */
+      mul: number;
+      /** Offset added after the scale. */
+      add: number;
+    }
+  | {
+      kind: 'rows';
+      /** The whole dataset, (count, in) bytes; indexed once by the wasm backend, so it must not change afterwards. */
+      inputs: Uint8Array;
+      /** Dataset row numbers; the batch is rows[start .. start + n). */
+      rows: ArrayLike<number>;
+      /** First entry of `rows` in the batch. */
+      start: number;
+      /** Scale of each byte. */
+      mul: number;
+      /** Offset added after the scale. */
+      add: number;
+    };
+
+/**
+ * One network's storage and kernels. Layer l has W[l] (layers[l+1], layers[l]) row-major and b[l] (layers[l+1]); the
+ * batch buffers z[l], a[l] and δ[l] are (capacity, layers[l+1]). The network calls, per batch: reserve, input, then
+ * denseForward for each layer in order; after the output's δ is written, denseBackward from the last layer down,
+ * each followed by activationBackward of the layer below; then sgdStep. A backend may fuse steps (the wasm sparse
+ * first layer does), as long as each call leaves what the interface promises.
+ */
+export interface Backend {
+  /** Which backend this is. */
+  readonly name: BackendName;
+  /** Threads in use (1, or 2 with the wasm backend's helper). */
+  readonly threads: number;
+  /** Make the batch buffers hold at least n rows. */
+  reserve(n: number): void;
+  /** Take the batch's input for the next denseForward(0). */
+  input(batch: BatchInput, n: number): void;
+  /** z[l] = in·W[l]ᵀ + b[l] and a[l] = f(z[l]) for rows 0..n−1 (in: the input for l = 0, else a[l−1]). */
+  denseForward(l: number, n: number): void;
+  /** Views of a[l], z[l] and δ[l] (rows 0..n−1 of the last pass valid); the network writes the output's δ. */
+  activations(l: number): FloatArray;
+  /** z[l], the pre-activations of layer l. */
+  preActivations(l: number): FloatArray;
+  /** δ[l], the loss's gradient with respect to z[l] (the network writes the output layer's). */
+  delta(l: number): FloatArray;
+  /** δ[l] ⊙= f'(a[l]), elementwise for rows 0..n−1 (f the layer's activation). */
+  activationBackward(l: number, n: number): void;
+  /** dW[l] = δ[l]ᵀ·in, db[l] = column sums of δ[l]; for l > 0 also δ[l−1] = δ[l]·W[l] (before f'). */
+  denseBackward(l: number, n: number): void;
+  /** out[r] = the index of the largest output of row r (the first on ties; one output: 1 when ≥ 0.5), r < n. */
+  outputClasses(out: Int32Array, n: number): void;
+  /** SGD on every parameter, W0, b0, W1, …: v = μv + g + λw; w −= lr·v (v null: w −= lr·(g + λw)); biases λ = 0. */
+  sgdStep(lr: number, mu: number, l2: number, velocity: FloatArray[] | null): void;
+  /** Momentum buffers in the backend's own memory (one per parameter), or null when the optimiser allocates them. */
+  momentumBuffers(): FloatArray[] | null;
+  /** Sync points: copy W[l], b[l] (and the last gradients) out, or parameters in. */
+  readWeightsInto(l: number, out: FloatArray): void;
+  /** Copy b[l] into out. */
+  readBiasesInto(l: number, out: FloatArray): void;
+  /** Copy the last backward pass's dW[l] and db[l] out. */
+  readGradientsInto(l: number, dW: FloatArray, db: FloatArray): void;
+  /** Set W[l]; the backend uses it from the next pass on. */
+  writeWeights(l: number, values: ArrayLike<number>): void;
+  /** Set b[l]. */
+  writeBiases(l: number, values: ArrayLike<number>): void;
+  /** Release threads now (idempotent). */
+  dispose(): void;
+}
