@@ -159,8 +159,8 @@ describe.skipIf(Boolean(skip))('export from the renderer, run in onnxruntime-web
       const w = header[`layers.${l}.weight`]!;
       const b = header[`layers.${l}.bias`]!;
       expect(w.shape).toEqual([model.config.layers[l + 1], model.config.layers[l]]);
-      expect(new Float32Array(body.slice(...w.data_offsets).buffer)).toEqual(model.W[l]);
-      expect(new Float32Array(body.slice(...b.data_offsets).buffer)).toEqual(model.b[l]);
+      expect(new Float32Array(body.slice(...w.data_offsets).buffer)).toEqual(model.readWeights(l));
+      expect(new Float32Array(body.slice(...b.data_offsets).buffer)).toEqual(model.readBiases(l));
     }
   });
 

@@ -229,7 +229,7 @@ describe('TrainingSession', () => {
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
     const [b, e] = header['layers.0.weight'].data_offsets;
-    expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(model.W[0]);
+    expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(model.readWeights(0));
   });
 
   it('reports a damaged model file and keeps the current model', async () => {
