@@ -10,16 +10,21 @@ import type { FloatArray } from './tensor.js';
  * (per-feature standardisation). Examples: [-1,1] pixels: { mul: 2/255, add: -1 }; [0,1]: { mul: 1/255, add: 0 }.
  */
 export interface InputScaling {
+  /** Multiplier: one number for every input, or one per input (length inputSize). */
   mul: number | Float32Array;
+  /** Offset added after the multiplication: one number, or one per input. */
   add: number | Float32Array;
 }
 
 /** A labelled classification dataset. Inputs are (count, inputSize) row-major. */
 export interface Dataset {
+  /** The inputs, (count, inputSize) row-major: raw bytes (scaled per batch) or floats. */
   inputs: Uint8Array | Float32Array;
   /** Class index of each example, length count. */
   labels: ArrayLike<number>;
+  /** Number of examples. */
   count: number;
+  /** Inputs per example (784 for MNIST). */
   inputSize: number;
   /** Applied per batch when inputs are gathered; identity when absent. */
   scaling?: InputScaling;
@@ -119,7 +124,12 @@ export function gatherInputs(d: Dataset, index: ArrayLike<number>, start: number
  * When the inputs are bytes with one scalar scaling (or none), that scaling: models can then take the raw bytes
  * (MLP.forwardRows / forwardBytes) instead of gathered floats. Null for float inputs or per-feature scaling.
  */
-export function byteScaling(d: Dataset): { mul: number; add: number } | null {
+export function byteScaling(d: Dataset): {
+  /** The scalar multiplier. */
+  mul: number;
+  /** The scalar offset. */
+  add: number;
+} | null {
   if (!(d.inputs instanceof Uint8Array)) return null;
   const s = d.scaling;
   if (!s) return { mul: 1, add: 0 };

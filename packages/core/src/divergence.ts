@@ -9,8 +9,11 @@ import type { EpochReport } from './train.js';
  */
 export class DivergenceError extends Error {
   constructor(
+    /** The epoch in which it was seen, as the trainer counts them. */
     readonly epoch: number,
+    /** The batch within that epoch at which it was seen, as the trainer counts them. */
     readonly batch: number,
+    /** The loss that was seen (NaN, ±Infinity, or the finite epoch loss that blew up). */
     readonly loss: number,
     lr: number,
     seen = `the loss became ${loss}`,

@@ -3,7 +3,9 @@
 import { type FullConfig, MLP, resolveConfig } from './mlp.js';
 import { type TrainerSnapshot, checkTrainerState } from './train.js';
 
+/** The four bytes every model and checkpoint file starts with. */
 export const MAGIC = 'MLPW';
+/** The file format version this library writes (and the newest it reads). */
 export const FORMAT_VERSION = 1;
 
 /** Free-form, JSON-safe facts stored with a model: training settings, metrics, dataset name… */
@@ -44,6 +46,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** The CRC-32 (IEEE, as in zlib and PNG) of `bytes`, as an unsigned 32-bit number. */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
@@ -277,7 +280,14 @@ export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
 }
 
 /** Read a model file (or a checkpoint, taking its weights). Throws ModelFormatError saying what is wrong. */
-export function loadModel(bytes: Uint8Array): { model: MLP; meta: ModelMeta; kind: 'model' | 'checkpoint' } {
+export function loadModel(bytes: Uint8Array): {
+  /** The network, with the stored weights. */
+  model: MLP;
+  /** The metadata saved with it. */
+  meta: ModelMeta;
+  /** Whether the file was a model or a checkpoint. */
+  kind: 'model' | 'checkpoint';
+} {
   const { header, config, tensors } = decode(bytes);
   return { model: modelFrom(config, tensors), meta: header.meta, kind: header.kind };
 }
@@ -318,7 +328,12 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
 }
 
 /** Read a checkpoint back into a snapshot for Trainer.restore. A plain model file is rejected with a clear message. */
-export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; meta: ModelMeta } {
+export function loadCheckpoint(bytes: Uint8Array): {
+  /** The trainer's state, for Trainer.restore. */
+  snapshot: TrainerSnapshot;
+  /** The metadata saved with it. */
+  meta: ModelMeta;
+} {
   const { header, config, np, tensors } = decode(bytes);
   if (header.kind !== 'checkpoint' || !header.trainer) {
     throw new ModelFormatError('this is a model file, not a resumable checkpoint (it has no training state)');

@@ -4,7 +4,9 @@ import { checkCount, checkFinite, checkLength } from './check.js';
 import type { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
+/** Weight initialisation: N(0, initStd), Xavier/Glorot N(0, √(2/(in+out))) or He N(0, √(2/in)). */
 export type InitName = 'normal' | 'xavier' | 'he';
+/** Every InitName, for menus and validation. */
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 
 /** Standard deviation used for a (fanOut, fanIn) weight matrix. */

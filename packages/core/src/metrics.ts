@@ -13,10 +13,13 @@ export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>
 
 /** A (classes, classes) count matrix, row = true class, column = predicted class: counts[t * classes + p]. */
 export interface ConfusionMatrix {
+  /** Number of classes k. */
   classes: number;
+  /** (k, k) counts, row = true class, column = predicted class. */
   counts: Uint32Array;
 }
 
+/** Count each (true, predicted) pair; a RangeError for a class outside 0..classes-1. */
 export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, classes: number): ConfusionMatrix {
   if (predicted.length !== actual.length) throw new RangeError(`confusionMatrix: ${predicted.length} predictions for ${actual.length} labels`);
   checkCount('confusionMatrix', 'classes', classes);
@@ -30,17 +33,21 @@ export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<
   return { classes, counts };
 }
 
+/** Precision, recall and F1 of one class. */
 export interface ClassReport {
+  /** The class. */
   cls: number;
   /** Of those predicted as cls, the fraction truly cls (NaN when none were predicted). */
   precision: number;
   /** Of those truly cls, the fraction predicted cls (NaN when the class is absent). */
   recall: number;
+  /** The harmonic mean of precision and recall (NaN when either is NaN). */
   f1: number;
   /** How many truly are cls. */
   support: number;
 }
 
+/** One report per class, in class order, from a confusion matrix. */
 export function perClass(cm: ConfusionMatrix): ClassReport[] {
   const k = cm.classes;
   const out: ClassReport[] = [];
@@ -60,9 +67,13 @@ export function perClass(cm: ConfusionMatrix): ClassReport[] {
   return out;
 }
 
+/** A cell off the confusion matrix's diagonal: how often `actual` was predicted as `predicted`. */
 export interface ConfusedPair {
+  /** The true class. */
   actual: number;
+  /** The class predicted instead. */
   predicted: number;
+  /** How many examples. */
   count: number;
 }
 

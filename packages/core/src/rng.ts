@@ -19,6 +19,7 @@ function splitmix32(seed: number): () => number {
 
 const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 
+/** A seeded xoshiro128** generator: the same integer stream for a seed on every JavaScript engine. */
 export class Rng {
   private s: Uint32Array;
 
@@ -30,6 +31,7 @@ export class Rng {
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
   }
 
+  /** A generator that continues exactly where the one whose `state()` this is left off. */
   static fromState(state: RngState): Rng {
     if (!Array.isArray(state) || state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
       throw new RangeError('Rng state must be four uint32 words');
@@ -40,10 +42,12 @@ export class Rng {
     return r;
   }
 
+  /** A snapshot of the generator (four uint32 words), for `Rng.fromState`. */
   state(): RngState {
     return [this.s[0]!, this.s[1]!, this.s[2]!, this.s[3]!];
   }
 
+  /** An independent copy that will draw the same sequence as this one. */
   clone(): Rng {
     return Rng.fromState(this.state());
   }
@@ -84,7 +88,13 @@ export class Rng {
   }
 
   /** In-place Fisher–Yates shuffle. */
-  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+  shuffle<
+    T extends {
+      /** How many elements to shuffle. */
+      length: number;
+      [i: number]: number;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i]!;

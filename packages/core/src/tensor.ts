@@ -4,11 +4,15 @@
 /** Float storage accepted by every kernel. The library computes in Float32; Float64 exists for gradient checks. */
 export type FloatArray = Float32Array | Float64Array;
 
+/** A tensor: flat row-major storage and its shape. */
 export interface Tensor<A extends FloatArray = Float32Array> {
+  /** The elements, row-major; length = the product of `shape`. */
   data: A;
+  /** The dimensions, outermost first, e.g. [rows, cols]. */
   shape: readonly number[];
 }
 
+/** The number of elements of a tensor of this shape; a RangeError for a negative or fractional dimension. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
