@@ -59,5 +59,6 @@ describe('mlp eval without --data, trained from a folder that is not MNIST as pu
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`was trained from "${fake}", but .*t10k-images-idx3-ubyte\\.gz is not the published file \\(size is \\d+ bytes, expected 1648877\\); using the cache instead \\(--data "${fake}" uses that folder as it is\\)\\.`));
     expect(r.stderr).toMatch(/MNIST is not in the cache/);
+    expect(r.stderr).toContain('(Evaluation loads the cached dataset whole, as training does; --data DIR needs only t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.)');
   });
 });

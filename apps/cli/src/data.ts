@@ -89,7 +89,16 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
  */
 export async function loadTestData(o: DataOptions): Promise<{ test: Split; descriptor: DatasetDescriptor }> {
   const d = descriptorFor(o.dataset ?? 'mnist');
-  if (o.data === undefined) return { test: (await loadData(o)).test, descriptor: d };
+  if (o.data === undefined) {
+    try {
+      return { test: (await loadData(o)).test, descriptor: d };
+    } catch (e) {
+      // The failure may name a training file: say why eval wanted it, and that a folder needs only the test files.
+      if (!(e instanceof CliError)) throw e;
+      const test = `${d.files.testImages.name} and ${d.files.testLabels.name}`;
+      throw new CliError(`${e.message} (Evaluation loads the cached dataset whole, as training does; --data DIR needs only ${test}.)`, e.exitCode);
+    }
+  }
   try {
     const paths = await findTestFiles(resolve(o.data), d);
     const read = (path: string) => readInput(path, 'Data file', IDX_MAX_BYTES);
