@@ -52,7 +52,7 @@ main();
 `;
 
 describe('an outside project installs the tarballs of @mlp/core and @mlp/mnist (npm, offline)', () => {
-  const dir = outsideProject(tarballs, ['@mlp/core', '@mlp/mnist'], 'npm');
+  const dir = outsideProject(tarballs, ['@mlp/core', '@mlp/mnist'], 'npm', inject('scratch'));
   it.each(Object.keys(MODULE_KINDS) as ModuleKind[])('%s: type-checks with the packages\u2019 types, and runs', (kind) => {
     writeFileSync(join(dir, kind, 'main.ts'), PROGRAM);
     compile(dir, kind);
@@ -65,7 +65,7 @@ describe('the packed CLI', () => {
   it('installs from its tarball (with the libraries’) and runs as a plain `mlp`', (ctx) => {
     let dir: string;
     try {
-      dir = outsideProject(tarballs, ['@mlp/cli'], 'pnpm');
+      dir = outsideProject(tarballs, ['@mlp/cli'], 'pnpm', inject('scratch'));
     } catch (e) {
       const why = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|META_FETCH_FAIL|NO_OFFLINE/.exec(String(e));
       if (!why) throw e;

@@ -32,8 +32,8 @@ export function shellEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** A copy of the working tree's tracked and unignored files (what a clone of this commit plus its edits holds). */
 export function freshCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlp-fresh-'));
   const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT }).split('\0').filter(Boolean);
+  const dir = mkdtempSync(join(tmpdir(), 'mlp-fresh-'));
   for (const f of files) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     try {

@@ -2,7 +2,6 @@
 // or pnpm, and two module settings side by side, cjs/ ("type": "commonjs", module node16, what `npm init -y` gives)
 // and esm/ ("type": "module", module nodenext). TypeScript and Node's types are linked from this checkout, not fetched.
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKED, type PackedName, ROOT, type Tarballs, run, shellEnv } from './pack.js';
 
@@ -15,11 +14,11 @@ export type ModuleKind = keyof typeof MODULE_KINDS;
 const json = (file: string, value: unknown) => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 /**
- * A new project with `names` installed from their tarballs. npm installs offline (for packages whose dependencies are
+ * A new project in `parent` with `names` installed from their tarballs. npm installs offline (for packages whose dependencies are
  * all among the tarballs); pnpm overrides every @mlp/* dependency with its tarball and may fetch third-party ones.
  */
-export function outsideProject(tarballs: Tarballs, names: readonly PackedName[], installer: 'npm' | 'pnpm'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlp-outside-'));
+export function outsideProject(tarballs: Tarballs, names: readonly PackedName[], installer: 'npm' | 'pnpm', parent: string): string {
+  const dir = mkdtempSync(join(parent, 'outside-'));
   const env = shellEnv({ CI: 'true' });
   if (installer === 'npm') {
     json(join(dir, 'package.json'), { name: 'outside', version: '1.0.0', private: true });

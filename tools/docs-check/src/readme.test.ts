@@ -5,7 +5,6 @@
 // checkout. Blocks run in a folder holding model.mlp, model.onnx and model.safetensors, with MNIST in a fresh cache.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP, saveModel } from '@mlp/core';
 import { toOnnx, toSafetensors } from '@mlp/export';
@@ -38,7 +37,7 @@ let work: string;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   // The fixtures the READMEs name: a model (784-16-10, seeded, untrained: the snippets show the calls, not accuracy).
-  work = mkdtempSync(join(tmpdir(), 'mlp-readme-'));
+  work = mkdtempSync(join(inject('scratch'), 'readme-'));
   const model = new MLP({ layers: [784, 16, 10] }, { seed: 1 });
   const meta = { scaling: { mul: 2 / 255, add: -1 }, dataset: 'mnist' };
   writeFileSync(join(work, 'model.mlp'), saveModel(model, meta));
@@ -48,7 +47,7 @@ beforeAll(async () => {
   if (!noMnist) await importFrom(MNIST_DIR, MNIST, { cacheDir: cache });
   // No block may reach the network: a dead mirror first, and the seeded cache satisfies every MNIST load.
   env = shellEnv({ CI: 'true', MLP_CACHE_DIR: cache, MNIST_MIRROR: 'http://127.0.0.1:9/', npm_config_prefer_offline: 'true' });
-  project = outsideProject(inject('tarballs'), ['@mlp/core', '@mlp/mnist', '@mlp/recipe', '@mlp/export'], 'pnpm');
+  project = outsideProject(inject('tarballs'), ['@mlp/core', '@mlp/mnist', '@mlp/recipe', '@mlp/export'], 'pnpm', inject('scratch'));
   for (const b of blocks.filter((b) => b.lang === 'ts' && b.mode !== 'skip')) {
     for (const kind of kindsOf(b)) writeFileSync(join(project, kind, `${slug(b)}.ts`), `${b.code}\nexport {};\n`);
   }

@@ -9,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     tarballs: Tarballs;
     copy: string;
+    /** A folder for the tests' outside projects and fixtures, removed with the rest. */
+    scratch: string;
   }
 }
 
@@ -17,7 +19,10 @@ export default function setup(project: TestProject): () => void {
   const dest = mkdtempSync(join(tmpdir(), 'mlp-tarballs-'));
   project.provide('tarballs', packFresh(copy, dest));
   project.provide('copy', copy);
+  const scratch = mkdtempSync(join(tmpdir(), 'mlp-scratch-'));
+  project.provide('scratch', scratch);
   return () => {
+    rmSync(scratch, { recursive: true, force: true });
     rmSync(copy, { recursive: true, force: true });
     rmSync(dest, { recursive: true, force: true });
   };
