@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { PACKED, run, shellEnv } from './pack.js';
+import { PACKED, type PackedName, run, shellEnv } from './pack.js';
 import { MODULE_KINDS, type ModuleKind, compile, outsideProject } from './project.js';
 
 const tarballs = inject('tarballs');
@@ -23,7 +23,9 @@ describe('pnpm pack from a fresh copy, before any build', () => {
     const text = JSON.stringify(m);
     expect(text).not.toMatch(/workspace:/);
     expect(text).not.toMatch(/@mlp\/source/);
-    for (const [dep, range] of Object.entries<string>(m.dependencies ?? {})) if (dep.startsWith('@mlp/')) expect(range).toBe('^0.1.0');
+    for (const [dep, range] of Object.entries<string>(m.dependencies ?? {})) {
+      if (dep.startsWith('@mlp/')) expect(range).toBe(`^${manifest(tarballs[dep as PackedName]).version}`);
+    }
   });
   it('@mlp/cli: its bin and the built CLI', () => {
     const files = listing(tarballs['@mlp/cli']);
@@ -73,7 +75,7 @@ describe('the packed CLI', () => {
       return ctx.skip();
     }
     const env = shellEnv({ CI: 'true' });
-    expect(run('pnpm', ['exec', 'mlp', '--version'], { cwd: dir, env }).trim()).toBe('0.1.0');
+    expect(run('pnpm', ['exec', 'mlp', '--version'], { cwd: dir, env }).trim()).toBe(manifest(tarballs['@mlp/cli']).version);
     const r = spawnSync(join(dir, 'node_modules', '.bin', 'mlp'), ['info', 'missing.mlp'], { cwd: dir, env, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('mlp: Model file missing.mlp does not exist; check the path (make one with: mlp train --out missing.mlp).\n');
