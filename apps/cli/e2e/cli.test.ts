@@ -244,8 +244,8 @@ describe('bad input', () => {
     expect(off.code).toBe(1);
     expect(off.stderr).toMatch(/^mlp: MNIST is not in the cache \(.*\): train-images-idx3-ubyte\.gz is missing, and --offline forbids downloading\. Run mlp download \(or mlp download --from DIR\), or pass --data DIR\./);
     expect(off.stderr).not.toMatch(/importFrom/);
-    // Started by the workspace's `pnpm mlp` script, hints name that command.
-    const viaPnpm = await mlp(['train', '--offline', '--epochs', '1'], { env: { npm_lifecycle_event: 'mlp' } });
+    // Started by pnpm (`pnpm mlp …`, `pnpm exec mlp …`), hints name that command.
+    const viaPnpm = await mlp(['train', '--offline', '--epochs', '1'], { env: { npm_config_user_agent: 'pnpm/10.34.8 npm/? node/v20', npm_command: 'run-script' } });
     expect(viaPnpm.stderr).toMatch(/Run pnpm mlp download \(or pnpm mlp download --from DIR\)/);
   });
   it('--resume with training flags is a usage error; a model file is not a checkpoint', async () => {

@@ -88,7 +88,7 @@ export interface StartOptions {
 export function start(args: string[], options: StartOptions = {}): ChildProcess & { out: () => string; err: () => string } {
   const child = spawn(process.execPath, [...(options.node ?? []), CLI, ...args], {
     cwd: options.cwd ?? tempDir(),
-    env: { ...process.env, CI: 'true', MLP_CACHE_DIR: tempDir(), npm_lifecycle_event: '', ...options.env },
+    env: { ...process.env, CI: 'true', MLP_CACHE_DIR: tempDir(), npm_command: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -237,7 +237,7 @@ describe('a file-size limit (RLIMIT_FSIZE, works without mounting)', () => {
     // ulimit -f counts 512-byte blocks in POSIX sh: 32 KB, under the ~100 KB model; SIGXFSZ ignored, so writes fail with EFBIG.
     const cmd = `trap '' XFSZ; ulimit -f 64 && exec "$0" "$@"`;
     const child = spawn('sh', ['-c', cmd, process.execPath, CLI, 'train', '--data', data, ...QUICK, '--out', out], {
-      env: { ...process.env, CI: 'true', MLP_CACHE_DIR: cache, npm_lifecycle_event: '' },
+      env: { ...process.env, CI: 'true', MLP_CACHE_DIR: cache, npm_command: '' },
     });
     let stderr = '';
     child.stderr.on('data', (d) => {

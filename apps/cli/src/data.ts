@@ -18,6 +18,7 @@ import {
   loadMnist,
   parseIdx,
   splitFromIdx,
+  verifyFile,
 } from '@mlp/mnist/node';
 import { CliError, mlpCommand } from './errors.js';
 import { DESCRIPTOR_MAX_BYTES, IDX_MAX_BYTES, fileKind, readInput } from './files.js';
@@ -88,7 +89,16 @@ export async function loadData(o: DataOptions): Promise<Mnist> {
  */
 export async function loadTestData(o: DataOptions): Promise<{ test: Split; descriptor: DatasetDescriptor }> {
   const d = descriptorFor(o.dataset ?? 'mnist');
-  if (o.data === undefined) return { test: (await loadData(o)).test, descriptor: d };
+  if (o.data === undefined) {
+    try {
+      return { test: (await loadData(o)).test, descriptor: d };
+    } catch (e) {
+      // The failure may name a training file: say why eval wanted it, and that a folder needs only the test files.
+      if (!(e instanceof CliError)) throw e;
+      const test = `${d.files.testImages.name} and ${d.files.testLabels.name}`;
+      throw new CliError(`${e.message} (Evaluation loads the cached dataset whole, as training does; --data DIR needs only ${test}.)`, e.exitCode);
+    }
+  }
   try {
     const paths = await findTestFiles(resolve(o.data), d);
     const read = (path: string) => readInput(path, 'Data file', IDX_MAX_BYTES);
@@ -99,6 +109,36 @@ export async function loadTestData(o: DataOptions): Promise<{ test: Split; descr
     if (e instanceof CliError) throw e;
     throw dataError(e, d, o, 'the two test');
   }
+}
+
+/**
+ * Whether `dir` (a folder a model file names: a hint, never an instruction) holds the dataset's two test files exactly
+ * as published: each a regular file whose size and checksum match the descriptor's, gzip or inflated. Null when it
+ * does; else why not, as a phrase. A dataset that publishes no checksum for a file can never be verified this way.
+ */
+export async function unverifiedTestFolder(dir: string, d: DatasetDescriptor): Promise<string | null> {
+  for (const spec of [d.files.testImages, d.files.testLabels]) {
+    const forms = [spec, ...(spec.inflated ? [{ ...spec.inflated, name: spec.name.replace(/\.gz$/, '') }] : [])];
+    let problem = `${spec.name} is not there`;
+    for (const form of forms) {
+      if (!form.sha256 && !form.md5) continue;
+      let found: Awaited<ReturnType<typeof findFile>>;
+      try {
+        found = await findFile(dir, [form.name]);
+      } catch (e) {
+        return (e as Error).message.replace(/\.$/, '');
+      }
+      if (!found) continue;
+      const differs = await verifyFile(found.path, form);
+      if (differs === null) {
+        problem = '';
+        break;
+      }
+      problem = `${found.path} is not the published file (${differs})`;
+    }
+    if (problem) return problem;
+  }
+  return null;
 }
 
 async function findTestFiles(dir: string, d: DatasetDescriptor): Promise<{ testImages: string; testLabels: string }> {

@@ -23,9 +23,10 @@ export class UsageError extends CliError {
 export const EXIT_INTERRUPTED = 130;
 
 /**
- * How the user ran the CLI, for hints that name a command: `pnpm mlp` when started by the workspace's
- * `pnpm mlp` / `pnpm train` scripts, else the installed binary's name `mlp`.
+ * How the user ran the CLI, for hints that name a command: `pnpm mlp` when pnpm started it (`pnpm mlp …` or
+ * `pnpm exec mlp …`, in the checkout or in a project that installed it), else the binary's name `mlp`.
  */
 export function mlpCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_lifecycle_event === 'mlp' ? 'pnpm mlp' : 'mlp';
+  const viaPnpm = env.npm_config_user_agent?.startsWith('pnpm/') && (env.npm_command === 'run-script' || env.npm_command === 'exec');
+  return viaPnpm ? 'pnpm mlp' : 'mlp';
 }

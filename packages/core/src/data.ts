@@ -124,7 +124,12 @@ export function gatherInputs(d: Dataset, index: ArrayLike<number>, start: number
  * When the inputs are bytes with one scalar scaling (or none), that scaling: models can then take the raw bytes
  * (MLP.forwardRows / forwardBytes) instead of gathered floats. Null for float inputs or per-feature scaling.
  */
-export function byteScaling(d: Dataset): { mul: number; add: number } | null {
+export function byteScaling(d: Dataset): {
+  /** The scalar multiplier. */
+  mul: number;
+  /** The scalar offset. */
+  add: number;
+} | null {
   if (!(d.inputs instanceof Uint8Array)) return null;
   const s = d.scaling;
   if (!s) return { mul: 1, add: 0 };

@@ -279,7 +279,14 @@ export function saveModel(model: MLP, meta: ModelMeta = {}): Uint8Array {
 }
 
 /** Read a model file (or a checkpoint, taking its weights). Throws ModelFormatError saying what is wrong. */
-export function loadModel(bytes: Uint8Array): { model: MLP; meta: ModelMeta; kind: 'model' | 'checkpoint' } {
+export function loadModel(bytes: Uint8Array): {
+  /** The network, with the stored weights. */
+  model: MLP;
+  /** The metadata saved with it. */
+  meta: ModelMeta;
+  /** Whether the file was a model or a checkpoint. */
+  kind: 'model' | 'checkpoint';
+} {
   const { header, config, tensors } = decode(bytes);
   return { model: modelFrom(config, tensors), meta: header.meta, kind: header.kind };
 }
@@ -320,7 +327,12 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
 }
 
 /** Read a checkpoint back into a snapshot for Trainer.restore. A plain model file is rejected with a clear message. */
-export function loadCheckpoint(bytes: Uint8Array): { snapshot: TrainerSnapshot; meta: ModelMeta } {
+export function loadCheckpoint(bytes: Uint8Array): {
+  /** The trainer's state, for Trainer.restore. */
+  snapshot: TrainerSnapshot;
+  /** The metadata saved with it. */
+  meta: ModelMeta;
+} {
   const { header, config, np, tensors } = decode(bytes);
   if (header.kind !== 'checkpoint' || !header.trainer) {
     throw new ModelFormatError('this is a model file, not a resumable checkpoint (it has no training state)');

@@ -88,7 +88,13 @@ export class Rng {
   }
 
   /** In-place Fisher–Yates shuffle. */
-  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+  shuffle<
+    T extends {
+      /** How many elements to shuffle. */
+      length: number;
+      [i: number]: number;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i]!;

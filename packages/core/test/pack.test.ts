@@ -182,7 +182,8 @@ describe('@mlp/core as an installed package', () => {
 
     const packDir = join(work, 'pack');
     mkdirSync(packDir);
-    runOk('pnpm', ['pack', '--pack-destination', packDir], pkgDir);
+    // dist/ is built (test dependsOn build); without scripts, prepack does not rebuild it under the other packages' tests.
+    runOk('pnpm', ['--config.ignore-scripts=true', 'pack', '--pack-destination', packDir], pkgDir);
     const tgzs = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
     expect(tgzs).toHaveLength(1);
     const tgz = join(packDir, tgzs[0]!);

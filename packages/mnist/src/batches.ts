@@ -5,7 +5,9 @@ import { type InputScaling, Rng, checkDataset, gatherInputs, gatherTargets } fro
 import type { Split } from './mnist.js';
 import { toDataset } from './normalize.js';
 
+/** How `batches` cuts a split: batch size, input scaling, order and target width. */
 export interface BatchOptions {
+  /** Examples per batch (the last batch may be smaller); a positive integer. */
   batchSize: number;
   /** Applied to every pixel: x = raw * mul + add (per-feature arrays allowed). Default identity. */
   scaling?: InputScaling;
@@ -24,10 +26,15 @@ export interface BatchOptions {
  * All three are VIEWS INTO BUFFERS REUSED BY THE NEXT BATCH, and the Batch object itself is reused:
  * use (or copy) a batch before asking for the next one.
  */
+/** One minibatch. Its buffers are reused by the next batch: copy what you keep. */
 export interface Batch {
+  /** Scaled inputs, (size, rows·cols) row-major. */
   x: Float32Array;
+  /** One-hot targets, (size, classes) row-major. */
   y: Float32Array;
+  /** The class of each example, (size). */
   labels: Uint8Array;
+  /** Examples in this batch: batchSize, or fewer for the last one. */
   size: number;
 }
 

@@ -28,7 +28,8 @@ export function datasetDir(cacheDir: string, d: DatasetDescriptor): string {
   return posix.join(cacheDir, 'datasets', d.id);
 }
 
-type Algo = 'sha256' | 'md5';
+/** The checksum algorithms a dataset descriptor may publish. */
+export type Algo = 'sha256' | 'md5';
 
 /** The checksum a file is verified against: SHA-256 when published, else MD5, else none. */
 export function expectedDigest(spec: FileSpec): { algo: Algo; hex: string } | null {
@@ -37,6 +38,7 @@ export function expectedDigest(spec: FileSpec): { algo: Algo; hex: string } | nu
   return null;
 }
 
+/** The hex digest of the file at `path`, streamed (the file is never held in memory whole). */
 export async function hashFile(path: string, algo: Algo): Promise<string> {
   const h = createHash(algo);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);

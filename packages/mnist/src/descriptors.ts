@@ -4,6 +4,7 @@
 /** The four files of an MNIST-layout dataset. */
 export type MnistRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 
+/** The four roles, in the order messages and reports list them. */
 export const ROLES: readonly MnistRole[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
 
 /** One file as published. Give `sha256` or `md5` (sha256 wins when both are given) and `size` whenever known. */
@@ -26,6 +27,7 @@ export interface FileSpec {
 /** The name of a file's inflated form: its name without `.gz`. */
 export const inflatedName = (spec: FileSpec): string => spec.name.replace(/\.gz$/, '');
 
+/** An MNIST-layout dataset as published: its cache id, title, classes, four files with checksums, and mirrors. */
 export interface DatasetDescriptor {
   /** Cache folder name: lower-case letters, digits, '.', '_' or '-'. */
   id: string;
@@ -33,6 +35,7 @@ export interface DatasetDescriptor {
   title: string;
   /** Labels are 0..classes-1. */
   classes: number;
+  /** The four files, by role. */
   files: Record<MnistRole, FileSpec>;
   /** Base URLs, tried in order; a file's URL is base + name. */
   mirrors: string[];

@@ -2,6 +2,7 @@
 // scale it (antialiased, aspect kept) so the longer side is 20 px, and centre it by centre of mass in 28×28.
 // Isomorphic and allocation-light; no canvas needed. Output is white ink on black, 0..255, like MNIST.
 
+/** How `centerDigit` reads and places a drawing: polarity, box size and output size. */
 export interface CenterOptions {
   /** Input polarity: true = dark ink on light paper (inverted first), false = light ink on dark, 'auto' (default) = decide from the border. */
   invert?: boolean | 'auto';

@@ -10,7 +10,9 @@ import { BodySniffer } from './sniff.js';
 
 /** Where a file's bytes are coming from, and how far along they are. */
 export interface Progress {
+  /** The file's published name, e.g. `train-images-idx3-ubyte.gz`. */
   file: string;
+  /** Bytes of it on disk so far (a resumed download starts from what the `.part` file held). */
   bytesDone: number;
   /** Undefined only when neither the descriptor nor the server says how big the file is. */
   bytesTotal: number | undefined;
@@ -23,14 +25,19 @@ export interface Progress {
   waitingFor?: string;
 }
 
+/** The four cached files' paths, by role. */
 export type MnistPaths = Record<MnistRole, string>;
 
+/** Why a dataset file could not be had: no mirror delivered it, it is not cached (offline), a `--from`/`dir` folder lacks it, or its checksum differs. */
 export type DatasetErrorCode = 'ALL_MIRRORS_FAILED' | 'NOT_CACHED' | 'MISSING_FILE' | 'CHECKSUM';
 
 /** Why one mirror could not deliver a file (its last attempt, when it was retried). */
 export interface MirrorFailure {
+  /** The file's URL on that mirror. */
   url: string;
+  /** What went wrong, in words (an HTTP status, a timeout, a checksum mismatch). */
   reason: string;
+  /** Requests made to this mirror for the file. */
   attempts: number;
 }
 
@@ -39,18 +46,24 @@ export interface MirrorFailure {
  * is wrong with `file` (NOT_CACHED: 'missing', or how the cached file differs from the published one).
  */
 export class DatasetError extends Error {
+  /** Always 'DatasetError'. */
   override name = 'DatasetError';
   constructor(
+    /** What kind of failure, stable for programs to test. */
     readonly code: DatasetErrorCode,
     message: string,
+    /** The file concerned, by its published name. */
     readonly file: string,
+    /** Every mirror tried and why it failed (ALL_MIRRORS_FAILED); empty otherwise. */
     readonly failures: MirrorFailure[] = [],
+    /** What is wrong with the file, where known (NOT_CACHED: 'missing' or how it differs; MISSING_FILE: e.g. 'not a regular file'). */
     readonly reason?: string,
   ) {
     super(message);
   }
 }
 
+/** Where to cache, which mirrors, and the limits on slow or stuck downloads. */
 export interface DownloadOptions {
   /** Cache root (see defaultCacheDir). Files go to `<cacheDir>/datasets/<descriptor.id>/`. */
   cacheDir?: string;
@@ -76,7 +89,9 @@ export interface DownloadOptions {
   retries?: number;
   /** Pause before the first extra round; doubles each round. Default 1,000 ms. */
   backoffMs?: number;
+  /** Called as bytes arrive (and once for each cached file). */
   onProgress?: (p: Progress) => void;
+  /** Aborting stops the download; a partial file stays as `.part` and the next download resumes it. */
   signal?: AbortSignal;
   /** Replaces globalThis.fetch (tests, proxies). Redirects are followed by the downloader, not by fetch. */
   fetch?: typeof globalThis.fetch;

@@ -18,7 +18,12 @@ function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boo
  * when none of the names exists. Throws DatasetError MISSING_FILE (reason 'not a regular file') for a name that exists
  * but is a FIFO, device, socket or folder: reading one could block forever or never end.
  */
-export async function findFile(dir: string, names: string[]): Promise<{ path: string; size: number } | null> {
+export async function findFile(dir: string, names: string[]): Promise<{
+  /** The first of `names` found in `dir`, joined to it. */
+  path: string;
+  /** Its size in bytes. */
+  size: number;
+} | null> {
   for (const name of names) {
     const path = join(dir, name);
     const st = await stat(path).catch(() => null);

@@ -14,9 +14,12 @@ export type IdxErrorCode =
   | 'LABEL_RANGE' // a label outside 0..classes-1
   | 'TOO_LARGE'; // the header declares more bytes than the caller's limit (maxBytes)
 
+/** Bytes that are not the IDX file the caller needs; `code` says why, the message names the file. */
 export class IdxError extends Error {
+  /** Always 'IdxError'. */
   override name = 'IdxError';
   constructor(
+    /** What is wrong, stable for programs to test. */
     readonly code: IdxErrorCode,
     message: string,
   ) {
@@ -24,30 +27,45 @@ export class IdxError extends Error {
   }
 }
 
+/** The IDX element types: unsigned and signed bytes, big-endian 16- and 32-bit integers, 32- and 64-bit floats. */
+export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
+
+/** One IDX element type's code and size. */
+export interface IdxTypeInfo {
+  /** The type code, byte 3 of the magic number (0x08 for ubyte … 0x0e for double). */
+  readonly code: number;
+  /** Bytes per element. */
+  readonly bytes: number;
+}
+
 /** Element types, by their IDX type code (byte 3 of the magic number). */
-export const IDX_TYPES = {
+export const IDX_TYPES: Readonly<Record<IdxType, IdxTypeInfo>> = {
   ubyte: { code: 0x08, bytes: 1 },
   byte: { code: 0x09, bytes: 1 },
   short: { code: 0x0b, bytes: 2 },
   int: { code: 0x0c, bytes: 4 },
   float: { code: 0x0d, bytes: 4 },
   double: { code: 0x0e, bytes: 8 },
-} as const;
+};
 
-export type IdxType = keyof typeof IDX_TYPES;
-
+/** An IDX payload as a typed array, one kind per IdxType (ubyte: Uint8Array, byte: Int8Array, …, double: Float64Array). */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** A parsed IDX file: `data` is row-major with shape `dims` (first dimension = number of items). */
 export interface IdxArray {
+  /** The element type. */
   type: IdxType;
+  /** The dimensions, first = number of items (e.g. [60000, 28, 28]). */
   dims: number[];
+  /** The elements, row-major. */
   data: IdxData;
 }
 
 /** What the header says: element type, dimensions, and the exact byte lengths they imply. */
 export interface IdxHeader {
+  /** The element type. */
   type: IdxType;
+  /** The dimensions, first = number of items. */
   dims: number[];
   /** 4 + 4 × dims.length. */
   headerBytes: number;

@@ -16,6 +16,7 @@ export {
   type IdxHeader,
   type IdxLimits,
   type IdxType,
+  type IdxTypeInfo,
   type ParseIdxOptions,
 } from './idx.js';
 export { MAX_DEFLATE_RATIO, gunzipWeb, parseIdx } from './inflate.js';

@@ -6,26 +6,39 @@ import { parseIdx } from './inflate.js';
 
 /** One split of an image-classification dataset: `images` is (count, rows*cols) row-major Uint8, `labels` is (count). */
 export interface Split {
+  /** Pixels, (count, rows·cols) row-major, 0..255. */
   images: Uint8Array;
+  /** The class of each image, (count). */
   labels: Uint8Array;
+  /** Number of examples. */
   count: number;
+  /** Image height in pixels (28 for MNIST). */
   rows: number;
+  /** Image width in pixels (28 for MNIST). */
   cols: number;
 }
 
 /** The four files of an MNIST-layout dataset, as read from disk or the network (gzip or not). */
 export interface MnistBytes {
+  /** train-images-idx3-ubyte(.gz). */
   trainImages: Uint8Array;
+  /** train-labels-idx1-ubyte(.gz). */
   trainLabels: Uint8Array;
+  /** t10k-images-idx3-ubyte(.gz). */
   testImages: Uint8Array;
+  /** t10k-labels-idx1-ubyte(.gz). */
   testLabels: Uint8Array;
 }
 
+/** A loaded dataset: the official training and test splits. */
 export interface Mnist {
+  /** The training split (60,000 images for MNIST). */
   train: Split;
+  /** The test split (10,000 images for MNIST). */
   test: Split;
 }
 
+/** How `loadMnistFromBytes` checks and parses the four files. */
 export interface LoadOptions {
   /** Number of classes; labels must be 0..classes-1. Default 10. */
   classes?: number;

@@ -13,7 +13,7 @@ import { type Mnist, type MnistBytes, loadMnistFromBytes } from './mnist.js';
 
 export * from './index.js';
 export { MNIST, FASHION_MNIST, ROLES, checkDescriptor, type DatasetDescriptor, type FileSpec, type MnistRole } from './descriptors.js';
-export { defaultCacheDir, datasetDir, verifyFile, hashFile } from './cache.js';
+export { defaultCacheDir, datasetDir, verifyFile, hashFile, type Algo } from './cache.js';
 export { importFrom, verifyCache, type CachedFileReport, type ImportOptions } from './offline.js';
 export { gunzipNode } from './gunzip.js';
 export { findFile } from './find.js';
@@ -51,6 +51,7 @@ async function checkCache(
   return { dir, paths, ...(problem ? { problem } : {}) };
 }
 
+/** Where `loadMnist` reads from (a folder, or the cache filled by downloading), which dataset, and the download's options. */
 export interface LoadMnistOptions extends DownloadOptions {
   /** Read the four files from this folder (gzip or already inflated, names with or without .gz); no cache, no network. */
   dir?: string;
@@ -98,7 +99,12 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
  * place (with the mtime restored) pass that, so a file whose bytes no longer match is removed and fetched again
  * (about 80 ms of hashing for MNIST). For a caller that hands the bytes on, as the desktop app's main process does.
  */
-export async function loadCachedBytes(options: Omit<LoadMnistOptions, 'dir'> = {}): Promise<{ files: MnistBytes; paths: MnistPaths }> {
+export async function loadCachedBytes(options: Omit<LoadMnistOptions, 'dir'> = {}): Promise<{
+  /** The four files' bytes, each verified. */
+  files: MnistBytes;
+  /** Where each is cached. */
+  paths: MnistPaths;
+}> {
   const d = options.descriptor ?? MNIST;
   checkDescriptor(d);
   let paths: MnistPaths;

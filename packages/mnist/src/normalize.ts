@@ -7,10 +7,16 @@ import type { Split } from './mnist.js';
 /** '-1,1': (x/255 - 0.5) * 2, the seed's choice. '0,1': x/255. 'standard': (x - mean)/std with the training split's global mean/std. */
 export type ScaleMode = '-1,1' | '0,1' | 'standard';
 
+/** Every ScaleMode, for menus and usage messages. */
 export const SCALE_MODES: readonly ScaleMode[] = ['-1,1', '0,1', 'standard'];
 
 /** Global mean and (population) standard deviation of a split's pixels, exact, via a 256-bin histogram. */
-export function pixelStats(split: Split): { mean: number; std: number } {
+export function pixelStats(split: Split): {
+  /** Mean pixel value, 0..255. */
+  mean: number;
+  /** Population standard deviation of the pixels. */
+  std: number;
+} {
   const hist = new Float64Array(256);
   const px = split.images;
   const n = split.count * split.rows * split.cols;

@@ -8,9 +8,13 @@ import { type DatasetDescriptor, MNIST, type MnistRole, ROLES, checkDescriptor, 
 import { findFile } from './find.js';
 import { DatasetError, type DownloadOptions, type MnistPaths } from './download.js';
 
+/** Where `importFrom` caches the files, and progress reports. */
 export interface ImportOptions {
+  /** Cache root (see defaultCacheDir). */
   cacheDir?: string;
+  /** Environment read for MLP_CACHE_DIR when `cacheDir` is absent. Default process.env. */
   env?: Record<string, string | undefined>;
+  /** Called as each file is copied. */
   onProgress?: DownloadOptions['onProgress'];
 }
 
@@ -72,10 +76,13 @@ async function place(src: string, form: CachedForm, d: DatasetDescriptor): Promi
 
 /** One cached file after a full re-hash: 'ok', 'mismatched' (then removed from the cache) or 'missing'. */
 export interface CachedFileReport {
+  /** Which of the four files. */
   role: MnistRole;
   /** The file's name in the cache (as published, or inflated). */
   file: string;
+  /** Its path in the cache. */
   path: string;
+  /** The verdict of the re-hash. */
   status: 'ok' | 'mismatched' | 'missing';
   /** What was compared: 'sha256', 'md5', or 'first bytes' for a descriptor that publishes no checksum. */
   checked: string;

@@ -4,6 +4,7 @@
 import { Rng } from '@mlp/core';
 import type { Split } from './mnist.js';
 
+/** How many examples `splitTrainValidation` moves to validation, and how it picks them. */
 export interface SplitOptions {
   /** Examples moved to validation. Default 5000 (MNIST's 55,000/5,000). 0 gives an empty validation split. */
   validation?: number;
@@ -14,7 +15,12 @@ export interface SplitOptions {
 }
 
 /** Split `split` into train and validation parts; both keep the original example order. */
-export function splitTrainValidation(split: Split, options: SplitOptions = {}): { train: Split; validation: Split } {
+export function splitTrainValidation(split: Split, options: SplitOptions = {}): {
+  /** The examples kept for training. */
+  train: Split;
+  /** The examples moved to validation. */
+  validation: Split;
+} {
   const { validation = 5000, seed = 0, stratified = false } = options;
   const n = split.count;
   if (!Number.isInteger(validation) || validation < 0 || validation >= n) {

@@ -44,8 +44,10 @@ export async function downloadCommand(flags: DownloadFlags, out: Output): Promis
     bar.update(p.bytesDone, { file: p.file, done: mb(p.bytesDone), total: p.bytesTotal ? mb(p.bytesTotal) : '?' });
   };
   const ac = new AbortController();
+  // Ctrl-C, or the SIGTERM that `pnpm mlp`'s cleanup sends after one: stop and say what stays in the cache.
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     if (flags.verify) {
       const next = flags.from ? `importing it from ${flags.from}` : 'fetching it again';
@@ -80,6 +82,7 @@ export async function downloadCommand(flags: DownloadFlags, out: Output): Promis
     throw new CliError(`${(e as Error).message}`);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 

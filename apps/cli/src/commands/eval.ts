@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { type MLP, type ModelMeta, confusionMatrix, evaluate, mostConfused, perClass } from '@mlp/core';
 import { toDataset } from '@mlp/mnist';
-import { type DatasetName, knownDataset, loadTestData } from '../data.js';
+import { type DatasetName, descriptorFor, knownDataset, loadTestData, unverifiedTestFolder } from '../data.js';
 import { CliError, UsageError } from '../errors.js';
 import { readModelFile } from '../files.js';
 import { checkOutputs, rescueDirs, rescuedNote, writeOrRescue } from '../outputs.js';
@@ -36,12 +36,16 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
   if (flags.misclassified) {
     await checkOutputs([{ path: flags.misclassified, flag: '--misclassified', what: 'the image' }], [{ path: file, flag: 'the model file' }]);
   }
+  const dataset = evalDataset(flags, meta, file);
+  const folder = flags.data ?? (await trainedFrom(meta, descriptorFor(dataset), file, out));
   const { test: data, descriptor } = await loadTestData({
-    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(folder !== undefined ? { data: folder } : {}),
     ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
-    dataset: evalDataset(flags, meta, file),
+    dataset,
     ...(flags.offline ? { offline: true } : {}),
   });
+  if (folder === undefined) out.note(`using ${descriptor.title}'s test set from the cache`);
+  else if (flags.data !== undefined) out.note(`using the test files in ${flags.data}`);
   checkInput(model, data.rows * data.cols, file);
   if (model.outputSize !== descriptor.classes) {
     throw new CliError(
@@ -104,6 +108,7 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
     test_acc: test.accuracy,
     test_loss: test.loss,
     count: test.count,
+    data: folder === undefined ? 'cache' : resolve(folder),
     confusion: Array.from({ length: k }, (_, t) => Array.from(cm.counts.subarray(t * k, t * k + k))),
     per_class: classes.map((c) => ({ class: c.cls, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
     most_confused: pairs,
@@ -116,6 +121,22 @@ export async function evalCommand(file: string, flags: EvalFlags, out: Output): 
  * --dataset as given, else the model's recorded dataset if it is one mlp knows by name, else MNIST. A descriptor
  * path recorded in a model is a fact to show, never a file to read.
  */
+/**
+ * The folder the model was trained from, when it holds the dataset's published test files (checked by size and
+ * checksum: the path in the file is a hint, never followed unverified); else undefined, saying why it was passed over.
+ */
+async function trainedFrom(meta: ModelMeta, d: ReturnType<typeof descriptorFor>, file: string, out: Output): Promise<string | undefined> {
+  if (typeof meta.dataDir !== 'string' || meta.dataDir === '') return undefined;
+  const dir = meta.dataDir;
+  const problem = await unverifiedTestFolder(dir, d);
+  if (problem === null) {
+    out.note(`using the test files in ${quoted(dir)}, where ${file} was trained from (they match ${d.title}'s published checksums; --data chooses another folder)`);
+    return dir;
+  }
+  out.note(`${file} was trained from ${quoted(dir)}, but ${problem}; using the cache instead (--data ${quoted(dir)} uses that folder as it is).`);
+  return undefined;
+}
+
 function evalDataset(flags: EvalFlags, meta: ModelMeta, file: string): DatasetName {
   if (flags.dataset !== undefined) return flags.dataset;
   if (meta.dataset === undefined || meta.dataset === null) return 'mnist';

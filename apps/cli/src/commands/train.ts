@@ -144,15 +144,21 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
       (t.model.threads > 1 ? `, ${t.model.threads} threads` : ''),
   );
 
-  // Ctrl-C: stop after the current batch, then checkpoint. A second Ctrl-C quits at once.
+  // Ctrl-C or SIGTERM: stop after the current batch, then checkpoint. A second Ctrl-C quits at once. A SIGTERM after a
+  // Ctrl-C is the same request: `pnpm mlp` dies on the terminal's Ctrl-C and its cleanup then sends SIGTERM to us.
   const stop = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    onStop();
+  };
+  const onStop = () => {
+    if (stop.signal.aborted) return;
     out.note('\nstopping after this batch (Ctrl-C again to quit without a checkpoint)…');
     stop.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onStop);
 
   const bar = out.bar('epoch {epoch} [{bar}] {value}/{total} · loss {loss} · {rate} ex/s');
   let barEpoch = -1;
@@ -191,6 +197,9 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
+    // Once stopping, a late SIGTERM (pnpm's, after the run has already stopped) must not kill the checkpoint's writing:
+    // the handler stays, a no-op, until the process exits.
+    if (!stop.signal.aborted) process.off('SIGTERM', onStop);
   }
 
   const rescue = rescueDirs(flags.cache);
