@@ -1,6 +1,6 @@
 // Argument checks for every IPC channel: untrusted values in, typed arguments out, or a TypeError saying what is wrong.
 // One validator per channel, keyed by the contract, so a new channel cannot be registered without one.
-import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES } from '../shared/api.js';
+import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES, type ShellState } from '../shared/api.js';
 import { checkAppSettings } from '../shared/settings.js';
 
 export type Validators = { [K in Channel]: (args: unknown[]) => IpcContract[K]['args'] };
@@ -16,6 +16,18 @@ export function safeModelName(name: unknown): string {
   let clean = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
   if (clean === '') clean = 'model';
   return clean.endsWith('.mlp') ? clean : `${clean}.mlp`;
+}
+
+/** The renderer's state report: exactly a model name (or null; a short one-line string) and two booleans. */
+export function checkShellState(v: unknown): ShellState {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError('shell:state: the state must be an object');
+  const { modelName, unsaved, running, ...rest } = v as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length) throw new TypeError(`shell:state: unknown field ${extra[0]}`);
+  if (modelName !== null && (typeof modelName !== 'string' || modelName.length > 200)) throw new TypeError('shell:state: modelName must be null or a string of at most 200 characters');
+  if (typeof unsaved !== 'boolean' || typeof running !== 'boolean') throw new TypeError('shell:state: unsaved and running must be booleans');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a window title is one line
+  return { modelName: modelName === null ? null : modelName.replace(/[\u0000-\u001f\u007f]/g, ' '), unsaved, running };
 }
 
 /** A validator for a channel that takes no arguments. */
@@ -37,6 +49,10 @@ export const validators: Validators = {
     if (!(bytes instanceof Uint8Array)) throw new TypeError('model:save: the model must be a Uint8Array of model-file bytes');
     if (bytes.length === 0 || bytes.length > MAX_MODEL_BYTES) throw new TypeError(`model:save: a model file must hold 1 to ${MAX_MODEL_BYTES} bytes, got ${bytes.length}`);
     return [bytes, safeModelName(a[1])];
+  },
+  'shell:state': (a) => {
+    arity('shell:state', a, 1);
+    return [checkShellState(a[0])];
   },
   'settings:save': (a) => {
     arity('settings:save', a, 1);
