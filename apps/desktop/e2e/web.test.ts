@@ -13,7 +13,12 @@ import { electronBinary } from '../scripts/electron-binary.mjs';
 import { APP_DIR, RENDERER_DIR } from './helpers.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'mlp-desktop-web-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+/** Servers this file started: stopped at the end even when a test failed half-way. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(temp, { recursive: true, force: true });
+});
 
 /** Run a script, collecting its output; resolves with its exit code. */
 function finish(child: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
@@ -31,12 +36,13 @@ describe.skipIf(!existsSync(join(RENDERER_DIR, 'index.html')))('pnpm web', () =>
     mkdirSync(data);
     writeFileSync(join(data, 'train-labels-idx1-ubyte.gz'), bytes);
     const child = spawn(process.execPath, [join(APP_DIR, 'scripts', 'web.mjs'), '--no-build', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines = createInterface({ input: child.stdout! });
-    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+    started.push(child);
+    // The async iterator buffers lines, so two lines written at once are both read.
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const first = String((await lines.next()).value);
     const url = /^MLP workbench in your browser: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(first)?.[1];
     expect(url, first).toBeDefined();
-    const second = await new Promise<string>((resolve) => lines.once('line', resolve));
-    expect(second).toMatch(/lacks 3 of the four MNIST files/);
+    expect(String((await lines.next()).value)).toMatch(/lacks 3 of the four MNIST files/);
 
     const page = await fetch(url!);
     expect(page.status).toBe(200);
