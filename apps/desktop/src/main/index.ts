@@ -111,7 +111,8 @@ function wireIpc(): void {
       shellState = state;
       if (mainWindow && !mainWindow.isDestroyed()) {
         mainWindow.setTitle(windowTitle(state));
-        mainWindow.setDocumentEdited(state.unsaved);
+        // macOS also marks the close button of a window with unsaved changes (the method exists only there).
+        if (process.platform === 'darwin') mainWindow.setDocumentEdited(state.unsaved);
         // The renderer reports once it listens for commands: files the OS handed over can go now.
         openQueue.ready(deliverModel);
       }
@@ -217,6 +218,21 @@ function createWindow(): void {
   // A reloading or crashed renderer cannot take files until it reports again.
   win.webContents.on('did-start-loading', () => openQueue.hold());
 
+  // Remember the size and place as they change too (a crash or a power cut keeps the last ones), at most twice a second.
+  let boundsTimer: ReturnType<typeof setTimeout> | null = null;
+  const rememberBounds = () => {
+    if (boundsTimer) clearTimeout(boundsTimer);
+    boundsTimer = setTimeout(() => {
+      if (win.isDestroyed() || win.isMinimized() || win.isFullScreen()) return;
+      prefs.window = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
+      savePrefs();
+    }, 500);
+  };
+  win.on('resize', rememberBounds);
+  win.on('move', rememberBounds);
+  win.on('maximize', rememberBounds);
+  win.on('unmaximize', rememberBounds);
+
   let closing = false;
   win.on('close', (event) => {
     const prompt = closing ? null : closePrompt(shellState, quitting);
@@ -235,6 +251,7 @@ function createWindow(): void {
       });
       return;
     }
+    if (boundsTimer) clearTimeout(boundsTimer);
     prefs.window = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
     savePrefs();
   });
