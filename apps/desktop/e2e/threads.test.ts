@@ -1,6 +1,7 @@
 // Two training threads in Chromium: the renderer served cross-origin isolated (COOP/COEP, as the desktop app's
 // app:// responses are) trains with @mlp/core's helper thread, the same renderer served plainly trains on one, and
-// both end with the same weights bit for bit. Real MNIST, the seed preset, one epoch each.
+// both end with the same weights bit for bit. Real MNIST, the seed preset, one epoch each, saved with Ctrl+S (which
+// the page handles in a browser; in Electron the menu does), the title marking the model unsaved until then.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -33,15 +34,19 @@ async function trainOnce(context: BrowserContext, url: string, name: string) {
   await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor();
   const threads = await page.locator('#threads').textContent();
   await page.screenshot({ path: join(SCREENSHOTS, `threads-${name}.png`) });
+  // The title marks the unsaved model; the page (no menu in a browser) saves on Ctrl+S, after which the mark goes.
+  const titleBefore = await page.title();
   const download = page.waitForEvent('download');
-  await page.click('#save-model');
+  await page.keyboard.press('Control+s');
+  const d = await download;
   const file = join(SCREENSHOTS, '..', `threads-${name}.mlp`);
-  await (await download).saveAs(file);
+  await d.saveAs(file);
+  await page.waitForFunction((want) => document.title === want, `${d.suggestedFilename()} — MLP workbench`);
   const model = loadModel(new Uint8Array(readFileSync(file))).model;
   const weights = model.params().map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64'));
   model.dispose();
   await page.close();
-  return { isolated, threads, weights, errors };
+  return { isolated, threads, weights, errors, titleBefore };
 }
 
 describe.skipIf(Boolean(skip))('two training threads in the browser', () => {
@@ -79,5 +84,6 @@ describe.skipIf(Boolean(skip))('two training threads in the browser', () => {
     expect(one.threads).toBe('1 thread');
     expect(two.weights.length).toBe(4); // W1, b1, W2, b2 of 784-50-10
     expect(two.weights).toEqual(one.weights);
+    expect(two.titleBefore).toBe('• trained model — MLP workbench');
   });
 });
