@@ -173,7 +173,7 @@ const ACTIONS: Record<MenuAction, () => void> = {
     buildMenu();
     updates.schedule();
   },
-  'check-updates': () => updates.checkNow(),
+  'check-updates': () => void updates.checkNow(),
 };
 
 function toElectron(items: MenuItemSpec[]): MenuItemConstructorOptions[] {

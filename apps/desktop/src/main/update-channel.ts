@@ -14,7 +14,7 @@ export interface UpdateDeps {
 }
 
 /** The slice of electron-updater's AppUpdater used here. */
-interface Updater {
+export interface Updater {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
   checkForUpdates(): Promise<{ updateInfo: { version: string }; isUpdateAvailable?: boolean } | null>;
@@ -23,15 +23,17 @@ interface Updater {
   on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
 }
 
-export function startUpdates(deps: UpdateDeps) {
+/** electron-updater's updater, loaded only when a check is due (a development run never loads it). */
+const electronUpdater = async (): Promise<Updater> => (await import('electron-updater')).autoUpdater as unknown as Updater;
+
+export function startUpdates(deps: UpdateDeps, loadUpdater: () => Promise<Updater> = electronUpdater, env: string | undefined = process.env.MLP_DESKTOP_UPDATES) {
   let updater: Updater | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let busy = false;
 
   async function load(): Promise<Updater> {
     if (updater) return updater;
-    const { autoUpdater } = await import('electron-updater');
-    const u = autoUpdater as unknown as Updater;
+    const u = await loadUpdater();
     u.autoDownload = false; // never without asking
     u.autoInstallOnAppQuit = true; // a downloaded (so accepted) update installs on the next quit
     u.on('update-downloaded', (info) => {
@@ -43,7 +45,7 @@ export function startUpdates(deps: UpdateDeps) {
   }
 
   async function check(manual: boolean): Promise<void> {
-    const d = shouldCheck({ ...deps.prefs(), packaged: deps.packaged, env: process.env.MLP_DESKTOP_UPDATES, now: Date.now() }, manual);
+    const d = shouldCheck({ ...deps.prefs(), packaged: deps.packaged, env, now: Date.now() }, manual);
     if (!d.check) {
       if (manual) deps.tell(`Not checking for updates: ${d.reason}.`);
       return;
@@ -73,7 +75,7 @@ export function startUpdates(deps: UpdateDeps) {
     if (timer) clearTimeout(timer);
     timer = null;
     const p = deps.prefs();
-    if (!shouldCheck({ ...p, lastCheck: null, packaged: deps.packaged, env: process.env.MLP_DESKTOP_UPDATES, now: Date.now() }).check) return;
+    if (!shouldCheck({ ...p, lastCheck: null, packaged: deps.packaged, env, now: Date.now() }).check) return;
     timer = setTimeout(
       () => {
         void check(false).then(schedule);
@@ -83,5 +85,5 @@ export function startUpdates(deps: UpdateDeps) {
     timer.unref?.();
   }
 
-  return { schedule, checkNow: () => void check(true) };
+  return { schedule, checkNow: () => check(true) };
 }
