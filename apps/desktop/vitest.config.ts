@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['@mlp/source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['@mlp/source', ...defaultServerConditions] } },
   test: {
-    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     // Hang detectors, not deadlines: a busy machine may take minutes where a quiet one takes seconds.
     testTimeout: 600_000,

@@ -1,13 +1,12 @@
 // End-to-end helpers: a static server for the built renderer plus MNIST on 127.0.0.1, and Debian's Chromium driven
 // by playwright-core (which never downloads a browser). Each helper returns a reason instead of failing when the
 // machine lacks what it needs, so the tests can skip with a printed reason.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { serveRenderer } from '../scripts/serve.mjs';
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RENDERER_DIR = join(APP_DIR, 'dist', 'renderer');
@@ -31,32 +30,9 @@ export function chromiumPath(): { path: string | null; reason: string } {
   return path ? { path, reason: '' } : { path: null, reason: `no Chromium at ${list.join(', ')} (apt-get install chromium, or set CHROMIUM_PATH)` };
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.map': 'application/json',
-  '.gz': 'application/gzip',
-};
-
-/** Serve `root` at / and `dataDir` at /data/ on 127.0.0.1 (a random port), with Content-Length for progress. */
-export async function serve(root: string, dataDir: string): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const [base, rel] = path.startsWith('/data/') ? [dataDir, path.slice('/data/'.length)] : [root, path === '/' ? 'index.html' : path.slice(1)];
-    const file = normalize(join(base, rel));
-    if (!file.startsWith(normalize(base) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const body = readFileSync(file);
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-store' });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, server, close: () => new Promise((r) => server.close(() => r())) };
+/** Serve `root` at / and `dataDir` at /data/ on 127.0.0.1 (a random port); `isolated` adds COOP/COEP (two threads). */
+export function serve(root: string, dataDir: string, options: { isolated?: boolean } = {}) {
+  return serveRenderer({ root, dataDir, ...options });
 }
 
 /** Headless Chromium with a fresh profile that nothing outside the machine is contacted from. */

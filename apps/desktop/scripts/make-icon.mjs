@@ -1,5 +1,7 @@
 // Draws the app icon (build/icon.png, 512×512, and the page's 64×64 favicon) with pngjs: a rounded tile holding a
-// pixel "7" drawn like a learned weight tile (red ink, blue halo) in the app's diverging colours.
+// pixel "7" drawn like a learned weight tile (red ink, blue halo) in the app's diverging colours. Also the .mlp
+// document icon (the same tile on a pale ground) as build/mlp.png, build/mlp.ico (Windows) and build/mlp.icns (macOS),
+// the last two being PNG images in their containers, which both formats allow.
 // Run `pnpm --filter @mlp/desktop icon` after changing it; the PNGs are committed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,7 +32,7 @@ const RED = [178, 24, 43];
 const PINK = [239, 138, 98];
 const BLUE = [103, 169, 207];
 
-function draw(size) {
+function draw(size, bg = BG) {
   const png = new pngjs.PNG({ width: size, height: size });
   const r = size * 0.18;
   const set = (x, y, [R, G, B], a = 255) => {
@@ -55,7 +57,7 @@ function draw(size) {
         set(x, y, [0, 0, 0], 0);
         continue;
       }
-      let c = BG;
+      let c = bg;
       if (inRounded(x + 0.5, y + 0.5, paper0, paper0, paper1, paper1, size * 0.04)) {
         const gx = Math.floor((x - paper0) / cell);
         const gy = Math.floor((y - paper0) / cell);
@@ -69,12 +71,45 @@ function draw(size) {
   return pngjs.PNG.sync.write(png);
 }
 
-for (const [file, size] of [
-  ['build/icon.png', 512],
-  ['src/renderer/public/icon.png', 64],
+/** A .ico holding one 256×256 PNG (ICONDIR, one ICONDIRENTRY, the image). */
+function ico(png) {
+  const head = Buffer.alloc(22);
+  head.writeUInt16LE(0, 0);
+  head.writeUInt16LE(1, 2); // type: icon
+  head.writeUInt16LE(1, 4); // one image
+  head.writeUInt8(0, 6); // width 256
+  head.writeUInt8(0, 7); // height 256
+  head.writeUInt16LE(1, 10); // colour planes
+  head.writeUInt16LE(32, 12); // bits per pixel
+  head.writeUInt32LE(png.length, 14);
+  head.writeUInt32LE(22, 18);
+  return Buffer.concat([head, png]);
+}
+
+/** An .icns holding PNGs: [type, png] pairs (ic08 256×256, ic09 512×512). */
+function icns(entries) {
+  const parts = entries.map(([type, png]) => {
+    const h = Buffer.alloc(8);
+    h.write(type, 0, 'latin1');
+    h.writeUInt32BE(png.length + 8, 4);
+    return Buffer.concat([h, png]);
+  });
+  const h = Buffer.alloc(8);
+  h.write('icns', 0, 'latin1');
+  h.writeUInt32BE(8 + parts.reduce((a, p) => a + p.length, 0), 4);
+  return Buffer.concat([h, ...parts]);
+}
+
+const DOC = [214, 226, 240];
+for (const [file, bytes] of [
+  ['build/icon.png', draw(512)],
+  ['src/renderer/public/icon.png', draw(64)],
+  ['build/mlp.png', draw(512, DOC)],
+  ['build/mlp.ico', ico(draw(256, DOC))],
+  ['build/mlp.icns', icns([['ic08', draw(256, DOC)], ['ic09', draw(512, DOC)]])],
 ]) {
   const out = join(root, file);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, draw(size));
-  console.log(`wrote ${file} (${size}×${size})`);
+  writeFileSync(out, bytes);
+  console.log(`wrote ${file} (${bytes.length} bytes)`);
 }

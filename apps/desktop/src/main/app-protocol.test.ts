@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, isAppUrl, isExternalLink, mimeType, resolveAppPath, secureWebPreferences } from './app-protocol.js';
 
 const root = join('/opt', 'app', 'renderer');
 
@@ -42,6 +43,24 @@ describe('the app:// scheme', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-(inline|eval)'/);
+  });
+
+  const directives = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]));
+
+  it('allows the core’s helper thread (a Blob-URL worker) and nothing more: no blob: scripts, no remote connections', () => {
+    const d = directives(CONTENT_SECURITY_POLICY);
+    expect(d['worker-src']).toBe("'self' blob:");
+    expect(d['script-src']).toBe("'self' 'wasm-unsafe-eval'");
+    expect(d['connect-src']).toBe("'self'");
+    // The page's own meta policy applies too: it must allow the same workers, or the helper is refused.
+    const html = readFileSync(join(__dirname, '..', 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)![1]!;
+    expect(directives(meta)['worker-src']).toBe("'self' blob:");
+    expect(directives(meta)['script-src']).toBe("'self' 'wasm-unsafe-eval'");
+  });
+
+  it('isolates the page across origins, so SharedArrayBuffer and the second thread exist', () => {
+    expect(ISOLATION_HEADERS).toEqual({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' });
   });
 });
 

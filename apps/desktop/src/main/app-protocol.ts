@@ -15,7 +15,9 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   // wasm-unsafe-eval lets @mlp/core compile its WebAssembly SIMD kernels; it allows no JavaScript eval.
   "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
+  // blob: is the one extra source: @mlp/core starts its helper thread (the second training thread) from a Blob URL
+  // holding its fixed program. It inherits this policy, so it too can load nothing else.
+  "worker-src 'self' blob:",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
@@ -25,6 +27,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * Sent with every app:// response: the page is cross-origin isolated (crossOriginIsolated, SharedArrayBuffer), which
+ * @mlp/core's second thread needs. The app loads nothing from other origins, so isolation takes nothing away.
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

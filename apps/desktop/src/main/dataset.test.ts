@@ -16,7 +16,7 @@ const descriptor = syntheticDescriptor(files);
 
 function recorder(): CallContext & { events: DatasetProgress[] } {
   const events: DatasetProgress[] = [];
-  return { events, emit: (_name, p) => events.push(p) };
+  return { events, emit: (_name, p) => void events.push(p as DatasetProgress) };
 }
 
 function handlers(dataDir: string, fetchImpl = fakeFetch(files), pickFolder = async (): Promise<string | null> => null) {

@@ -25,6 +25,7 @@ function fakeHandlers(): Handlers {
     'settings:save': vi.fn(async () => {
       throw new Error('disk full');
     }),
+    'shell:state': vi.fn(async () => null),
   };
 }
 
@@ -61,6 +62,12 @@ describe('IPC dispatch', () => {
       ['settings:save', [{ preset: 'nope', train: PRESETS.seed }], /preset must be/],
       ['settings:save', [null], /must be an object/],
       ['settings:save', [{ preset: 'seed', train: { ...PRESETS.seed, layers: [784, 1e9, 10] } }], /more than the 50,000,000 a model file holds/],
+      ['shell:state', [], /takes 1 argument, got 0/],
+      ['shell:state', ['dirty'], /must be an object/],
+      ['shell:state', [{ modelName: 'a', unsaved: 'yes', running: false }], /unsaved and running must be booleans/],
+      ['shell:state', [{ modelName: 5, unsaved: true, running: false }], /modelName must be null or a string/],
+      ['shell:state', [{ modelName: 'x'.repeat(201), unsaved: true, running: false }], /at most 200 characters/],
+      ['shell:state', [{ modelName: null, unsaved: true, running: false, quit: true }], /unknown field quit/],
     ];
     for (const [channel, args, message] of cases) {
       const r = await dispatch(channel, e, args, h, validators, trusted);
@@ -70,6 +77,10 @@ describe('IPC dispatch', () => {
     expect(h['model:save']).not.toHaveBeenCalled();
     expect(h['model:export']).not.toHaveBeenCalled();
     expect(h['settings:save']).not.toHaveBeenCalled();
+    expect(h['shell:state']).not.toHaveBeenCalled();
+    // A good state report gets through, its name made one line.
+    expect(await dispatch('shell:state', e, [{ modelName: 'a\nb.mlp', unsaved: true, running: false }], h, validators, trusted)).toEqual({ ok: true, value: null });
+    expect(h['shell:state']).toHaveBeenCalledWith(expect.anything(), { modelName: 'a b.mlp', unsaved: true, running: false });
   });
 
   it('refuses calls from any other page', async () => {

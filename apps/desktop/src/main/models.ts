@@ -31,6 +31,21 @@ function checkModel(bytes: Uint8Array): void {
   loadModel(bytes).model.dispose();
 }
 
+/** Read and check the model file at `path` (chosen in a dialog, or handed over by the OS). */
+export async function readModelAt(deps: Pick<ModelDeps, 'readFile' | 'fileSize' | 'basename'>, path: string): Promise<ModelFile> {
+  const size = await deps.fileSize(path);
+  const tooBig = (n: number) => new Error(`${path} is ${n} bytes, larger than any model this app writes; pick a .mlp model file.`);
+  if (size > MAX_MODEL_BYTES) throw tooBig(size);
+  const bytes = await deps.readFile(path);
+  if (bytes.length > MAX_MODEL_BYTES) throw tooBig(bytes.length); // it grew after the size check
+  try {
+    checkModel(bytes);
+  } catch (e) {
+    throw new Error(`${path} is not a model file this app can open: ${(e as Error).message}.`);
+  }
+  return { name: deps.basename(path), bytes };
+}
+
 export function createModelHandlers(deps: ModelDeps) {
   const save = async (bytes: Uint8Array, name: string, kind: SaveKind): Promise<SavedModel | null> => {
     const path = await deps.pickSavePath(name, kind);
@@ -54,18 +69,7 @@ export function createModelHandlers(deps: ModelDeps) {
     },
     'model:open': async (): Promise<ModelFile | null> => {
       const path = await deps.pickOpenPath();
-      if (path === null) return null;
-      const size = await deps.fileSize(path);
-      const tooBig = (n: number) => new Error(`${path} is ${n} bytes, larger than any model this app writes; pick a .mlp model file.`);
-      if (size > MAX_MODEL_BYTES) throw tooBig(size);
-      const bytes = await deps.readFile(path);
-      if (bytes.length > MAX_MODEL_BYTES) throw tooBig(bytes.length); // it grew after the size check
-      try {
-        checkModel(bytes);
-      } catch (e) {
-        throw new Error(`${path} is not a model file this app can open: ${(e as Error).message}.`);
-      }
-      return { name: deps.basename(path), bytes };
+      return path === null ? null : readModelAt(deps, path);
     },
   };
 }

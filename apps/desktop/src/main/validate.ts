@@ -1,7 +1,7 @@
 // Argument checks for every IPC channel: untrusted values in, typed arguments out, or a TypeError saying what is wrong.
 // One validator per channel, keyed by the contract, so a new channel cannot be registered without one.
 import { EXPORT_FORMATS, EXTENSIONS, type ExportFormat } from '@mlp/export';
-import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES } from '../shared/api.js';
+import { CHANNELS, type Channel, type IpcContract, MAX_MODEL_BYTES, type ShellState } from '../shared/api.js';
 import { checkAppSettings } from '../shared/settings.js';
 
 export type Validators = { [K in Channel]: (args: unknown[]) => IpcContract[K]['args'] };
@@ -24,6 +24,18 @@ function fileBytes(channel: Channel, bytes: unknown, what: string): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${channel}: the ${what} must be a Uint8Array`);
   if (bytes.length === 0 || bytes.length > MAX_MODEL_BYTES) throw new TypeError(`${channel}: the ${what} must hold 1 to ${MAX_MODEL_BYTES} bytes, got ${bytes.length}`);
   return bytes;
+}
+
+/** The renderer's state report: exactly a model name (or null; a short one-line string) and two booleans. */
+export function checkShellState(v: unknown): ShellState {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError('shell:state: the state must be an object');
+  const { modelName, unsaved, running, ...rest } = v as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length) throw new TypeError(`shell:state: unknown field ${extra[0]}`);
+  if (modelName !== null && (typeof modelName !== 'string' || modelName.length > 200)) throw new TypeError('shell:state: modelName must be null or a string of at most 200 characters');
+  if (typeof unsaved !== 'boolean' || typeof running !== 'boolean') throw new TypeError('shell:state: unsaved and running must be booleans');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a window title is one line
+  return { modelName: modelName === null ? null : modelName.replace(/[\u0000-\u001f\u007f]/g, ' '), unsaved, running };
 }
 
 /** A validator for a channel that takes no arguments. */
@@ -49,6 +61,10 @@ export const validators: Validators = {
     if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new TypeError(`model:export: the format must be one of ${EXPORT_FORMATS.join(', ')}, got ${String(format)}`);
     const f = format as ExportFormat;
     return [fileBytes('model:export', a[0], `${f} file`), safeModelName(a[1], EXTENSIONS[f], 'model:export'), f];
+  },
+  'shell:state': (a) => {
+    arity('shell:state', a, 1);
+    return [checkShellState(a[0])];
   },
   'settings:save': (a) => {
     arity('settings:save', a, 1);

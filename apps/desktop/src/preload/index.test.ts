@@ -11,6 +11,7 @@ vi.mock('electron', () => ({
     invoke: (...a: unknown[]) => invoke(...a),
     on: (c: string, l: (...a: unknown[]) => void) => listeners.set(c, [...(listeners.get(c) ?? []), l]),
     removeListener: (c: string, l: (...a: unknown[]) => void) => listeners.set(c, (listeners.get(c) ?? []).filter((x) => x !== l)),
+    removeAllListeners: (c: string) => listeners.set(c, []),
   },
 }));
 
@@ -22,7 +23,7 @@ beforeEach(() => invoke.mockReset());
 describe('the preload', () => {
   it('exposes one named function per action and nothing that reaches IPC generically', () => {
     expect(Object.keys(exposed)).toEqual(['desktop']);
-    expect(Object.keys(api).sort()).toEqual(['exportModel', 'importDataset', 'kind', 'loadDataset', 'loadSettings', 'openModel', 'saveModel', 'saveSettings']);
+    expect(Object.keys(api).sort()).toEqual(['exportModel', 'importDataset', 'kind', 'loadDataset', 'loadSettings', 'onCommand', 'openModel', 'reportState', 'saveModel', 'saveSettings']);
     expect(api.kind).toBe('electron');
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/invoke|ipc|send/i);
   });
@@ -51,5 +52,18 @@ describe('the preload', () => {
     expect(await api.loadDataset((p) => seen.push(p))).toBe('files');
     expect(seen).toEqual([{ file: 'a', bytesDone: 1, bytesTotal: 2, source: 's' }]);
     expect(listeners.get('dataset:progress')).toEqual([]);
+  });
+
+  it('hands the shell’s commands to one listener, and reports state through its channel', async () => {
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    api.onCommand((c) => first.push(c));
+    api.onCommand((c) => second.push(c));
+    for (const l of listeners.get('shell:command') ?? []) l({ sender: 'hidden' }, { type: 'save-model' });
+    expect(first).toEqual([]);
+    expect(second).toEqual([{ type: 'save-model' }]);
+    invoke.mockResolvedValueOnce({ ok: true, value: null });
+    await api.reportState({ modelName: 'm.mlp', unsaved: true, running: false });
+    expect(invoke).toHaveBeenCalledWith('shell:state', { modelName: 'm.mlp', unsaved: true, running: false });
   });
 });

@@ -1,7 +1,7 @@
 // The preload: exposes one named function per action on window.desktop (the typed DesktopApi) and nothing else.
 // Sandboxed, so it may only require 'electron'; it never hands ipcRenderer or a generic invoke to the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_GLOBAL, type Channel, type DatasetProgress, type DesktopApi, type IpcContract, type IpcReply } from '../shared/api.js';
+import { API_GLOBAL, type Channel, type DatasetProgress, type DesktopApi, type IpcContract, type IpcReply, type ShellCommand } from '../shared/api.js';
 
 async function call<K extends Channel>(channel: K, ...args: IpcContract[K]['args']): Promise<IpcContract[K]['result']> {
   const reply = (await ipcRenderer.invoke(channel, ...args)) as IpcReply<IpcContract[K]['result']>;
@@ -31,6 +31,15 @@ const api: DesktopApi = {
   loadSettings: () => call('settings:load'),
   saveSettings: async (settings) => {
     await call('settings:save', settings);
+  },
+  onCommand: (listener) => {
+    if (typeof listener !== 'function') return;
+    // One listener: a second call replaces the first (the page registers once, at start).
+    ipcRenderer.removeAllListeners('shell:command');
+    ipcRenderer.on('shell:command', (_e: unknown, command: ShellCommand) => listener(command));
+  },
+  reportState: async (state) => {
+    await call('shell:state', state);
   },
 };
 

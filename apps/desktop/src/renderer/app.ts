@@ -3,6 +3,7 @@
 import type { DesktopApi } from '../shared/api.js';
 import { Controller, type WorkerLike, defaultSettings } from './controller.js';
 import { el } from './dom.js';
+import { connectShell } from './shell.js';
 import { type AppState, Store } from './store.js';
 import { mountCharts } from './views/charts.js';
 import { mountCompare } from './views/compare.js';
@@ -43,6 +44,7 @@ export function initialState(): AppState {
   return {
     dataset: { status: 'none', files: {}, origin: '', train: 0, test: 0 },
     run: 'idle',
+    threads: 1,
     progress: null,
     settings: defaultSettings(),
     settingsError: null,
@@ -96,6 +98,7 @@ export async function startApp(root: HTMLElement, api: DesktopApi, worker: Worke
     panels.append(panel);
     tab.mount(panel, store, c);
   });
+  connectShell(api, store, c);
   store.subscribe((s, changed) => {
     if (!changed.has('tab')) return;
     for (const tab of TABS) {

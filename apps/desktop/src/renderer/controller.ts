@@ -1,6 +1,6 @@
 // The renderer's actions: talk to the DesktopApi (dataset, files, settings) and the training worker, and fold
 // their answers into the store. Views call these; they never touch the worker or the API themselves.
-import type { DatasetProgress, DesktopApi, ExportFormat } from '../shared/api.js';
+import type { DatasetProgress, DesktopApi, ExportFormat, ModelFile } from '../shared/api.js';
 import type { EpochReport } from '@mlp/core';
 import { type PresetName, presetSettings } from '@mlp/recipe';
 import { type AppSettings, checkAppSettings, presetOf } from '../shared/settings.js';
@@ -184,7 +184,10 @@ export class Controller {
     try {
       const file = await this.modelBytes('mlp');
       const saved = await this.api.saveModel(file.bytes, file.name);
-      if (saved) this.info(`Saved ${saved.location}`);
+      if (!saved) return;
+      const model = this.store.state.model;
+      if (model) this.store.set({ model: { ...model, name: saved.location.split(/[\\/]/).pop() || model.name, saved: true } });
+      this.info(`Saved ${saved.location}`);
     } catch (e) {
       this.fail(e);
     }
@@ -204,22 +207,30 @@ export class Controller {
   async openModel(): Promise<void> {
     try {
       const file = await this.api.openModel();
-      if (!file) return;
-      this.send({ type: 'load-model', bytes: file.bytes, name: file.name }, [file.bytes.buffer]);
+      if (file) this.openModelFile(file);
     } catch (e) {
       this.fail(e);
     }
   }
 
+  /** Open a model file's bytes (from the open dialog, or handed over by the OS). */
+  openModelFile(file: ModelFile): void {
+    this.send({ type: 'load-model', bytes: file.bytes, name: file.name }, [file.bytes.buffer]);
+  }
+
   private onWorker(m: FromWorker): void {
     const s = this.store.state;
     switch (m.type) {
+      case 'engine':
+        this.store.set({ threads: m.threads });
+        return;
       case 'dataset-ready':
         this.store.set({ dataset: { ...s.dataset, status: 'ready', train: m.train, test: m.test }, testSet: m.testSet });
         return;
       case 'state':
         this.store.set({ run: m.state, progress: m.progress ?? s.progress });
-        if (m.state === 'running' && !s.model) this.store.set({ model: { name: 'trained model', source: 'trained' } });
+        // Start and Step (which pauses after its batch) both make a trained model.
+        if ((m.state === 'running' || m.state === 'paused') && !s.model) this.store.set({ model: { name: 'trained model', source: 'trained' } });
         if (this.pendingRun && (m.state === 'running' || m.state === 'paused')) {
           this.currentRun = this.addRun(this.pendingRun, s.history, s.batches, m.state);
           this.pendingRun = null;
@@ -237,6 +248,8 @@ export class Controller {
         }
         this.store.set({ progress: m.progress });
         this.store.touch('batches');
+        // A saved model that trains on (Step, Resume) has unsaved changes again.
+        if (s.model?.saved) this.store.set({ model: { ...s.model, saved: false } });
         return;
       }
       case 'epoch':

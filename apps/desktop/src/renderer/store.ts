@@ -40,6 +40,8 @@ export interface AppState {
     test: number;
   };
   run: RunState;
+  /** Threads training uses (the worker says: 2 where the page is cross-origin isolated and has two cores). */
+  threads: number;
   progress: Progress | null;
   settings: AppSettings;
   /** Why the settings form cannot start a run, or null. */
@@ -53,7 +55,8 @@ export interface AppState {
   showChange: boolean;
   evaluation: Evaluation | null;
   selectedUnit: number;
-  model: { name: string; source: 'trained' | 'loaded' } | null;
+  /** The model shown; `saved` once a trained one is saved and until it trains further. */
+  model: { name: string; source: 'trained' | 'loaded'; saved?: boolean } | null;
   message: { kind: 'info' | 'error'; text: string } | null;
   tab: string;
   /** The test images and labels (from the dataset), for the inspector. */

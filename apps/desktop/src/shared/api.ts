@@ -41,6 +41,28 @@ export interface SavedModel {
 }
 
 /**
+ * What the shell asks the renderer to do: a menu item (or, in a browser, its keyboard shortcut) was chosen, or the
+ * operating system handed the app a model file (double-click, command line, a second start).
+ */
+export type ShellCommand =
+  | { type: 'open-model' }
+  | { type: 'save-model' }
+  | { type: 'import-dataset' }
+  | { type: 'export-model'; format: ExportFormat }
+  | { type: 'model-file'; file: ModelFile }
+  | { type: 'error'; message: string };
+
+/** What the renderer tells the shell, for the window title and the unsaved-work prompt. */
+export interface ShellState {
+  /** The open or trained model's name, or null when there is none. */
+  modelName: string | null;
+  /** A trained model that has not been saved since it changed. */
+  unsaved: boolean;
+  /** A run is training or paused mid-run. */
+  running: boolean;
+}
+
+/**
  * What the renderer can ask for. Electron: `window.desktop`, exposed by the preload (one function per action).
  * Browser: createBrowserApi(). Every method rejects with an Error whose message is one sentence for the user.
  */
@@ -61,6 +83,10 @@ export interface DesktopApi {
   openModel(): Promise<ModelFile | null>;
   loadSettings(): Promise<AppSettings | null>;
   saveSettings(settings: AppSettings): Promise<void>;
+  /** Receive the shell's commands (menu, OS file opening; in a browser the file shortcuts). One listener. */
+  onCommand(listener: (command: ShellCommand) => void): void;
+  /** Tell the shell the model's name and whether work would be lost on close. */
+  reportState(state: ShellState): Promise<void>;
 }
 
 /** IPC channels: arguments as sent by the preload, and the result main answers with. */
@@ -72,15 +98,17 @@ export interface IpcContract {
   'model:open': { args: []; result: ModelFile | null };
   'settings:load': { args: []; result: AppSettings | null };
   'settings:save': { args: [settings: AppSettings]; result: null };
+  'shell:state': { args: [state: ShellState]; result: null };
 }
 
 export type Channel = keyof IpcContract;
 
-export const CHANNELS = ['dataset:load', 'dataset:import', 'model:save', 'model:export', 'model:open', 'settings:load', 'settings:save'] as const satisfies readonly Channel[];
+export const CHANNELS = ['dataset:load', 'dataset:import', 'model:save', 'model:export', 'model:open', 'settings:load', 'settings:save', 'shell:state'] as const satisfies readonly Channel[];
 
 /** Events main sends to the renderer. */
 export interface IpcEvents {
   'dataset:progress': DatasetProgress;
+  'shell:command': ShellCommand;
 }
 
 /** Every reply: main never throws across IPC, so the renderer gets the plain message (not Electron's wrapper). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DatasetProgress } from '../../shared/api.js';
 import { PRESETS } from '@mlp/recipe';
 import { fakeFetch, syntheticMnist } from '../../testing/synthetic.js';
-import { createBrowserApi, dataBaseUrl } from './browser-api.js';
+import { browserShortcut, createBrowserApi, dataBaseUrl } from './browser-api.js';
 
 class MemoryStorage {
   items = new Map<string, string>();
@@ -58,5 +58,17 @@ describe('the browser API', () => {
     expect(await api.loadSettings()).toBeNull();
     st.setItem('mlp-desktop.settings', 'not json');
     expect(await api.loadSettings()).toBeNull();
+  });
+});
+
+describe('browser shortcuts', () => {
+  const k = (key: string, m: { ctrlKey?: boolean; metaKey?: boolean; shiftKey?: boolean } = {}) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...m });
+  it('turns Ctrl+S / Ctrl+O (Cmd on macOS) into the menu’s commands, and nothing else', () => {
+    expect(browserShortcut(k('s', { ctrlKey: true }), false)).toEqual({ type: 'save-model' });
+    expect(browserShortcut(k('o', { ctrlKey: true }), false)).toEqual({ type: 'open-model' });
+    expect(browserShortcut(k('o', { metaKey: true }), true)).toEqual({ type: 'open-model' });
+    expect(browserShortcut(k('o', { ctrlKey: true }), true)).toBeNull();
+    expect(browserShortcut(k('O', { ctrlKey: true, shiftKey: true }), false)).toBeNull();
+    expect(browserShortcut(k('s'), false)).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 // The browser implementation of DesktopApi: MNIST over HTTP from a base URL, models as downloads and uploads,
 // settings in localStorage. How the renderer runs (and is tested) without Electron.
-import type { DatasetFiles, DatasetProgress, DesktopApi, ModelFile, SavedModel } from '../../shared/api.js';
+import type { DatasetFiles, DatasetProgress, DesktopApi, ModelFile, SavedModel, ShellCommand, ShellState } from '../../shared/api.js';
 import { type AppSettings, checkAppSettings } from '../../shared/settings.js';
+import { needsPrompt, windowTitle } from '../../shared/shell.js';
+import { BROWSER_FILE_SHORTCUTS, type KeyLike, matchesAccelerator } from '../../shared/shortcuts.js';
 
 export const DATASET_FILES = {
   trainImages: 'train-images-idx3-ubyte.gz',
@@ -84,8 +86,16 @@ function pickFiles(accept: string, multiple: boolean): Promise<File[]> {
   });
 }
 
+/** The command a key press means in a browser (there is no menu there: the page handles the file shortcuts), or null. */
+export function browserShortcut(e: KeyLike, mac: boolean): ShellCommand | null {
+  if (matchesAccelerator(BROWSER_FILE_SHORTCUTS.openModel, e, mac)) return { type: 'open-model' };
+  if (matchesAccelerator(BROWSER_FILE_SHORTCUTS.saveModel, e, mac)) return { type: 'save-model' };
+  return null;
+}
+
 export function createBrowserApi(pageUrl: string = location.href, storage: Storage = localStorage): DesktopApi {
   const base = dataBaseUrl(pageUrl);
+  let shell: ShellState = { modelName: null, unsaved: false, running: false };
   return {
     kind: 'browser',
     async loadDataset(onProgress) {
@@ -137,6 +147,23 @@ export function createBrowserApi(pageUrl: string = location.href, storage: Stora
     },
     async saveSettings(settings: AppSettings) {
       storage.setItem(SETTINGS_KEY, JSON.stringify(checkAppSettings(settings)));
+    },
+    onCommand(listener) {
+      const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+      addEventListener('keydown', (e) => {
+        const command = browserShortcut(e, mac);
+        if (!command) return;
+        e.preventDefault(); // the browser's own Save Page / Open File
+        listener(command);
+      });
+      // The browser's own leave-page prompt stands in for the app's unsaved-work dialog.
+      addEventListener('beforeunload', (e) => {
+        if (needsPrompt(shell)) e.preventDefault();
+      });
+    },
+    async reportState(state) {
+      shell = state;
+      document.title = windowTitle(state);
     },
   };
 }

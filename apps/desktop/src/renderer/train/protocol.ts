@@ -89,6 +89,8 @@ export interface TestSet {
 }
 
 export type FromWorker =
+  /** How many threads training uses: planned at start, then the trainer's own with each new run. */
+  | { type: 'engine'; threads: number }
   | { type: 'dataset-ready'; train: number; test: number; rows: number; cols: number; testSet: TestSet }
   | { type: 'state'; state: RunState; settings: TrainSettings | null; progress: Progress | null }
   | { type: 'batches'; points: BatchPoints; progress: Progress }

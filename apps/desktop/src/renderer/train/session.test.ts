@@ -15,18 +15,18 @@ const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
 });
 
 /** A session with a controllable clock, recording every message. */
-function harness() {
+function harness(threads: 1 | 2 = 1) {
   const messages: FromWorker[] = [];
   let t = 0;
   const clock = { advance: (ms: number) => (t += ms) };
-  const session = new TrainingSession((m) => messages.push(m), () => t);
+  const session = new TrainingSession((m) => messages.push(m), () => t, threads);
   const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
   const states = () => of('state').map((m) => m.state);
   return { session, messages, clock, of, states };
 }
 
-async function withData() {
-  const h = harness();
+async function withData(threads: 1 | 2 = 1) {
+  const h = harness(threads);
   await h.session.handle({ type: 'dataset', files: structuredClone(files) });
   return h;
 }
@@ -257,5 +257,23 @@ describe('TrainingSession', () => {
     await h.session.handle({ type: 'start', settings: settings({ batch: 900 }) });
     expect(h.of('error')[2]!.message).toMatch(/^batch 900 is larger than the 800 training images/);
     expect(h.states()).not.toContain('running');
+  });
+
+  it('trains with two threads when asked, says so, and ends with the same weights bit for bit as one thread', async () => {
+    const weightsAfter = async (threads: 1 | 2) => {
+      const h = await withData(threads);
+      await h.session.handle({ type: 'start', settings: settings({ epochs: 1 }) });
+      await h.session.handle({ type: 'export', id: 1, format: 'mlp' });
+      const [exported] = h.of('exported');
+      const m = loadModel(exported!.bytes).model;
+      const bytes = m.readParams().map((p) => new Uint8Array(p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength)));
+      m.dispose();
+      return { engine: h.of('engine').map((e) => e.threads), bytes };
+    };
+    const one = await weightsAfter(1);
+    const two = await weightsAfter(2);
+    expect(one.engine).toEqual([1, 1]);
+    expect(two.engine).toEqual([2, 2]); // planned, then the trainer's own: Node's worker_threads run the core's helper
+    expect(two.bytes).toEqual(one.bytes);
   });
 });

@@ -42,7 +42,11 @@ export class TrainingSession {
   constructor(
     private readonly post: Post,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+    /** Threads to train with (threads.ts decides): 2 shares the first layer with the core's helper, same results. */
+    private readonly threads: 1 | 2 = 1,
+  ) {
+    this.post({ type: 'engine', threads });
+  }
 
   async handle(m: ToWorker): Promise<void> {
     try {
@@ -118,7 +122,7 @@ export class TrainingSession {
   /** A new model and trainer for these settings: @mlp/recipe's run, as `mlp train` builds it. */
   private newTrainer(settings: AppSettings): Trainer {
     const s = checkTrainSettings(settings.train);
-    const run = prepareRun(s, this.needData(), this.cachedSplit(s));
+    const run = prepareRun(s, this.needData(), { ...this.cachedSplit(s), threads: this.threads });
     this.keepSplit(s, run);
     const t = run.trainer;
     this.settings = { preset: settings.preset, train: s };
@@ -129,6 +133,8 @@ export class TrainingSession {
     this.evaluated = false;
     this.modelName = `mnist-${s.layers.join('-')}-${settings.preset}`;
     this.points = { x: [], loss: [], accuracy: [] };
+    // What the model really uses (the core falls back to one thread where its helper cannot start).
+    this.post({ type: 'engine', threads: run.model.threads });
     this.sendWeights(true);
     return t;
   }

@@ -36,6 +36,7 @@ export function mountStatus(root: HTMLElement, store: Store): void {
   const epochBar = el('progress', { id: 'batch-progress', max: 1, value: 0 });
   const rate = el('span', { id: 'rate' });
   const lr = el('span', { id: 'current-lr' });
+  const threads = el('span', { id: 'threads', title: 'Training threads: two where the page is cross-origin isolated and the machine has two cores (same results, faster)' });
   const metric = (id: string, label: string) => {
     const v = el('span', { id, class: 'value' }, '—');
     return [el('div', { class: 'metric' }, el('span', { class: 'label' }, label), v), v] as const;
@@ -52,7 +53,7 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       { class: 'status-row' },
       el('div', { class: 'status-cell' }, el('span', { class: 'label' }, 'Dataset'), dataText, dataBar),
       el('div', { class: 'status-cell run' }, el('span', { class: 'label' }, 'Run'), el('span', {}, stateText, ' ', epochText), epochBar),
-      el('div', { class: 'status-cell small' }, el('span', { class: 'label' }, 'Speed'), rate, lr),
+      el('div', { class: 'status-cell small' }, el('span', { class: 'label' }, 'Speed'), rate, lr, threads),
       validBox,
       testBox,
       lossBox,
@@ -79,6 +80,7 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       rate.textContent = p && s.run === 'running' ? `${fmtCount(p.examplesPerSecond)} examples/s` : '—';
       lr.textContent = p ? `lr ${Number(p.lr.toPrecision(3))}` : '';
     }
+    if (changed.has('threads')) threads.textContent = `${s.threads} thread${s.threads === 1 ? '' : 's'}`;
     if (changed.has('evaluation') || changed.has('history')) {
       const last = s.history.at(-1);
       const e = s.evaluation;
