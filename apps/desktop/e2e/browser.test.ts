@@ -2,7 +2,7 @@
 // load the dataset, train the seed preset, check accuracy, weight tiles, pause/resume and a responsive main thread;
 // then what the trained network learned: the confusion matrix and its drill-down, the mistakes, a "1" drawn on the pad,
 // the forward-pass inspector; save → open gives the same predictions; a second run compared with the first, and
-// every tab at 1024×700. Screenshots of the views go to test-results/screenshots/.
+// every tab at 1400×900 and 900×600. Screenshots of the views go to test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,6 +107,31 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
       };
       requestAnimationFrame(tick);
     });
+    // Record what each draw of the tile grid puts on screen: the share of tile pixels that are coloured (not the white
+    // of "no change"), and the run's progress at that moment. The first draw is the initialisation.
+    await page.evaluate(() => {
+      const w = window as unknown as { gridDraws: { view: string; progress: string; coloured: number; distance: number }[] };
+      w.gridDraws = [];
+      const put = CanvasRenderingContext2D.prototype.putImageData;
+      CanvasRenderingContext2D.prototype.putImageData = function (this: CanvasRenderingContext2D, ...args: [ImageData, number, number]) {
+        const img = args[0];
+        if (this.canvas.id === 'unit-grid') {
+          const d = img.data;
+          let coloured = 0;
+          let distance = 0;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            if (d[i] === 214 && d[i + 1] === 218 && d[i + 2] === 224) continue; // the gaps between tiles
+            const far = Math.abs(d[i]! - 247) + Math.abs(d[i + 1]! - 247) + Math.abs(d[i + 2]! - 247);
+            n++;
+            distance += far;
+            if (far > 30) coloured++;
+          }
+          w.gridDraws.push({ view: this.canvas.dataset.view ?? '', progress: document.getElementById('epoch-progress')!.textContent ?? '', coloured: coloured / n, distance: distance / n });
+        }
+        put.apply(this, args as unknown as Parameters<typeof put>);
+      } as typeof put;
+    });
     const t0 = await page.evaluate(() => performance.now());
     // Pause as soon as batches go by; nothing moves while paused; resume continues. An epoch takes well under a second,
     // so the page itself clicks Pause at the first batch it shows (a round trip from the test could miss all 5 epochs).
@@ -152,11 +177,27 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     // Every epoch is on the curves as soon as the run is done (the last one used to lag behind the chart's throttle).
     expect(await page.locator('#loss-chart').getAttribute('data-epochs')).toBe(String(EPOCHS));
     await shot('3-trained');
-    // What training changed: the same tiles minus their random initialisation.
-    await page.check('#show-change');
-    await page.locator('.card.tiles h3', { hasText: 'change since start' }).waitFor();
-    await page.locator('.card.tiles').screenshot({ path: join(SCREENSHOTS, '3b-change-since-start.png') });
-    await page.uncheck('#show-change');
+    // The default tiles show learning from the first epoch: at initialisation they are blank (nothing has changed
+    // yet), after epoch 1 most tile pixels are coloured. Measured on the pixels drawn, not on a flag.
+    const draws = await page.evaluate(() => (window as unknown as { gridDraws: { view: string; progress: string; coloured: number; distance: number }[] }).gridDraws);
+    const init = draws[0]!;
+    const epoch1 = draws.find((d) => /epoch [2-9]\//.test(d.progress))!;
+    console.log(`default tiles: at initialisation ${(init.coloured * 100).toFixed(1)}% coloured (mean distance from white ${init.distance.toFixed(1)}); after epoch 1 ${(epoch1.coloured * 100).toFixed(1)}% (${epoch1.distance.toFixed(1)})`);
+    expect(init.view).toBe('change/shared');
+    expect(epoch1.view).toBe('change/shared');
+    expect(init.coloured).toBeLessThan(0.01);
+    expect(epoch1.coloured).toBeGreaterThan(0.3);
+    expect(epoch1.distance).toBeGreaterThan(init.distance + 50);
+    expect(await text('#weights-caption')).toMatch(/Red: the weight grew .* blue: it fell .* white: unchanged/);
+    // The raw weights, and each tile on its own scale, are one click away.
+    await page.selectOption('#weight-view', 'weights');
+    await page.locator('#unit-grid[data-view="weights/shared"]').waitFor();
+    await page.locator('.card.tiles').screenshot({ path: join(SCREENSHOTS, '3b-raw-weights.png') });
+    await page.check('#per-tile');
+    await page.locator('#unit-grid[data-view="weights/tile"]').waitFor();
+    await page.uncheck('#per-tile');
+    await page.selectOption('#weight-view', 'change');
+    await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
   });
 
   it('draws weight tiles and the output heat map with varying pixels', async () => {
@@ -391,8 +432,10 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     const chooser = page.waitForEvent('filechooser');
     await page.click('#open-model');
     await (await chooser).setFiles(file);
-    // The weights show at once, before any data is loaded.
+    // The weights show at once, before any data is loaded, as their change since initialisation (drawn again from
+    // the seed and initialisation the file keeps).
     await page.locator('#unit-grid:not([hidden])').waitFor();
+    await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
     expect(await text('#message')).toContain(`Loaded ${d.suggestedFilename()}`);
     await page.click('#load-dataset');
     await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor({ timeout: 300_000 });
@@ -490,18 +533,34 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.click('#tab-train');
   });
 
-  it('works at 1024×700: no horizontal scrolling on any tab', async () => {
-    await page.setViewportSize({ width: 1024, height: 700 });
-    for (const tab of ['train', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
-      await page.click(`#tab-${tab}`);
-      await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
-      await page.waitForTimeout(100);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `the ${tab} tab is ${width} px wide`).toBeLessThanOrEqual(1024);
-      if (tab === 'train' || tab === 'mistakes' || tab === 'inspect') await page.screenshot({ path: join(SCREENSHOTS, `11-${tab}-1024x700.png`) });
-    }
-    await page.setViewportSize({ width: 1360, height: 880 });
-  });
+  // Every view at the largest and the smallest supported window: no horizontal scrolling, and the run controls on
+  // screen even when the page is scrolled to its end. Screenshots: view-<tab>-<width>x<height>.png.
+  for (const [width, height] of [
+    [1400, 900],
+    [900, 600],
+  ] as const) {
+    it(`works at ${width}×${height}: every tab without horizontal scrolling, the run controls always in view`, async () => {
+      await page.setViewportSize({ width, height });
+      for (const tab of ['train', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
+        await page.click(`#tab-${tab}`);
+        await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth, `the ${tab} tab is ${scrollWidth} px wide`).toBeLessThanOrEqual(width);
+        await page.screenshot({ path: join(SCREENSHOTS, `view-${tab}-${width}x${height}.png`) });
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        for (const id of ['start', 'pause', 'step', 'stop', 'save-model', 'open-model']) {
+          const box = await page.locator(`#${id}`).boundingBox();
+          expect(box, `#${id} on the ${tab} tab`).not.toBeNull();
+          expect(box!.y, `#${id} on the ${tab} tab, scrolled to the end`).toBeGreaterThanOrEqual(0);
+          expect(box!.y + box!.height).toBeLessThanOrEqual(height);
+          expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+        }
+      }
+      await page.evaluate(() => window.scrollTo(0, 0));
+    });
+  }
 
   it('logged no errors (CSP violations included)', () => {
     expect(consoleErrors).toEqual([]);

@@ -11,6 +11,7 @@ import { mountDrawing } from './views/drawing.js';
 import { mountInspector } from './views/inspector.js';
 import { mountMistakes } from './views/mistakes.js';
 import { mountModelInfo } from './views/model-info.js';
+import { mountRunbar } from './views/runbar.js';
 import { mountStatus } from './views/status.js';
 import { mountWeights } from './views/weights.js';
 
@@ -25,10 +26,12 @@ export const TABS: Tab[] = [
     id: 'train',
     title: 'Training',
     mount: (root, store, c) => {
-      const weights = el('div', { class: 'grid weights' });
-      const charts = el('div', { class: 'grid charts' });
-      root.append(weights, charts);
-      mountWeights(weights, store, c);
+      // Weights and curves side by side, so a learner sees both at once; the unit detail and heat map below.
+      const weights = el('div', { class: 'train-tiles' });
+      const charts = el('div', { class: 'train-charts' });
+      const details = el('div', { class: 'train-details' });
+      root.append(el('div', { class: 'train-top' }, weights, charts), details);
+      mountWeights(weights, details, store, c);
       mountCharts(charts, store);
     },
   },
@@ -50,7 +53,8 @@ export function initialState(): AppState {
     batches: { x: [], loss: [], accuracy: [] },
     weights: null,
     initialWeights: null,
-    showChange: false,
+    showChange: true,
+    perTile: false,
     evaluation: null,
     selectedUnit: 0,
     model: null,
@@ -70,14 +74,17 @@ export async function startApp(root: HTMLElement, api: DesktopApi, worker: Worke
   const c = new Controller(store, api, worker);
   await c.restoreSettings();
 
-  const controls = el('aside', { id: 'controls' });
+  const controls = el('aside', { id: 'controls', 'aria-label': 'Data and settings' });
+  const runbar = el('div', { id: 'runbar', class: 'runbar', role: 'toolbar', 'aria-label': 'Run' });
   const status = el('div', { id: 'status' });
   const tabBar = el('nav', { class: 'tabs', role: 'tablist' });
   const panels = el('div', { class: 'panels' });
   root.replaceChildren(
-    el('header', { class: 'app-header' }, el('h1', {}, 'MLP workbench'), el('span', { class: 'subtitle' }, 'watch a multilayer perceptron learn to read digits'), tabBar),
+    // The title, tabs and run controls stay at the top while the page scrolls, at every window size.
+    el('div', { class: 'topbar' }, el('header', { class: 'app-header' }, el('h1', {}, 'MLP workbench'), el('span', { class: 'subtitle' }, 'watch a multilayer perceptron learn to read digits'), tabBar), runbar),
     el('div', { class: 'app-body' }, controls, el('main', {}, status, panels)),
   );
+  mountRunbar(runbar, store, c, api.kind);
   mountControls(controls, store, c, api.kind);
   mountStatus(status, store);
   TABS.forEach((tab, i) => {

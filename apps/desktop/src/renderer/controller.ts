@@ -129,6 +129,9 @@ export class Controller {
   showChange(on: boolean): void {
     this.store.set({ showChange: on });
   }
+  perTileScale(on: boolean): void {
+    this.store.set({ perTile: on });
+  }
   selectUnit(unit: number): void {
     this.store.set({ selectedUnit: unit });
   }
@@ -230,9 +233,12 @@ export class Controller {
       case 'weights':
         // The first copy after Start/Step is the initialisation: kept to show what training changed.
         if (!s.initialWeights && s.model?.source !== 'loaded') {
-          this.store.set({ initialWeights: { ...m.weights, W: m.weights.W.map((w) => w.slice()) } });
+          this.store.set({ initialWeights: m.weights.W.map((w) => w.slice()) });
         }
         this.store.set({ weights: m.weights });
+        return;
+      case 'initial-weights':
+        this.store.set({ initialWeights: m.W });
         return;
       case 'evaluation':
         this.store.set({ evaluation: m.evaluation });
@@ -257,7 +263,6 @@ export class Controller {
           evaluation: null,
           progress: null,
           initialWeights: null,
-          showChange: false,
           settings,
           selectedUnit: 0,
           analyses: { validation: null, test: null },

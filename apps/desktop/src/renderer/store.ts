@@ -47,10 +47,12 @@ export interface AppState {
   history: EpochReport[];
   batches: BatchSeries;
   weights: Weights | null;
-  /** The first weights of the run in progress, to show what training changed; null for an opened model. */
-  initialWeights: Weights | null;
-  /** Tiles show W − W(start) instead of W. */
+  /** W[l] at initialisation (the run's first copy, or an opened model's drawn again from its seed); null when unknown. */
+  initialWeights: Float32Array[] | null;
+  /** Tiles show W − W(start) instead of W, where the start is known (the default: it shows learning from the first epoch). */
   showChange: boolean;
+  /** Each tile on its own colour scale (its own 99th percentile of |value|) instead of one scale for the layer. */
+  perTile: boolean;
   evaluation: Evaluation | null;
   selectedUnit: number;
   model: { name: string; source: 'trained' | 'loaded' } | null;

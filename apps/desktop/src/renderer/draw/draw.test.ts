@@ -6,7 +6,7 @@ import { alignSeries, compareColumns, curveColumns, ema, thinIndices } from './c
 import { BAR_RGB, barColour, digitImage, outputStrip } from './digits.js';
 import { scaleLabel } from './labels.js';
 import { sharedScale } from './scale.js';
-import { GAP_RGB, SELECTED_RGB, gridLayout, heatmap, singleTile, tileGrid, tileShape, unitAt } from './tiles.js';
+import { GAP_RGB, SELECTED_RGB, STILL_RGB, gridLayout, heatmap, rowNorms, rowScales, singleTile, stillUnits, tileGrid, tileShape, unitAt } from './tiles.js';
 
 const px = (img: { width: number; data: Uint8ClampedArray }, x: number, y: number) => {
   const i = (y * img.width + x) * 4;
@@ -88,6 +88,23 @@ describe('the tile grid', () => {
     expect(px(sel, 0, 10)).toEqual(GAP_RGB);
     expect(singleTile(W, 1, 784, 1).width).toBe(28);
     expect(px(singleTile(W, 1, 784, 1), 27, 0)).toEqual(divergingRgb(0));
+  });
+
+  it('gives each tile its own contrast on request, and outlines units that barely changed', () => {
+    const W = new Float32Array(2 * 784);
+    W[0] = 0.01; // unit 0: faint
+    W[784] = 1; // unit 1: strong
+    const scales = rowScales(W, 2, 784, 1);
+    expect([...scales]).toEqual([Math.fround(0.01), 1]);
+    // On the shared scale unit 0's weight is nearly white; on its own it is full red like unit 1's.
+    expect(px(tileGrid(W, 2, 784, 1), 1, 1)).not.toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, scales), 1, 1)).toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, scales), 30, 1)).toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, 1, -1, [0]), 0, 10)).toEqual(STILL_RGB);
+    // Norms and the units under a quarter of the median.
+    expect([...rowNorms(Float32Array.from([3, 4, 0, 0]), 2, 2)]).toEqual([5, 0]);
+    expect(stillUnits(Float32Array.from([1, 1.1, 0.2, 0.9, 0.22]))).toEqual([2, 4]);
+    expect(stillUnits(Float32Array.from([0, 0, 0]))).toEqual([]);
   });
 
   it('draws a matrix as a heat map, one pixel per weight', () => {

@@ -1,5 +1,5 @@
 // Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
-import type { ActivationName, EpochReport } from '@mlp/core';
+import type { ActivationName, EpochReport, InitName } from '@mlp/core';
 import type { DatasetFiles } from '../../shared/api.js';
 import type { TrainSettings } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
@@ -59,6 +59,13 @@ export interface Weights {
   scaling: { mul: number; add: number };
 }
 
+/** How a run's weights were drawn: stored in a saved model's metadata so its change since initialisation can be shown. */
+export interface Initialisation {
+  seed: number;
+  init: InitName;
+  initStd: number;
+}
+
 export type AnalysisSet = 'validation' | 'test';
 
 /** One set's images with the model's outputs on them, for the confusion matrix, the gallery and the inspector. */
@@ -93,5 +100,7 @@ export type FromWorker =
   | { type: 'evaluation'; evaluation: Evaluation }
   | { type: 'analysis'; analysis: Analysis }
   | { type: 'model-loaded'; name: string; settings: TrainSettings | null; history: EpochReport[]; preset: string | null }
+  /** An opened model's initial weights, drawn again from its stored seed and initialisation. */
+  | { type: 'initial-weights'; W: Float32Array[] }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
   | { type: 'error'; message: string; id?: number };

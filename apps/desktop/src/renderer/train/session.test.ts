@@ -4,7 +4,7 @@ import { PRESETS } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
 import { syntheticMnist } from '../../testing/synthetic.js';
 import type { FromWorker } from './protocol.js';
-import { MESSAGE_INTERVAL_MS, TrainingSession } from './session.js';
+import { MESSAGE_INTERVAL_MS, TrainingSession, initialWeights } from './session.js';
 
 const files = syntheticMnist(1000, 200);
 const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
@@ -211,6 +211,26 @@ describe('TrainingSession', () => {
     expect(g.of('evaluation')).toHaveLength(0);
     await g.session.handle({ type: 'dataset', files: structuredClone(files) });
     expect(g.of('evaluation')[0]!.evaluation).toEqual(h.of('evaluation')[0]!.evaluation);
+  });
+
+  it('stores the seed and initialisation in a saved model, and an opened one draws its initial weights again', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings({ init: 'normal', initStd: 0.1, seed: 42 }) });
+    await h.session.handle({ type: 'export', id: 1 });
+    const { meta } = loadModel(h.of('exported')[0]!.bytes);
+    expect(meta.initialisation).toEqual({ seed: 42, init: 'normal', initStd: 0.1 });
+    const g = harness();
+    await g.session.handle({ type: 'load-model', bytes: h.of('exported')[0]!.bytes.slice(), name: 'run.mlp' });
+    const initial = g.of('initial-weights')[0]!.W;
+    // The first weight copy of the run is its initialisation; the regenerated weights equal it exactly.
+    const first = h.of('weights')[0]!.weights.W;
+    expect(initial.map((w) => w.length)).toEqual(first.map((w) => w.length));
+    expect(initial[0]).toEqual(first[0]);
+    expect(initial[1]).toEqual(first[1]);
+    // An older file without it (nor settings) still opens, just without initial weights.
+    const { model } = loadModel(h.of('exported')[0]!.bytes);
+    expect(initialWeights(model, undefined)).toBeNull();
+    expect(initialWeights(model, { seed: 'x' })).toBeNull();
   });
 
   it('reports a damaged model file and keeps the current model', async () => {

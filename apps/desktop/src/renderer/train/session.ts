@@ -1,11 +1,12 @@
 // The training session that runs inside the Web Worker: owns the dataset, the model and core's Trainer, and turns
 // their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
 // No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
-import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, type MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
 import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
 import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
-import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
+import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Initialisation, Progress, RunState, ToWorker } from './protocol.js';
+import { readBiases, readWeights } from './read-model.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -247,8 +248,8 @@ export class TrainingSession {
     if (!force && (this.weightsInFlight || t - this.lastWeightsAt < MESSAGE_INTERVAL_MS)) return;
     this.lastWeightsAt = t;
     this.weightsInFlight = true;
-    const W = m.W.map((w) => Float32Array.from(w));
-    const b = m.b.map((v) => Float32Array.from(v));
+    const W = readWeights(m);
+    const b = readBiases(m);
     const { mul, add } = this.scale ?? DEFAULT_SCALING;
     const weights = { layers: [...m.config.layers], W, b, hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
     this.post({ type: 'weights', weights }, [...W, ...b].map((a) => a.buffer));
@@ -323,6 +324,8 @@ export class TrainingSession {
       settings: this.settings?.train ?? null,
       scaling: this.scale,
       history: this.history,
+      // Enough to draw the weights again at their initialisation (the "change since start" view of an opened model).
+      initialisation: this.settings ? initialisationOf(this.settings.train) : null,
       validationAccuracy: this.history.at(-1)?.validationAccuracy ?? null,
       trainedAt: new Date().toISOString(),
     };
@@ -349,8 +352,31 @@ export class TrainingSession {
     this.evaluated = false;
     this.modelName = name.replace(/\.(mlp|ckpt)$/i, '');
     this.post({ type: 'model-loaded', name, settings, history: this.history, preset });
+    const initial = initialWeights(model, meta.initialisation ?? (settings ? initialisationOf(settings) : null));
+    if (initial) this.post({ type: 'initial-weights', W: initial }, initial.map((w) => w.buffer));
     this.sendWeights(true);
     this.setState(this.mnist ? 'stopped' : 'idle');
     this.evaluateModel();
+  }
+}
+
+/** What regenerates a run's initial weights: its seed and initialisation (the layers and activations are the model's). */
+export function initialisationOf(s: TrainSettings): Initialisation {
+  return { seed: s.seed, init: s.init, initStd: s.initStd };
+}
+
+/**
+ * The weights `model` started from, drawn again from a stored initialisation (as @mlp/recipe's prepareRun seeds a new
+ * model); null when the file holds none or it does not describe a model of this shape.
+ */
+export function initialWeights(model: MLP, stored: unknown): Float32Array[] | null {
+  const i = stored as Partial<Initialisation> | null | undefined;
+  if (!i || typeof i.seed !== 'number' || typeof i.init !== 'string' || typeof i.initStd !== 'number') return null;
+  const c = model.config;
+  try {
+    const fresh = new MLP({ layers: [...c.layers], hidden: c.hidden, output: c.output, loss: c.loss, init: i.init as typeof c.init, initStd: i.initStd }, { seed: i.seed });
+    return readWeights(fresh);
+  } catch {
+    return null;
   }
 }

@@ -10,14 +10,15 @@ import { throttle } from './throttle.js';
 
 const COLORS = { batch: '#9db7d5', train: '#1f5fa8', valid: '#c0392b' };
 export const CHART_INTERVAL_MS = 250;
-const HEIGHT = 220;
+/** Two charts and the status fit beside the tiles: their height follows the window's (150–230 px). */
+export const chartHeight = (): number => Math.max(150, Math.min(230, Math.floor((window.innerHeight - 380) / 2)));
 
 /** A uPlot chart over fractional epochs with the given series (after the x series). */
 export function makeChart(target: HTMLElement, title: string, unit: string, series: uPlot.Series[]): uPlot {
   const opts: uPlot.Options = {
     title,
     width: Math.max(300, target.clientWidth),
-    height: HEIGHT,
+    height: chartHeight(),
     scales: { x: { time: false } },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
@@ -60,9 +61,11 @@ export function keyboardLegend(u: uPlot): void {
 
 /** Keep charts as wide as their boxes. */
 export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][]): void {
-  new ResizeObserver(() => {
-    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: HEIGHT });
-  }).observe(root);
+  const fit = () => {
+    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: chartHeight() });
+  };
+  new ResizeObserver(fit).observe(root);
+  window.addEventListener('resize', fit);
 }
 
 const epochPoints = (color: string, label: string): uPlot.Series => ({ label, stroke: color, width: 2, spanGaps: true, points: { show: true, size: 6, fill: color } });

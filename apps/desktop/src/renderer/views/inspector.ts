@@ -7,13 +7,14 @@ import type { Controller } from '../controller.js';
 import { column } from '../draw/bars.js';
 import { digitImage } from '../draw/digits.js';
 import { sharedScale } from '../draw/scale.js';
-import { singleTile } from '../draw/tiles.js';
+import { rowScales, singleTile } from '../draw/tiles.js';
 import { el } from '../dom.js';
 import type { AppState, InspectTarget, Store } from '../store.js';
 import type { Weights } from '../train/protocol.js';
 import { drawBars, putRgba } from './canvas.js';
 import { classBars } from './class-bars.js';
 import { throttle } from './throttle.js';
+import { tileView } from './weights.js';
 
 /** Units shown before "Show all". */
 const FIRST_UNITS = 40;
@@ -134,15 +135,19 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     all.hidden = order.length <= FIRST_UNITS;
     all.textContent = showAll ? `Show the first ${FIRST_UNITS}` : `Show all ${order.length}`;
     unitsTitle.textContent = depth > 1 ? `Hidden layer ${k + 1} of ${depth} · ${hidden.length} units` : `Hidden layer · ${hidden.length} units`;
+    // The first layer's tiles as on the Training tab: by default what training changed since initialisation.
+    const firstTiles = k === 0 ? tileView(net, s.initialWeights, s.showChange, s.perTile) : null;
     const weightsSay =
       k === 0
-        ? 'its incoming weights (red +, blue −)'
+        ? firstTiles?.change
+          ? 'how its incoming weights changed since training began (red: grew, blue: fell)'
+          : 'its incoming weights (red +, blue −)'
         : `its weights traced back to the pixels (${k === 1 ? 'W2·W1' : `W${k + 1}·…·W1`}, red +, blue −: what it would respond to if the layers below were linear)`;
     unitsNote.textContent = voting
       ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
       : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
-    const W0 = tilesOf(net, k);
-    const scale = sharedScale(W0);
+    const W0 = firstTiles?.values ?? tilesOf(net, k);
+    const scale = firstTiles?.scale ?? (s.perTile ? rowScales(W0, W0.length / 784, 784) : sharedScale(W0));
     const maxAct = Math.max(1e-6, ...hidden);
     // One scale for every unit's votes: a high quantile of |activation × weight| over the layer, so a few big votes
     // do not flatten the rest (they saturate instead).
@@ -174,6 +179,6 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
   store.subscribe((s, changed) => {
     if (s.tab !== 'inspect') return;
     if (changed.has('tab') || changed.has('inspect') || changed.has('drawn') || changed.has('testSet') || changed.has('analyses')) draw(true);
-    else if (changed.has('weights')) draw();
+    else if (changed.has('weights') || changed.has('showChange') || changed.has('perTile') || changed.has('initialWeights')) draw();
   });
 }
