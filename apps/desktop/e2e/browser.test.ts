@@ -241,6 +241,13 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   it('hides and shows a curve from the chart legend with the keyboard', async () => {
     const entry = page.locator('#loss-chart .u-legend tr.u-series th[role="button"]').first();
     expect(await page.locator('#loss-chart .u-legend th[role="button"]').count()).toBe(3);
+    expect(await text('#loss-chart')).toContain('Loss (MSE)');
+    expect(await text('#curves-caption')).toMatch(/running average.*mean over each epoch.*validation/);
+    // The log scale rebuilds the loss chart on a logarithmic axis, named as such.
+    await page.check('#log-loss');
+    await page.locator('#loss-chart[data-scale="log"]', { hasText: 'Loss (MSE, log scale)' }).waitFor();
+    await page.uncheck('#log-loss');
+    await page.locator('#loss-chart[data-scale="linear"]', { hasText: 'Loss (MSE)' }).waitFor();
     expect(await entry.getAttribute('aria-pressed')).toBe('true');
     await entry.focus();
     await page.keyboard.press('Enter');
@@ -490,6 +497,22 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#panel-compare .card header .caption')).toContain('the latest 8 runs are kept');
     await page.locator('#compare-loss[data-runs="2"]').waitFor();
     expect(await page.locator('#compare-loss .u-legend .u-series').count()).toBe(2 * 2); // train and validation per run
+    // What is drawn, not the legend: every series that has points is one unbroken line (each run is thinned at its
+    // own stride, so without spanning the other run's x values the curves broke into pieces), and the live run's
+    // training line runs from its first batches to its last epoch.
+    await page.locator('#compare-loss .chart[data-stretches]').first().waitFor();
+    for (const box of ['#compare-loss .chart[data-loss="mse"]', '#compare-accuracy']) {
+      const series = JSON.parse((await page.getAttribute(box, 'data-stretches'))!) as { label: string; stretches: [number, number][] }[];
+      expect(series).toHaveLength(4);
+      for (const sr of series) if (!sr.label.includes('.mlp · ')) expect(sr.stretches, `${box}: ${sr.label}`).toHaveLength(1);
+      const live = series.find((sr) => sr.label.includes('lr 0.5') && sr.label.endsWith('train'))!;
+      expect(live.stretches[0]![0]).toBeLessThan(0.05);
+      expect(live.stretches[0]![1]).toBeGreaterThanOrEqual(pausedIn + 1);
+      // The opened model has no batches, only its per-epoch validation: one line over its 5 epochs.
+      const opened = series.find((sr) => sr.label.includes('.mlp · ') && sr.label.endsWith('validation'))!;
+      expect(opened.stretches).toEqual([[1, EPOCHS]]);
+    }
+    expect(await text('#compare-loss')).toContain('Loss (MSE)');
     await shot('10-compare');
     await page.uncheck('#runs-table tbody tr:first-child input');
     await page.locator('#compare-loss[data-runs="1"]').waitFor();
@@ -530,6 +553,16 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(50);
     await shot('9b-inspect-deeper');
+    // Compared with the MSE runs, the cross-entropy run gets its own loss axis; accuracy is shared.
+    await page.click('#tab-compare');
+    await page.locator('#compare-loss[data-losses="mse,ce"]').waitFor();
+    expect(await page.locator('#compare-loss .chart').count()).toBe(2);
+    expect(await text('#compare-loss')).toContain('Loss (cross-entropy)');
+    const labels = await page.$$eval('#runs-table .run-label', (r) => r.map((e) => e.textContent));
+    expect(labels.at(-1)).toContain('784-40-20-10 relu→softmax/cross-entropy');
+    expect(labels[1]).toContain('sigmoid/MSE');
+    await shot('10b-compare-losses');
+    expect(await text('#valid-loss-label')).toBe('Validation loss (cross-entropy)');
     await page.click('#tab-train');
   });
 

@@ -4,7 +4,7 @@ import type { DatasetProgress, DesktopApi } from '../shared/api.js';
 import type { EpochReport } from '@mlp/core';
 import { type PresetName, presetSettings } from '@mlp/recipe';
 import { type AppSettings, checkAppSettings, presetOf } from '../shared/settings.js';
-import type { BatchSeries } from './draw/curves.js';
+import { type BatchSeries, lossName } from './draw/curves.js';
 import type { InspectTarget, RunRecord, Store } from './store.js';
 import type { AnalysisSet, FromWorker, ToWorker } from './train/protocol.js';
 
@@ -12,10 +12,13 @@ import type { AnalysisSet, FromWorker, ToWorker } from './train/protocol.js';
 export const RUN_COLORS = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
 export const MAX_RUNS = RUN_COLORS.length;
 
+/** "sigmoid" when hidden and output share the activation, else "relu→softmax". */
+const activationsOf = (t: { hidden: string; output: string }): string => (t.hidden === t.output ? t.hidden : `${t.hidden}→${t.output}`);
+
 /** A short label for a run's settings (what usually differs between compared runs) and the full list for a tooltip. */
 export function runLabel(id: number, s: AppSettings): { label: string; detail: string } {
   const t = s.train;
-  const label = `#${id} ${s.preset} · ${t.layers.join('-')} · lr ${t.lr}`;
+  const label = `#${id} ${s.preset} · ${t.layers.join('-')} ${activationsOf(t)}/${lossName(t.loss)} · lr ${t.lr}`;
   const detail = `${t.hidden}/${t.output}, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'}, init ${t.init}, momentum ${t.momentum}, L2 ${t.l2}, decay ${t.lrDecay}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`;
   return { label, detail };
 }
@@ -163,7 +166,7 @@ export class Controller {
   private addRun(settings: AppSettings, history: EpochReport[], batches: BatchSeries, status: RunRecord['status'], name?: string): RunRecord {
     const id = ++this.runId;
     const { label, detail } = runLabel(id, settings);
-    const run: RunRecord = { id, label: name ? `#${id} ${name}` : label, detail, color: RUN_COLORS[(id - 1) % RUN_COLORS.length]!, status, history, batches, testAccuracy: null, selected: true };
+    const run: RunRecord = { id, label: name ? `#${id} ${name} · ${activationsOf(settings.train)}/${lossName(settings.train.loss)}` : label, detail, loss: settings.train.loss, color: RUN_COLORS[(id - 1) % RUN_COLORS.length]!, status, history, batches, testAccuracy: null, selected: true };
     const runs = [...this.store.state.runs, run];
     if (runs.length > MAX_RUNS) runs.splice(runs.findIndex((r) => r !== this.currentRun), 1);
     this.store.set({ runs });

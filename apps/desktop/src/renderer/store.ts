@@ -15,6 +15,8 @@ export interface RunRecord {
   label: string;
   /** The full settings, for a tooltip. */
   detail: string;
+  /** The loss it was trained with: runs with different losses never share a loss axis. */
+  loss: string;
   color: string;
   status: 'running' | 'paused' | 'stopped' | 'done' | 'opened';
   history: EpochReport[];

@@ -2,7 +2,7 @@ import type { EpochReport } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import { bars, column } from './bars.js';
 import { DIVERGING_LUT, cssColor, divergingRgb, lutIndex, sequentialRgb, textOn } from './colormap.js';
-import { alignSeries, compareColumns, curveColumns, ema, thinIndices } from './curves.js';
+import { alignSeries, compareColumns, curveColumns, drawnStretches, ema, thinIndices } from './curves.js';
 import { BAR_RGB, barColour, digitImage, outputStrip } from './digits.js';
 import { scaleLabel } from './labels.js';
 import { sharedScale } from './scale.js';
@@ -172,6 +172,28 @@ describe('curve data', () => {
     expect(cols[3]).toEqual([10, 10, 10, 10].map((v) => expect.closeTo(v, 9)));
     expect(cols[4]).toEqual([null, null, null, null]);
     expect(compareColumns([], 'loss')).toEqual([[]]);
+  });
+
+  it('draws every run of a comparison without gaps where runs overlap: thinned at their own strides, spanned', () => {
+    // A 5-epoch run of 550 batches a epoch and a 3-epoch run: thinned to 400 points each at different strides, so
+    // most x values hold a point of one run only.
+    const run = (epochs: number) => {
+      const n = epochs * 550;
+      const x = Array.from({ length: n }, (_, i) => (i + 1) / 550);
+      return { batches: { x, loss: x.map(() => 1), accuracy: x.map(() => 0.5) }, history: [] as EpochReport[] };
+    };
+    const cols = compareColumns([run(5), run(3)], 'loss');
+    const xs = cols[0];
+    // Unspanned, the first run's line would break into hundreds of pieces (the missing curves)…
+    expect(drawnStretches(xs, cols[1]!, false).length).toBeGreaterThan(100);
+    // …spanned, each run is one unbroken line over its whole range.
+    expect(drawnStretches(xs, cols[1]!, true)).toEqual([[expect.closeTo(1 / 550, 9), 5]]);
+    expect(drawnStretches(xs, cols[3]!, true)).toEqual([[expect.closeTo(1 / 550, 9), 3]]);
+    expect(drawnStretches([0, 1, 2, 3], [1, null, 2, null], false)).toEqual([
+      [0, 0],
+      [2, 2],
+    ]);
+    expect(drawnStretches([0, 1], [null, null], true)).toEqual([]);
   });
 
   it('labels scale ends compactly', () => {

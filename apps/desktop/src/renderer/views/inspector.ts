@@ -6,6 +6,7 @@ import { argmax, forwardPass, rankDescending, tracedWeights, votes } from '../an
 import type { Controller } from '../controller.js';
 import { column } from '../draw/bars.js';
 import { digitImage } from '../draw/digits.js';
+import { scaleLabel } from '../draw/labels.js';
 import { sharedScale } from '../draw/scale.js';
 import { rowScales, singleTile } from '../draw/tiles.js';
 import { el } from '../dom.js';
@@ -143,16 +144,16 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
           ? 'how its incoming weights changed since training began (red: grew, blue: fell)'
           : 'its incoming weights (red +, blue −)'
         : `its weights traced back to the pixels (${k === 1 ? 'W2·W1' : `W${k + 1}·…·W1`}, red +, blue −: what it would respond to if the layers below were linear)`;
-    unitsNote.textContent = voting
-      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
-      : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
-    const W0 = firstTiles?.values ?? tilesOf(net, k);
-    const scale = firstTiles?.scale ?? (s.perTile ? rowScales(W0, W0.length / 784, 784) : sharedScale(W0));
-    const maxAct = Math.max(1e-6, ...hidden);
     // One scale for every unit's votes: a high quantile of |activation × weight| over the layer, so a few big votes
     // do not flatten the rest (they saturate instead).
     const W1 = net.W[net.W.length - 1]!; // into the outputs
     const voteScale = myVotes ? sharedScale(W1.map((w, i) => w * hidden[i % hidden.length]!), 0.98) : 1;
+    unitsNote.textContent = voting
+      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation (bar: full width = the layer’s largest, ${Math.max(1e-6, ...hidden).toFixed(2)}), and its vote for each digit 0–9 (activation × weight into that output; ${pred} outlined; one scale for all units: a full bar is a vote of ±${scaleLabel(voteScale)}). The votes plus the output biases make the outputs.`
+      : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
+    const W0 = firstTiles?.values ?? tilesOf(net, k);
+    const scale = firstTiles?.scale ?? (s.perTile ? rowScales(W0, W0.length / 784, 784) : sharedScale(W0));
+    const maxAct = Math.max(1e-6, ...hidden);
     units.replaceChildren(
       ...shown.map((u) => {
         const tile = el('canvas', { class: 'pixelated unit-tile' });

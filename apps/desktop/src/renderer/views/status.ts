@@ -1,6 +1,7 @@
 // The status strip: dataset download progress, run state, epoch/batch progress, examples per second, learning rate,
 // and the headline numbers (validation and test accuracy). Text and <progress> only; no canvas.
 import { el, fmtBytes, fmtCount, pct } from '../dom.js';
+import { lossName } from '../draw/curves.js';
 import type { AppState, Store } from '../store.js';
 
 const STATE_LABEL: Record<AppState['run'], string> = {
@@ -38,11 +39,12 @@ export function mountStatus(root: HTMLElement, store: Store): void {
   const lr = el('span', { id: 'current-lr' });
   const metric = (id: string, label: string) => {
     const v = el('span', { id, class: 'value' }, '—');
-    return [el('div', { class: 'metric' }, el('span', { class: 'label' }, label), v), v] as const;
+    const l = el('span', { class: 'label', id: `${id}-label` }, label);
+    return [el('div', { class: 'metric' }, l, v), v, l] as const;
   };
   const [validBox, valid] = metric('valid-acc', 'Validation accuracy');
   const [testBox, test] = metric('test-acc', 'Test accuracy');
-  const [lossBox, loss] = metric('valid-loss', 'Validation loss');
+  const [lossBox, loss, lossLabel] = metric('valid-loss', 'Validation loss');
   const fingerprint = el('span', { id: 'fingerprint', class: 'fingerprint', title: 'CRC-32 of the predictions on the 10,000 test images: equal fingerprints, same predictions' });
   const message = el('p', { id: 'message', role: 'status' });
 
@@ -79,6 +81,8 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       rate.textContent = p && s.run === 'running' ? `${fmtCount(p.examplesPerSecond)} examples/s` : '—';
       lr.textContent = p ? `lr ${Number(p.lr.toPrecision(3))}` : '';
     }
+    // The loss is named: an MSE of 0.2 and a cross-entropy of 0.2 are different things.
+    if (changed.has('settings')) lossLabel.textContent = `Validation loss (${lossName(s.settings.train.loss)})`;
     if (changed.has('evaluation') || changed.has('history')) {
       const last = s.history.at(-1);
       const e = s.evaluation;
