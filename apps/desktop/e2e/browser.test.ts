@@ -566,6 +566,55 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.click('#tab-train');
   });
 
+  it('steps one batch and shows what it changed; at a slow pace every batch lands on screen one by one', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.click('#tab-train');
+    await page.selectOption('#preset', 'seed');
+    await page.fill('#epochs', '1');
+    await page.press('#epochs', 'Tab');
+    await page.click('#step');
+    await page.locator('#run-state[data-state="paused"]').waitFor();
+    await page.locator('#unit-grid[data-view="step/shared"]').waitFor();
+    expect(await text('#step-change')).toMatch(/^Step: batch 1 of epoch 1\. Loss on 1,000 held-out images \d\.\d{4} → \d\.\d{4} \([−+]\d\.\d{4}\); this batch’s own loss before the update \d\.\d{4}\.$/);
+    expect(await text('#weights-caption')).toContain('what this one step (one batch) changed');
+    // The update's tiles are drawn: most tile pixels coloured (one batch's gradient, on its own scale).
+    const coloured = await page.$eval('#unit-grid', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      let k = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 214 && d[i + 1] === 218 && d[i + 2] === 224) continue;
+        n++;
+        if (Math.abs(d[i]! - 247) + Math.abs(d[i + 1]! - 247) + Math.abs(d[i + 2]! - 247) > 30) k++;
+      }
+      return k / n;
+    });
+    expect(coloured).toBeGreaterThan(0.1);
+    await page.screenshot({ path: join(SCREENSHOTS, '12-step.png') });
+
+    // At 10 batches a second the page sees every batch: the progress line counts up one batch at a time.
+    await page.selectOption('#pace', '10');
+    await page.evaluate(() => {
+      const w = window as unknown as { batchesSeen: number[] };
+      w.batchesSeen = [];
+      const line = document.getElementById('epoch-progress')!;
+      new MutationObserver(() => {
+        const b = Number(/batch (\d+)\//.exec(line.textContent ?? '')?.[1]);
+        if (b && b !== w.batchesSeen.at(-1)) w.batchesSeen.push(b);
+      }).observe(line, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#resume');
+    await page.locator('#step-change').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (window as unknown as { batchesSeen: number[] }).batchesSeen.length >= 6);
+    await page.click('#pause');
+    await page.locator('#run-state[data-state="paused"]').waitFor();
+    const seen = await page.evaluate(() => (window as unknown as { batchesSeen: number[] }).batchesSeen);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!, `batches seen: ${seen.join(', ')}`).toBe(1);
+    await page.selectOption('#pace', '0');
+    await page.click('#stop');
+    await page.locator('#run-state[data-state="stopped"]').waitFor();
+  });
+
   // Every view at the largest and the smallest supported window: no horizontal scrolling, and the run controls on
   // screen even when the page is scrolled to its end. Screenshots: view-<tab>-<width>x<height>.png.
   for (const [width, height] of [

@@ -107,7 +107,7 @@ export class Controller {
   private resetRun(): void {
     this.pendingRun = this.store.state.settings;
     this.currentRun = null;
-    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, analyses: { validation: null, test: null } });
+    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, lastStep: null, showStep: false, analyses: { validation: null, test: null } });
   }
 
   start(): void {
@@ -119,6 +119,7 @@ export class Controller {
     this.send({ type: 'pause' });
   }
   resume(): void {
+    this.store.set({ lastStep: null, showStep: false });
     this.send({ type: 'resume' });
   }
   stop(): void {
@@ -129,8 +130,14 @@ export class Controller {
     if (s.run !== 'paused') this.resetRun();
     this.send({ type: 'step', settings: s.settings });
   }
-  showChange(on: boolean): void {
-    this.store.set({ showChange: on });
+  /** What the tiles show: the change since initialisation, the weights, or the last Step's update. */
+  setWeightView(view: 'change' | 'weights' | 'step'): void {
+    this.store.set(view === 'step' ? { showStep: this.store.state.lastStep !== null } : { showChange: view === 'change', showStep: false });
+  }
+  /** Train at most this many batches a second (0: full speed), from the next batch on. */
+  setPace(batchesPerSecond: number): void {
+    this.store.set({ pace: batchesPerSecond });
+    this.send({ type: 'set-pace', batchesPerSecond });
   }
   perTileScale(on: boolean): void {
     this.store.set({ perTile: on });
@@ -240,6 +247,11 @@ export class Controller {
         }
         this.store.set({ weights: m.weights });
         return;
+      case 'step-change': {
+        const { type: _, ...step } = m;
+        this.store.set({ lastStep: step, showStep: true });
+        return;
+      }
       case 'initial-weights':
         this.store.set({ initialWeights: m.W });
         return;
@@ -266,6 +278,8 @@ export class Controller {
           evaluation: null,
           progress: null,
           initialWeights: null,
+          lastStep: null,
+          showStep: false,
           settings,
           selectedUnit: 0,
           analyses: { validation: null, test: null },

@@ -4,7 +4,10 @@ import type { EpochReport } from '@mlp/core';
 import type { DesktopApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
-import type { Analysis, AnalysisSet, Evaluation, Progress, RunState, TestSet, Weights } from './train/protocol.js';
+import type { Analysis, AnalysisSet, Evaluation, FromWorker, Progress, RunState, TestSet, Weights } from './train/protocol.js';
+
+/** What one Step changed, from the worker's 'step-change' message. */
+export type StepChange = Omit<Extract<FromWorker, { type: 'step-change' }>, 'type'>;
 
 /** The image the inspector shows: one from a set, or the digit drawn on the pad. */
 export type InspectTarget = { set: AnalysisSet; index: number } | { set: 'drawn' };
@@ -53,6 +56,12 @@ export interface AppState {
   initialWeights: Float32Array[] | null;
   /** Tiles show W − W(start) instead of W, where the start is known (the default: it shows learning from the first epoch). */
   showChange: boolean;
+  /** What the last Step changed (cleared when a run starts or resumes). */
+  lastStep: StepChange | null;
+  /** The tiles show the last Step's update instead. */
+  showStep: boolean;
+  /** Batches a second the worker trains at; 0: as fast as it can. */
+  pace: number;
   /** Each tile on its own colour scale (its own 99th percentile of |value|) instead of one scale for the layer. */
   perTile: boolean;
   evaluation: Evaluation | null;

@@ -14,6 +14,8 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'step'; settings: AppSettings }
   | { type: 'set-lr'; lr: number }
+  /** Train at most this many batches a second from the next batch on; 0 for as fast as possible. */
+  | { type: 'set-pace'; batchesPerSecond: number }
   /** The UI drew the last weights message; the worker may send the next. */
   | { type: 'weights-ack' }
   | { type: 'export'; id: number }
@@ -100,6 +102,11 @@ export type FromWorker =
   | { type: 'evaluation'; evaluation: Evaluation }
   | { type: 'analysis'; analysis: Analysis }
   | { type: 'model-loaded'; name: string; settings: TrainSettings | null; history: EpochReport[]; preset: string | null }
+  /**
+   * What one Step changed: the first layer's update ΔW[0] (same shape as W[0]), and the loss on `probe` held-out
+   * images before and after it (batchLoss: the batch's own loss, before the update).
+   */
+  | { type: 'step-change'; delta: Float32Array; lossBefore: number; lossAfter: number; batchLoss: number; epoch: number; batch: number; probe: number }
   /** An opened model's initial weights, drawn again from its stored seed and initialisation. */
   | { type: 'initial-weights'; W: Float32Array[] }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }

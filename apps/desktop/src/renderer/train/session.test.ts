@@ -175,6 +175,62 @@ describe('TrainingSession', () => {
     expect(h.of('epoch')).toHaveLength(3);
   });
 
+  it('shows what one Step changed: the first layer’s update and the loss on held-out images before and after', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'step', settings: settings() });
+    const [change] = h.of('step-change');
+    expect(change).toMatchObject({ epoch: 1, batch: 1, probe: 200 });
+    // The update is exactly the difference between the weights before (the initialisation) and after the step.
+    const [before, after] = h.of('weights').map((m) => m.weights.W[0]!);
+    expect(change!.delta).toHaveLength(before!.length);
+    let worst = 0;
+    for (let i = 0; i < before!.length; i++) worst = Math.max(worst, Math.abs(change!.delta[i]! - Math.fround(after![i]! - before![i]!)));
+    expect(worst).toBe(0);
+    expect(change!.delta.some((v) => v !== 0)).toBe(true);
+    expect(Number.isFinite(change!.lossBefore) && Number.isFinite(change!.lossAfter)).toBe(true);
+    expect(change!.lossAfter).not.toBe(change!.lossBefore);
+    expect(change!.batchLoss).toBe(h.of('batches')[0]!.points.loss[0]);
+  });
+
+  it('trains at a set pace, one batch then a wait, to the same result as full speed; pause and a change of pace hand over', async () => {
+    const straight = await withData();
+    await straight.session.handle({ type: 'start', settings: settings({ epochs: 2 }) });
+
+    // A clock that moves 1 ms per reading and a sleep that records its waits and lets the test act between batches.
+    const messages: FromWorker[] = [];
+    let t = 0;
+    const waits: number[] = [];
+    let onWait: (n: number) => Promise<void> = async () => {};
+    const session = new TrainingSession(
+      (m) => messages.push(m),
+      () => t++,
+      async (ms) => {
+        waits.push(ms);
+        await onWait(waits.length);
+      },
+    );
+    await session.handle({ type: 'dataset', files: structuredClone(files) });
+    await session.handle({ type: 'set-pace', batchesPerSecond: 10 });
+    onWait = async (n) => {
+      if (n === 5) await session.handle({ type: 'pause' });
+    };
+    await session.handle({ type: 'start', settings: settings({ epochs: 2 }) });
+    const states = () => messages.filter((m) => m.type === 'state').map((m) => (m as { state: string }).state);
+    expect(states().at(-1)).toBe('paused');
+    expect(waits).toHaveLength(5);
+    for (const w of waits) expect(w).toBeGreaterThan(90); // 100 ms a batch, less the (fake) time the step took
+    for (const w of waits) expect(w).toBeLessThanOrEqual(100);
+    // Back to full speed during the paced run: it hands over to core's run loop after the current batch.
+    onWait = async (n) => {
+      if (n === 8) await session.handle({ type: 'set-pace', batchesPerSecond: 0 });
+    };
+    await session.handle({ type: 'resume' });
+    expect(states().at(-1)).toBe('done');
+    expect(waits).toHaveLength(8);
+    const evaluation = messages.filter((m) => m.type === 'evaluation');
+    expect((evaluation[0] as { evaluation: unknown }).evaluation).toEqual(straight.of('evaluation')[0]!.evaluation);
+  });
+
   it('changes the learning rate of a running trainer from the next batch', async () => {
     const h = await withData();
     await h.session.handle({ type: 'step', settings: settings() });

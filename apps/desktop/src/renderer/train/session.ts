@@ -15,6 +15,9 @@ export const MESSAGE_INTERVAL_MS = 100;
 
 type Scaling = RunScaling;
 
+/** How many held-out images a Step's loss is measured on, before and after the update. */
+export const PROBE_COUNT = 1000;
+
 /** What a model without a stored scaling is fed: the presets' [-1, 1]. */
 const DEFAULT_SCALING: Scaling = { mode: '-1,1', mul: 2 / 255, add: -1 };
 
@@ -31,6 +34,12 @@ export class TrainingSession {
   private evaluated = false;
   private modelName = 'model';
 
+  // Pace: batches a second (0: full speed); the paced loop's pause request; a hand-over between the two loops.
+  private pace = 0;
+  private pacing = false;
+  private pauseAsked = false;
+  private switchPace = false;
+
   // Throttling state.
   private weightsInFlight = false;
   private lastWeightsAt = Number.NEGATIVE_INFINITY;
@@ -42,6 +51,7 @@ export class TrainingSession {
   constructor(
     private readonly post: Post,
     private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async handle(m: ToWorker): Promise<void> {
@@ -54,8 +64,11 @@ export class TrainingSession {
         case 'resume':
           return await this.resume();
         case 'pause':
-          this.trainer?.pause();
+          if (this.pacing) this.pauseAsked = true;
+          else this.trainer?.pause();
           return;
+        case 'set-pace':
+          return this.setPace(m.batchesPerSecond);
         case 'stop':
           return this.stop();
         case 'step':
@@ -152,21 +165,67 @@ export class TrainingSession {
     this.setState('running');
     let status: 'done' | 'paused' | 'stopped';
     try {
-      ({ status } = await t.run({
-        signal: this.abort.signal,
-        onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
-        onEpoch: (r) => this.onEpoch(r),
-        yieldMs: 16,
-      }));
+      // Full speed in core's run loop, or paced here one step at a time; a change of pace mid-run hands over between
+      // the two after the current batch.
+      for (;;) {
+        if (this.pace > 0) status = await this.runPaced(t, this.abort.signal);
+        else
+          ({ status } = await t.run({
+            signal: this.abort.signal,
+            onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
+            onEpoch: (r) => this.onEpoch(r),
+            yieldMs: 16,
+          }));
+        if (status !== 'paused' || !this.switchPace) break;
+        this.switchPace = false;
+      }
     } catch (e) {
       // Divergence (or any other failure) ends the run; the model stays as it was before the failing batch.
       this.post({ type: 'error', message: e instanceof DivergenceError ? e.message : `Training failed: ${(e as Error).message}` });
       status = 'stopped';
     }
+    this.pacing = false;
     this.abort = null;
     this.flushPoints();
     this.sendWeights(true);
     this.finish(status);
+  }
+
+  /** Train at `pace` batches a second: one step, its points and weights out at once, then wait out the rest. */
+  private async runPaced(t: Trainer, signal: AbortSignal): Promise<'done' | 'paused' | 'stopped'> {
+    this.pacing = true;
+    try {
+      while (!t.done) {
+        if (signal.aborted) return 'stopped';
+        if (this.pauseAsked) return 'paused';
+        if (this.pace === 0) {
+          this.switchPace = true;
+          return 'paused';
+        }
+        const began = this.now();
+        const r = t.step();
+        this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
+        if (r.epoch) this.onEpoch(r.epoch);
+        this.flushPoints();
+        await this.sleep(Math.max(0, 1000 / this.pace - (this.now() - began)));
+      }
+      return 'done';
+    } finally {
+      this.pacing = false;
+      this.pauseAsked = false;
+    }
+  }
+
+  /** Batches per second (0: as fast as possible), from the next batch on. */
+  private setPace(batchesPerSecond: number): void {
+    const pace = Number.isFinite(batchesPerSecond) && batchesPerSecond > 0 ? batchesPerSecond : 0;
+    const wasFull = this.pace === 0;
+    this.pace = pace;
+    // A full-speed run hands over to the paced loop after its current batch.
+    if (this.state === 'running' && !this.pacing && wasFull && pace > 0) {
+      this.switchPace = true;
+      this.trainer?.pause();
+    }
   }
 
   private stop(): void {
@@ -178,12 +237,29 @@ export class TrainingSession {
     if (this.state === 'running') throw new Error('Pause before stepping.');
     if (this.state !== 'paused' || !this.trainer) this.newTrainer(settings);
     const t = this.trainer!;
+    const m = this.model!;
+    const probe = this.probe();
+    const before = readWeights(m)[0]!;
+    const lossBefore = evaluate(m, probe).loss;
     const r = t.step();
+    const delta = readWeights(m)[0]!;
+    for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - before[i]!;
+    const lossAfter = evaluate(m, probe).loss;
+    this.post({ type: 'step-change', delta, lossBefore, lossAfter, batchLoss: r.batch.loss, batch: r.batch.batch, epoch: r.batch.epoch, probe: probe.count }, [delta.buffer]);
     this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
     if (r.epoch) this.onEpoch(r.epoch);
     this.flushPoints();
     this.sendWeights(true);
     this.finish(t.done ? 'done' : 'paused');
+  }
+
+  /** The images a step's loss is measured on before and after it: the first PROBE_COUNT validation images (else test). */
+  private probe(): Dataset {
+    const s = this.settings!.train;
+    const d = this.prepare(s, this.scale ?? undefined);
+    const set = d.validation ?? d.test;
+    const n = Math.min(PROBE_COUNT, set.count);
+    return { ...set, count: n, inputs: set.inputs.subarray(0, n * set.inputSize), labels: Uint8Array.from({ length: n }, (_, i) => set.labels[i]!) };
   }
 
   private finish(status: 'done' | 'paused' | 'stopped'): void {

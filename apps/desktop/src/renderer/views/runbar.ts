@@ -1,5 +1,5 @@
-// The run toolbar, always in view at the top of the window: Start, Pause, Resume, Stop, Step, the pace, and
-// Save/Open. Each button says its shortcut in its tooltip. Enables only what makes sense; no settings here.
+// The run toolbar, always in view at the top of the window: Start, Pause, Resume, Stop, Step, the pace (full speed down
+// to a batch a second), and Save/Open. Each button says its shortcut in its tooltip. Enables only what makes sense; no settings here.
 import type { Controller } from '../controller.js';
 import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
@@ -30,7 +30,14 @@ export function mountRunbar(root: HTMLElement, store: Store, c: Controller, kind
     button.title = s ? `${what[button.id]} (${shortcutLabel(s)})` : what[button.id]!;
     if (s) button.setAttribute('aria-keyshortcuts', ariaShortcut(s));
   }
-  const pace = el('span', { class: 'runbar-slot', id: 'pace-slot' });
+  // The pace: from as fast as the machine goes down to a batch a second, to watch each update land.
+  const paceSelect = el(
+    'select',
+    { id: 'pace', title: 'How fast training runs: slow it down to watch each batch change the weights' },
+    ...PACES.map(([v, label]) => el('option', { value: v }, label)),
+  );
+  paceSelect.addEventListener('change', () => c.setPace(Number(paceSelect.value)));
+  const pace = el('label', { class: 'runbar-slot' }, 'pace ', paceSelect);
   root.append(
     el('div', { class: 'runbar-group' }, b.start, b.resume, b.pause, b.step, b.stop),
     pace,
@@ -71,8 +78,16 @@ export function mountRunbar(root: HTMLElement, store: Store, c: Controller, kind
   };
   store.subscribe((s, changed) => {
     if (changed.has('run') || changed.has('dataset') || changed.has('settingsError') || changed.has('weights')) update(s);
+    if (changed.has('pace')) paceSelect.value = String(s.pace);
   });
 }
 
-/** Where the pace control goes in the toolbar. */
-export const paceSlot = (root: HTMLElement): HTMLElement => root.querySelector('#pace-slot') as HTMLElement;
+/** Batches a second (0: full speed) and their labels. */
+export const PACES: [number, string][] = [
+  [0, 'full speed'],
+  [100, '100 batches/s'],
+  [30, '30 batches/s'],
+  [10, '10 batches/s'],
+  [3, '3 batches/s'],
+  [1, '1 batch/s'],
+];

@@ -31,15 +31,17 @@ export const legend = (id: string) => {
 /** Test images used to tell why a unit barely changed. */
 const PROBE_IMAGES = 200;
 
-/** What the tiles show, and the colour scale(s) they are drawn on. */
-export function tileView(w: Weights, initial: Float32Array[] | null, showChange: boolean, perTile: boolean) {
+/** What the tiles show (the last Step's update, the change since initialisation, or the weights) and their scale(s). */
+export function tileView(w: Weights, initial: Float32Array[] | null, showChange: boolean, perTile: boolean, step: Float32Array | null = null) {
   const inputs = w.layers[0]!;
   const units = w.layers[1]!;
   const delta = weightChange(w.W[0]!, initial?.[0]);
-  const change = showChange && delta !== null;
-  const values = change ? delta : w.W[0]!;
+  const showStep = step !== null && step.length === w.W[0]!.length;
+  const change = !showStep && showChange && delta !== null;
+  const values = showStep ? step : change ? delta : w.W[0]!;
   const scale = perTile ? rowScales(values, units, inputs) : sharedScale(values);
-  return { values, scale, change, canChange: delta !== null, delta };
+  const view: 'step' | 'change' | 'weights' = showStep ? 'step' : change ? 'change' : 'weights';
+  return { values, scale, change, view, canChange: delta !== null, delta };
 }
 
 /** Mount the tile grid into `root` and the unit detail and heat-map cards into `details`. */
@@ -75,15 +77,22 @@ export function mountWeights(root: HTMLElement, details: HTMLElement, store: Sto
     el('strong', {}, 'Each hidden unit will appear here as a 28×28 tile.'),
     el('span', {}, 'A tile is the unit’s 784 incoming weights laid out like the image: after a few hundred batches you will see which strokes of a digit make the unit fire (red) or hold it back (blue).'),
   );
-  const view = el('select', { id: 'weight-view', 'aria-label': 'what the tiles show' }, el('option', { value: 'change' }, 'change since start'), el('option', { value: 'weights' }, 'weights'));
+  const view = el(
+    'select',
+    { id: 'weight-view', 'aria-label': 'what the tiles show' },
+    el('option', { value: 'change' }, 'change since start'),
+    el('option', { value: 'weights' }, 'weights'),
+    el('option', { value: 'step' }, 'last step’s update'),
+  );
+  const stepLine = el('p', { id: 'step-change', class: 'step-line', 'aria-live': 'polite' });
   const viewLabel = el('label', { class: 'inline' }, 'show ', view);
   const perTile = el('input', { type: 'checkbox', id: 'per-tile' });
   const perTileLabel = el('label', { class: 'toggle', title: 'Give every tile its own colour scale, so faint units show their pattern too' }, perTile, 'contrast per tile');
-  view.addEventListener('change', () => c.showChange(view.value === 'change'));
+  view.addEventListener('change', () => c.setWeightView(view.value as 'change' | 'weights' | 'step'));
   perTile.addEventListener('change', () => c.perTileScale(perTile.checked));
 
   root.append(
-    el('section', { class: 'card tiles' }, el('header', { class: 'wrap' }, gridTitle, el('span', { class: 'header-tools' }, viewLabel, perTileLabel)), empty, grid, el('div', { class: 'tile-foot' }, gridLegend.root, colours), still),
+    el('section', { class: 'card tiles' }, el('header', { class: 'wrap' }, gridTitle, el('span', { class: 'header-tools' }, viewLabel, perTileLabel)), empty, stepLine, grid, el('div', { class: 'tile-foot' }, gridLegend.root, colours), still),
   );
   const below = el(
     'div',
@@ -154,9 +163,17 @@ export function mountWeights(root: HTMLElement, details: HTMLElement, store: Sto
     const inputs = w.layers[0]!;
     const units = w.layers[1]!;
     const deep = w.layers.length > 2;
-    const t = tileView(w, s.initialWeights, s.showChange, s.perTile);
+    const step = s.showStep ? (s.lastStep?.delta ?? null) : null;
+    const t = tileView(w, s.initialWeights, s.showChange, s.perTile, step);
     (view.options[0] as HTMLOptionElement).disabled = !t.canChange;
-    view.value = t.change ? 'change' : 'weights';
+    (view.options[2] as HTMLOptionElement).disabled = s.lastStep === null;
+    view.value = t.view;
+    const ls = s.lastStep;
+    stepLine.hidden = !(t.view === 'step' && ls);
+    if (ls) {
+      const d = ls.lossAfter - ls.lossBefore;
+      stepLine.textContent = `Step: batch ${ls.batch} of epoch ${ls.epoch}. Loss on ${ls.probe.toLocaleString('en')} held-out images ${ls.lossBefore.toFixed(4)} → ${ls.lossAfter.toFixed(4)} (${d <= 0 ? '−' : '+'}${Math.abs(d).toFixed(4)}); this batch’s own loss before the update ${ls.batchLoss.toFixed(4)}.`;
+    }
     perTile.checked = s.perTile;
     const unit = Math.min(s.selectedUnit, units - 1);
     const norms = t.delta ? rowNorms(t.delta, units, inputs) : null;
@@ -167,15 +184,17 @@ export function mountWeights(root: HTMLElement, details: HTMLElement, store: Sto
     } else if (stuck.length) explainStill();
     still.hidden = stuck.length === 0;
     gridTitle.textContent = `${units} ${deep ? 'hidden' : 'output'} units`;
-    grid.dataset.view = `${t.change ? 'change' : 'weights'}/${s.perTile ? 'tile' : 'shared'}`;
+    grid.dataset.view = `${t.view}/${s.perTile ? 'tile' : 'shared'}`;
     gridLegend.set(typeof t.scale === 'number' ? t.scale : null);
-    const what = t.change
+    const what = t.view === 'step'
+      ? 'Each tile: what this one step (one batch) changed in the unit’s 784 incoming weights, laid out as the 28×28 image. Red: raised, blue: lowered, white: untouched. The update is −(learning rate) × this batch’s gradient: the direction that lowers the batch’s loss fastest.'
+      : t.change
       ? 'Each tile: how one unit’s 784 incoming weights changed since training began, laid out as the 28×28 image. Red: the weight grew (ink there now excites the unit); blue: it fell (ink there holds it back); white: unchanged.'
       : 'Each tile: one unit’s 784 incoming weights, laid out as the 28×28 image. Red: ink there excites the unit; blue: it holds it back; white: near zero.';
-    colours.textContent = `${what} ${s.perTile ? 'Each tile has its own scale (its 99th percentile of |value| is full colour).' : 'One scale for all tiles.'}${t.change ? '' : t.canChange ? ' The random start hides what was learned: pick “change since start”.' : ''}`;
+    colours.textContent = `${what} ${s.perTile ? 'Each tile has its own scale (its 99th percentile of |value| is full colour).' : 'One scale for all tiles.'}${t.view === 'weights' && t.canChange ? ' The random start hides what was learned: pick “change since start”.' : ''}`;
     putRgba(grid, tileGrid(t.values, units, inputs, t.scale, unit, stuck));
     putRgba(detailTile, singleTile(t.values, unit, inputs, t.scale));
-    detailTitle.textContent = `Unit ${unit}${t.change ? ' · change since start' : ''}`;
+    detailTitle.textContent = `Unit ${unit}${t.view === 'step' ? ' · last step’s update' : t.change ? ' · change since start' : ''}`;
     grid.setAttribute('aria-valuemax', String(units - 1));
     grid.setAttribute('aria-valuenow', String(unit));
     grid.setAttribute('aria-valuetext', `unit ${unit} of ${units}, row ${Math.floor(unit / gridLayout(units, inputs).cols) + 1}`);
@@ -221,7 +240,7 @@ export function mountWeights(root: HTMLElement, details: HTMLElement, store: Sto
   };
 
   store.subscribe((s, changed) => {
-    if (!changed.has('weights') && !changed.has('selectedUnit') && !changed.has('showChange') && !changed.has('perTile') && !changed.has('initialWeights') && !changed.has('testSet')) return;
+    if (!changed.has('weights') && !changed.has('selectedUnit') && !changed.has('showChange') && !changed.has('showStep') && !changed.has('lastStep') && !changed.has('perTile') && !changed.has('initialWeights') && !changed.has('testSet')) return;
     draw(s);
     if (changed.has('weights') && s.weights) c.ackWeights();
   });
