@@ -356,6 +356,10 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(digit).toBe('1');
     expect(await page.locator('#pad-bars li').count()).toBe(10);
     expect(await page.locator('#pad-bars li.top').getAttribute('data-class')).toBe('1');
+    // The verdict names the top two, and says "Not sure" within the margin; sigmoid outputs are never "%".
+    expect(await text('#pad-prediction')).toMatch(/^(It looks like a 1: 1 \(0\.\d\d\), then \d \(0\.\d\d\)\.|Not sure: 1 \(0\.\d\d\) or \d \(0\.\d\d\)\? They are within 0\.15 of each other\.)$/);
+    expect(await page.getAttribute('#pad-prediction', 'data-sure')).toMatch(/^(true|false)$/);
+    for (const v of await page.$$eval('#pad-bars .value', (e) => e.map((x) => x.textContent))) expect(v).toMatch(/^\d\.\d\d$/);
     // The 28×28 input: a thin vertical stroke in the middle columns.
     const ink = await page.evaluate(() => {
       const c = document.getElementById('pad-input') as HTMLCanvasElement;

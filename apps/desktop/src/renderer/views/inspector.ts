@@ -114,8 +114,8 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     const what = t.set === 'drawn' ? 'your drawing' : `${t.set} image #${t.index}`;
     caption.textContent = img.label === null ? `${what}: predicted ${pred}` : `${what}: a ${img.label}, predicted ${pred}${img.label === pred ? ' ✓' : ' ✗'}`;
     caption.dataset.predicted = String(pred);
-    bars.update(out, img.label);
-    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations (they need not sum to 100%)`;
+    bars.update(out, img.label, net.output);
+    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations, 0 to 1 — not probabilities (they need not sum to 1)`;
 
     // One hidden layer (the picked one of a deeper network): every unit's activation, its weight tile and, for the
     // last hidden layer, its votes.
