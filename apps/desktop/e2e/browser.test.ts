@@ -26,6 +26,8 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   let close: () => Promise<void>;
   const consoleErrors: string[] = [];
   let trained: { valid: string; test: string; fingerprint: string; file: string };
+  /** The seed run's typical (RMS) gradient in layer 1 at its first snapshot (a tenth of an epoch in). */
+  let seedEarlyGradient = 0;
 
   /**
    * Make the page click Pause itself, in the same task in which its progress line first matches `progress` while
@@ -57,6 +59,20 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
       await server.close();
     };
     page = await browser.context.newPage();
+    // Count the batch points in each message the training worker sends (the page's own listener is untouched).
+    await page.addInitScript(() => {
+      const Original = window.Worker;
+      const w = window as unknown as { batchMessages: number[] };
+      w.batchMessages = [];
+      window.Worker = class extends Original {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          this.addEventListener('message', (e: MessageEvent<{ type?: string; points?: { x: ArrayLike<number> } }>) => {
+            if (e.data?.type === 'batches') w.batchMessages.push(e.data.points!.x.length);
+          });
+        }
+      };
+    });
     // Waits are for events, not deadlines: a busy machine may take minutes where a quiet one takes a second.
     page.setDefaultTimeout(300_000);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -266,6 +282,27 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#model-summary')).toContain('SGD lr 0.1, momentum 0');
     expect(await page.$$eval('#history-table td.lr', (t) => t.map((e) => e.textContent))).toEqual(Array(EPOCHS).fill('0.1'));
     await shot('5-model-tab');
+    await page.click('#tab-train');
+  });
+
+  it('shows why it learns: a live diagram and, per layer, weights, activations and gradient sizes over the run', async () => {
+    await page.click('#tab-why');
+    // 5 epochs × 10 snapshots, plus the initialisation for weights and activations (no gradient before a batch).
+    await page.locator(`#why-weights-0[data-points="${EPOCHS * 10 + 1}"]`).waitFor();
+    await page.locator(`#why-gradients-0[data-points="${EPOCHS * 10}"]`).waitFor();
+    expect(await page.locator('.why-row').count()).toBe(2); // 784→50 and 50→10
+    expect(await text('#why-story')).toMatch(/^With sigmoid outputs and MSE, the error signal is \(a − y\) · a\(1 − a\).*Now: a typical gradient \(root mean square\) is \d\.\de-\d in layer 1 .* of the first hidden layer’s activations are saturated/);
+    const colours = await page.$eval('#network', (c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      const set = new Set<number>();
+      for (let i = 0; i < d.length; i += 4) set.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+      return set.size;
+    });
+    expect(colours).toBeGreaterThan(200); // tiles and coloured edges, not an empty frame
+    seedEarlyGradient = Number(await page.getAttribute('#why-gradients-0', 'data-early'));
+    expect(seedEarlyGradient).toBeGreaterThan(0);
+    await shot('13-why');
     await page.click('#tab-train');
   });
 
@@ -557,6 +594,15 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(50);
     await shot('9b-inspect-deeper');
+    // Why this one learned in an epoch what the seed run needed five for: no slope factor in its error signal, so its
+    // first gradients are larger than the sigmoid/MSE network's.
+    await page.click('#tab-why');
+    await page.locator('#why-gradients-2[data-points="10"]').waitFor();
+    expect(await text('#why-story')).toMatch(/^With softmax and cross-entropy, the error signal is simply p − y/);
+    const reluEarly = Number(await page.getAttribute('#why-gradients-0', 'data-early'));
+    console.log(`RMS gradient of layer 1 a tenth of an epoch in: sigmoid/MSE ${seedEarlyGradient.toExponential(2)}, ReLU/softmax/cross-entropy ${reluEarly.toExponential(2)}`);
+    expect(reluEarly).toBeGreaterThan(seedEarlyGradient);
+    await shot('13b-why-relu');
     // Compared with the MSE runs, the cross-entropy run gets its own loss axis; accuracy is shared.
     await page.click('#tab-compare');
     await page.locator('#compare-loss[data-losses="mse,ce"]').waitFor();
@@ -596,24 +642,19 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(coloured).toBeGreaterThan(0.1);
     await page.screenshot({ path: join(SCREENSHOTS, '12-step.png') });
 
-    // At 10 batches a second the page sees every batch: the progress line counts up one batch at a time.
+    // At 10 batches a second the worker trains one batch, reports it at once, then waits: every message of batch
+    // points it sends carries exactly one batch (at full speed they carry dozens).
     await page.selectOption('#pace', '10');
     await page.evaluate(() => {
-      const w = window as unknown as { batchesSeen: number[] };
-      w.batchesSeen = [];
-      const line = document.getElementById('epoch-progress')!;
-      new MutationObserver(() => {
-        const b = Number(/batch (\d+)\//.exec(line.textContent ?? '')?.[1]);
-        if (b && b !== w.batchesSeen.at(-1)) w.batchesSeen.push(b);
-      }).observe(line, { childList: true, characterData: true, subtree: true });
+      (window as unknown as { batchMessages: number[] }).batchMessages = [];
     });
     await page.click('#resume');
     await page.locator('#step-change').waitFor({ state: 'hidden' });
-    await page.waitForFunction(() => (window as unknown as { batchesSeen: number[] }).batchesSeen.length >= 6);
+    await page.waitForFunction(() => (window as unknown as { batchMessages: number[] }).batchMessages.length >= 6);
     await page.click('#pause');
     await page.locator('#run-state[data-state="paused"]').waitFor();
-    const seen = await page.evaluate(() => (window as unknown as { batchesSeen: number[] }).batchesSeen);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!, `batches seen: ${seen.join(', ')}`).toBe(1);
+    const sizes = await page.evaluate(() => (window as unknown as { batchMessages: number[] }).batchMessages);
+    expect(new Set(sizes), `points per message: ${sizes.join(', ')}`).toEqual(new Set([1]));
     await page.selectOption('#pace', '0');
     await page.click('#stop');
     await page.locator('#run-state[data-state="stopped"]').waitFor();
@@ -627,7 +668,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   ] as const) {
     it(`works at ${width}×${height}: every tab without horizontal scrolling, the run controls always in view`, async () => {
       await page.setViewportSize({ width, height });
-      for (const tab of ['train', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
+      for (const tab of ['train', 'why', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
         await page.click(`#tab-${tab}`);
         await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
         await page.evaluate(() => window.scrollTo(0, 0));
@@ -636,7 +677,8 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
         expect(scrollWidth, `the ${tab} tab is ${scrollWidth} px wide`).toBeLessThanOrEqual(width);
         await page.screenshot({ path: join(SCREENSHOTS, `view-${tab}-${width}x${height}.png`) });
         await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-        for (const id of ['start', 'pause', 'step', 'stop', 'save-model', 'open-model']) {
+        const go = (await page.isVisible('#start')) ? 'start' : 'resume';
+        for (const id of [go, 'pause', 'step', 'stop', 'save-model', 'open-model']) {
           const box = await page.locator(`#${id}`).boundingBox();
           expect(box, `#${id} on the ${tab} tab`).not.toBeNull();
           expect(box!.y, `#${id} on the ${tab} tab, scrolled to the end`).toBeGreaterThanOrEqual(0);

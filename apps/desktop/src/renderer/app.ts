@@ -14,6 +14,7 @@ import { mountModelInfo } from './views/model-info.js';
 import { mountRunbar } from './views/runbar.js';
 import { mountStatus } from './views/status.js';
 import { mountWeights } from './views/weights.js';
+import { mountWhy } from './views/why.js';
 
 export interface Tab {
   id: string;
@@ -35,6 +36,7 @@ export const TABS: Tab[] = [
       mountCharts(charts, store);
     },
   },
+  { id: 'why', title: 'Why it learns', mount: (root, store) => mountWhy(root, store) },
   { id: 'mistakes', title: 'Mistakes', mount: mountMistakes },
   { id: 'draw', title: 'Draw', mount: mountDrawing },
   { id: 'inspect', title: 'Inspect', mount: mountInspector },
@@ -57,6 +59,7 @@ export function initialState(): AppState {
     lastStep: null,
     showStep: false,
     pace: 0,
+    stats: [],
     perTile: false,
     evaluation: null,
     selectedUnit: 0,

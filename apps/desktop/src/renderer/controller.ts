@@ -107,7 +107,7 @@ export class Controller {
   private resetRun(): void {
     this.pendingRun = this.store.state.settings;
     this.currentRun = null;
-    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, lastStep: null, showStep: false, analyses: { validation: null, test: null } });
+    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, lastStep: null, showStep: false, stats: [], analyses: { validation: null, test: null } });
   }
 
   start(): void {
@@ -247,6 +247,10 @@ export class Controller {
         }
         this.store.set({ weights: m.weights });
         return;
+      case 'stats':
+        s.stats.push(m.snapshot);
+        this.store.touch('stats');
+        return;
       case 'step-change': {
         const { type: _, ...step } = m;
         this.store.set({ lastStep: step, showStep: true });
@@ -280,6 +284,7 @@ export class Controller {
           initialWeights: null,
           lastStep: null,
           showStep: false,
+          stats: [],
           settings,
           selectedUnit: 0,
           analyses: { validation: null, test: null },

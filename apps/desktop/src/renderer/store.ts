@@ -4,6 +4,7 @@ import type { EpochReport } from '@mlp/core';
 import type { DesktopApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
+import type { StatsSnapshot } from './train/stats.js';
 import type { Analysis, AnalysisSet, Evaluation, FromWorker, Progress, RunState, TestSet, Weights } from './train/protocol.js';
 
 /** What one Step changed, from the worker's 'step-change' message. */
@@ -60,6 +61,8 @@ export interface AppState {
   lastStep: StepChange | null;
   /** The tiles show the last Step's update instead. */
   showStep: boolean;
+  /** The run's statistics snapshots, oldest first (cleared by a new run). */
+  stats: StatsSnapshot[];
   /** Batches a second the worker trains at; 0: as fast as it can. */
   pace: number;
   /** Each tile on its own colour scale (its own 99th percentile of |value|) instead of one scale for the layer. */

@@ -6,6 +6,7 @@ import { alignSeries, compareColumns, curveColumns, drawnStretches, ema, thinInd
 import { BAR_RGB, barColour, digitImage, outputStrip } from './digits.js';
 import { scaleLabel } from './labels.js';
 import { sharedScale } from './scale.js';
+import { networkLayout, strongestEdges } from './network.js';
 import { GAP_RGB, SELECTED_RGB, STILL_RGB, gridLayout, heatmap, rowNorms, rowScales, singleTile, stillUnits, tileGrid, tileShape, unitAt } from './tiles.js';
 
 const px = (img: { width: number; data: Uint8ClampedArray }, x: number, y: number) => {
@@ -237,5 +238,36 @@ describe('digits and output bars', () => {
     expect(sequentialRgb(Number.NaN)).toEqual(sequentialRgb(0));
     expect(textOn(sequentialRgb(0))).toBe('#111');
     expect(textOn(sequentialRgb(1))).toBe('#fff');
+  });
+});
+
+describe('the network diagram', () => {
+  it('lays out one column per layer: the input box, hidden units in a grid of equal squares, one circle per output', () => {
+    const L = networkLayout([784, 50, 10], 800, 320);
+    expect(L.columns).toHaveLength(3);
+    expect(L.columns[0]!.nodes).toHaveLength(1);
+    expect(L.columns[1]!.nodes).toHaveLength(50);
+    expect(L.columns[2]!.nodes).toHaveLength(10);
+    const hidden = L.columns[1]!.nodes;
+    expect(new Set(hidden.map((n) => n.size)).size).toBe(1);
+    for (const n of [...hidden, ...L.columns[2]!.nodes]) {
+      expect(n.x - n.size / 2).toBeGreaterThanOrEqual(0);
+      expect(n.x + n.size / 2).toBeLessThanOrEqual(800);
+      expect(n.y + n.size / 2).toBeLessThanOrEqual(320);
+    }
+    // Columns run left to right; outputs top to bottom.
+    expect(L.columns[0]!.x).toBeLessThan(L.columns[1]!.x);
+    expect(L.columns[2]!.nodes[9]!.y).toBeGreaterThan(L.columns[2]!.nodes[0]!.y);
+  });
+
+  it('keeps the strongest connections, by |w|, largest first', () => {
+    // W: 2 units above × 3 below.
+    const e = strongestEdges(Float32Array.from([0.1, -0.9, 0.2, 0.5, 0, -0.3]), 2, 3, 3);
+    expect(e.map((x) => [x.to, x.from])).toEqual([
+      [0, 1],
+      [1, 0],
+      [1, 2],
+    ]);
+    expect(e[0]!.w).toBeCloseTo(-0.9, 6);
   });
 });

@@ -3,6 +3,7 @@ import type { ActivationName, EpochReport, InitName } from '@mlp/core';
 import type { DatasetFiles } from '../../shared/api.js';
 import type { TrainSettings } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
+import type { StatsSnapshot } from './stats.js';
 
 export type RunState = 'idle' | 'ready' | 'running' | 'paused' | 'stopped' | 'done';
 
@@ -107,6 +108,8 @@ export type FromWorker =
    * images before and after it (batchLoss: the batch's own loss, before the update).
    */
   | { type: 'step-change'; delta: Float32Array; lossBefore: number; lossAfter: number; batchLoss: number; epoch: number; batch: number; probe: number }
+  /** Per-layer distributions of weights, activations and gradient sizes, a few times an epoch (see stats.ts). */
+  | { type: 'stats'; snapshot: StatsSnapshot }
   /** An opened model's initial weights, drawn again from its stored seed and initialisation. */
   | { type: 'initial-weights'; W: Float32Array[] }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }

@@ -175,6 +175,21 @@ describe('TrainingSession', () => {
     expect(h.of('epoch')).toHaveLength(3);
   });
 
+  it('sends statistics snapshots: one at initialisation (no gradients yet), then ten an epoch', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    const snaps = h.of('stats').map((m) => m.snapshot);
+    expect(snaps).toHaveLength(1 + 3 * 10);
+    expect(snaps[0]!.x).toBe(0);
+    expect(snaps[0]!.layers.map((l) => l.gradients)).toEqual([null, null]);
+    expect(snaps.at(-1)!.x).toBe(3);
+    for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.x).toBeGreaterThan(snaps[i - 1]!.x);
+    expect(snaps[1]!.layers[0]!.gradientRms).toBeGreaterThan(0);
+    // The weights' spread at the end is that of the final weight copy.
+    const W0 = h.of('weights').at(-1)!.weights.W[0]!;
+    expect(snaps.at(-1)!.layers[0]!.weights[0]).toBe(Math.min(...W0));
+  });
+
   it('shows what one Step changed: the first layer’s update and the loss on held-out images before and after', async () => {
     const h = await withData();
     await h.session.handle({ type: 'step', settings: settings() });

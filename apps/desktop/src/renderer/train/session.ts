@@ -6,7 +6,8 @@ import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
 import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
 import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FromWorker, Initialisation, Progress, RunState, ToWorker } from './protocol.js';
-import { readBiases, readWeights } from './read-model.js';
+import { readBiases, readGradients, readWeights } from './read-model.js';
+import { snapshot } from './stats.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -14,6 +15,10 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 export const MESSAGE_INTERVAL_MS = 100;
 
 type Scaling = RunScaling;
+
+/** Held-out images the activation statistics are measured on, and statistics snapshots per epoch. */
+export const STATS_IMAGES = 200;
+export const STATS_PER_EPOCH = 10;
 
 /** How many held-out images a Step's loss is measured on, before and after the update. */
 export const PROBE_COUNT = 1000;
@@ -33,6 +38,8 @@ export class TrainingSession {
   private abort: AbortController | null = null;
   private evaluated = false;
   private modelName = 'model';
+  /** The held-out images statistics are measured on (pixel bytes, (n, inputs)). */
+  private statsImages: { pixels: Uint8Array; n: number } | null = null;
 
   // Pace: batches a second (0: full speed); the paced loop's pause request; a hand-over between the two loops.
   private pace = 0;
@@ -142,7 +149,11 @@ export class TrainingSession {
     this.evaluated = false;
     this.modelName = `mnist-${s.layers.join('-')}-${settings.preset}`;
     this.points = { x: [], loss: [], accuracy: [] };
+    const sample = run.validation ?? run.test;
+    const n = Math.min(STATS_IMAGES, sample.count);
+    this.statsImages = { pixels: (sample.inputs as Uint8Array).slice(0, n * sample.inputSize), n };
     this.sendWeights(true);
+    this.sendStats(0, false);
     return t;
   }
 
@@ -272,6 +283,7 @@ export class TrainingSession {
     this.points.loss.push(loss);
     this.points.accuracy.push(acc);
     this.examplesSince += size;
+    if (batch % Math.ceil(batches / STATS_PER_EPOCH) === 0 || batch === batches) this.sendStats(epoch - 1 + batch / batches, true);
     const t = this.now();
     if (t - this.lastPointsAt >= MESSAGE_INTERVAL_MS) this.flushPoints();
     this.sendWeights(false);
@@ -314,6 +326,16 @@ export class TrainingSession {
     };
     this.points = { x: [], loss: [], accuracy: [] };
     this.post({ type: 'batches', points, progress: this.progress()! }, [points.x.buffer, points.loss.buffer, points.accuracy.buffer]);
+  }
+
+  /** A statistics snapshot (weights, activations on the sample images, last gradients) at fractional epoch x. */
+  private sendStats(x: number, withGradients: boolean): void {
+    const m = this.model;
+    const img = this.statsImages;
+    if (!m || !img) return;
+    const { mul, add } = this.scale ?? DEFAULT_SCALING;
+    const net = { layers: [...m.config.layers], W: readWeights(m), b: readBiases(m), hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
+    this.post({ type: 'stats', snapshot: snapshot(x, net, img.pixels, img.n, withGradients ? readGradients(m) : null) });
   }
 
   /** Post copies of the weights: `force` for state changes; otherwise at most every 100 ms and only after the UI's ack. */

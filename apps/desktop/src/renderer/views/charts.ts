@@ -61,9 +61,9 @@ export function keyboardLegend(u: uPlot): void {
 }
 
 /** Keep charts as wide as their boxes. */
-export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][]): void {
+export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][], height: () => number = chartHeight): void {
   const fit = () => {
-    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: chartHeight() });
+    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: height() });
   };
   new ResizeObserver(fit).observe(root);
   window.addEventListener('resize', fit);
