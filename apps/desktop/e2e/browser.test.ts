@@ -92,6 +92,11 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await page.locator('#preset').inputValue()).toBe('seed');
     expect(await page.locator('#hidden-layers').inputValue()).toBe('50');
     expect(await page.locator('#start').isDisabled()).toBe(true);
+    // The first screen says what to do and what will appear.
+    expect(await page.locator('#orientation li').allTextContents()).toEqual([expect.stringMatching(/^1\. Load /), expect.stringMatching(/^2\. Start /), expect.stringMatching(/^3\. Watch /)]);
+    expect(await page.isVisible('#weights-empty')).toBe(true);
+    expect(await text('#weights-empty')).toContain('Each hidden unit will appear here as a 28×28 tile');
+    expect(await page.isVisible('#curves-empty')).toBe(true);
     await shot('0-empty');
   });
 
@@ -108,6 +113,19 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#dataset-status')).toMatch(/55k train · 10k test|60k train · 10k test/);
     expect(seen.some((v) => v > 0 && v < 1)).toBe(true);
     expect(await page.locator('#start').isEnabled()).toBe(true);
+    await page.locator('#orientation li.done[data-step="1"]').waitFor();
+    // The run controls come early in the Tab order (after the tabs), and Start names its shortcut.
+    await page.click('.app-header h1'); // start keyboard navigation from the top of the page
+    let presses = 0;
+    while (presses < 20 && (await page.evaluate(() => document.activeElement?.id)) !== 'start') {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    expect(presses).toBeLessThanOrEqual(10);
+    expect(await page.getAttribute('#start', 'title')).toContain('(Ctrl+Enter)');
+    expect(await page.getAttribute('#step', 'title')).toContain('(Ctrl+Shift+Enter)');
+    expect(await page.getAttribute('#pause', 'title')).toContain('(Ctrl+.)');
+    expect(await page.getAttribute('#save-model', 'title')).toContain('(Ctrl+S)');
   });
 
   it(`trains the seed preset for ${EPOCHS} epochs past 85% validation accuracy, pausing and resuming on the way, without freezing the page`, async () => {
@@ -485,6 +503,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.locator('#unit-grid:not([hidden])').waitFor();
     await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
     expect(await text('#message')).toContain(`Loaded ${d.suggestedFilename()}`);
+    expect(await text('#run-state')).toBe('Opened model');
     await page.click('#load-dataset');
     await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor({ timeout: 300_000 });
     expect(await text('#fingerprint')).toBe(trained.fingerprint);
@@ -562,11 +581,16 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   });
 
   it('inspects each hidden layer of a deeper network: traced weight tiles, votes from the last one', async () => {
+    // A typo is named in words, not "got null".
+    await page.fill('#hidden-layers', '50, abc');
+    await page.press('#hidden-layers', 'Tab');
+    await page.locator('#settings-error', { hasText: 'Hidden layers: “abc” is not a number of units' }).waitFor();
     await page.fill('#hidden-layers', '40,20');
     await page.selectOption('#hidden', 'relu');
     await page.selectOption('#output', 'softmax');
     await page.selectOption('#loss', 'ce');
     await page.selectOption('#init', 'he');
+    expect(await page.locator('#init-std').isDisabled()).toBe(true); // He chooses its own spread
     await page.fill('#epochs', '1');
     await page.fill('#lr', '0.1');
     await page.press('#lr', 'Tab');
@@ -622,7 +646,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.selectOption('#preset', 'seed');
     await page.fill('#epochs', '1');
     await page.press('#epochs', 'Tab');
-    await page.click('#step');
+    await page.keyboard.press('Control+Shift+Enter'); // Step
     await page.locator('#run-state[data-state="paused"]').waitFor();
     await page.locator('#unit-grid[data-view="step/shared"]').waitFor();
     expect(await text('#step-change')).toMatch(/^Step: batch 1 of epoch 1\. Loss on 1,000 held-out images \d\.\d{4} → \d\.\d{4} \([−+]\d\.\d{4}\); this batch’s own loss before the update \d\.\d{4}\.$/);
@@ -651,7 +675,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.click('#resume');
     await page.locator('#step-change').waitFor({ state: 'hidden' });
     await page.waitForFunction(() => (window as unknown as { batchMessages: number[] }).batchMessages.length >= 6);
-    await page.click('#pause');
+    await page.keyboard.press('Control+.'); // Pause
     await page.locator('#run-state[data-state="paused"]').waitFor();
     const sizes = await page.evaluate(() => (window as unknown as { batchMessages: number[] }).batchMessages);
     expect(new Set(sizes), `points per message: ${sizes.join(', ')}`).toEqual(new Set([1]));
@@ -674,6 +698,18 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        // No visible text under 12 px.
+        const small = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const e of document.querySelectorAll<HTMLElement>('body *')) {
+            const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+            if (!own || e.offsetParent === null) continue;
+            const size = Number.parseFloat(getComputedStyle(e).fontSize);
+            if (size < 12) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}: ${size}px "${e.textContent!.trim().slice(0, 30)}"`);
+          }
+          return out;
+        });
+        expect(small, `text under 12 px on the ${tab} tab`).toEqual([]);
         expect(scrollWidth, `the ${tab} tab is ${scrollWidth} px wide`).toBeLessThanOrEqual(width);
         await page.screenshot({ path: join(SCREENSHOTS, `view-${tab}-${width}x${height}.png`) });
         await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));

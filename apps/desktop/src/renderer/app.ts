@@ -11,6 +11,7 @@ import { mountDrawing } from './views/drawing.js';
 import { mountInspector } from './views/inspector.js';
 import { mountMistakes } from './views/mistakes.js';
 import { mountModelInfo } from './views/model-info.js';
+import { mountOrientation } from './views/orientation.js';
 import { mountRunbar } from './views/runbar.js';
 import { mountStatus } from './views/status.js';
 import { mountWeights } from './views/weights.js';
@@ -31,7 +32,9 @@ export const TABS: Tab[] = [
       const weights = el('div', { class: 'train-tiles' });
       const charts = el('div', { class: 'train-charts' });
       const details = el('div', { class: 'train-details' });
-      root.append(el('div', { class: 'train-top' }, weights, charts), details);
+      const start = el('div', {});
+      root.append(start, el('div', { class: 'train-top' }, weights, charts), details);
+      mountOrientation(start, store);
       mountWeights(weights, details, store, c);
       mountCharts(charts, store);
     },

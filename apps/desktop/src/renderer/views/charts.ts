@@ -11,6 +11,10 @@ import { throttle } from './throttle.js';
 
 const COLORS = { batch: '#9db7d5', train: '#1f5fa8', valid: '#c0392b' };
 export const CHART_INTERVAL_MS = 250;
+/** Axis text at 12 px (uPlot's default is 10 px). */
+export const AXIS_FONT = '12px system-ui, sans-serif';
+export const AXIS_LABEL_FONT = 'bold 12px system-ui, sans-serif';
+
 /** Two charts and the status fit beside the tiles: their height follows the window's (150–230 px). */
 export const chartHeight = (): number => Math.max(150, Math.min(230, Math.floor((window.innerHeight - 380) / 2)));
 
@@ -24,8 +28,8 @@ export function makeChart(target: HTMLElement, title: string, unit: string, seri
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     axes: [
-      { label: 'epoch', size: 40, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
-      { label: unit, size: 56, labelSize: 18, stroke: '#555', grid: { stroke: '#eceef1' } },
+      { label: 'epoch', size: 40, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
+      { label: unit, size: 60, labelSize: 18, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
     ],
     series: [{}, ...series],
     hooks: { setSeries: [(u) => keyboardLegend(u)] },

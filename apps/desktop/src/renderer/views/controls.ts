@@ -69,6 +69,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     const typing = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
     const keep = typing ? typing.value : null;
     f.preset.value = s.preset;
+    // The whole label in a tooltip, where a narrow sidebar clips it.
+    f.preset.title = f.preset.selectedOptions[0]?.textContent ?? '';
     f.hiddenLayers.value = t.layers.slice(1, -1).join(', ');
     f.hidden.value = t.hidden;
     f.output.value = t.output;

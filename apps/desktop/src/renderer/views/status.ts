@@ -72,8 +72,9 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       if (d.status === 'ready') dataText.title = d.origin;
       dataText.dataset.status = d.status;
     }
-    if (changed.has('run') || changed.has('progress')) {
-      stateText.textContent = STATE_LABEL[s.run];
+    if (changed.has('run') || changed.has('progress') || changed.has('model')) {
+      // An opened model was never trained here: it is not "Stopped".
+      stateText.textContent = s.model?.source === 'loaded' && (s.run === 'stopped' || s.run === 'idle') ? 'Opened model' : STATE_LABEL[s.run];
       stateText.dataset.state = s.run;
       const p = s.progress;
       epochText.textContent = p ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}` : '';
