@@ -90,6 +90,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   it('starts in the browser API with the seed preset and nothing enabled that needs data', async () => {
     expect(await page.evaluate(() => document.documentElement.dataset.api)).toBe('browser');
     expect(await page.locator('#preset').inputValue()).toBe('seed');
+    expect(await text('#preset-hint')).toContain('784-50-10 sigmoid');
     expect(await page.locator('#hidden-layers').inputValue()).toBe('50');
     expect(await page.locator('#start').isDisabled()).toBe(true);
     // The first screen says what to do and what will appear.
@@ -277,6 +278,9 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await page.locator('#loss-chart .u-legend th[role="button"]').count()).toBe(3);
     expect(await text('#loss-chart')).toContain('Loss (MSE)');
     expect(await text('#curves-caption')).toMatch(/running average.*mean over each epoch.*validation/);
+    await page.click('#to-why');
+    await page.locator('#panel-why:not([hidden])').waitFor();
+    await page.click('#tab-train');
     // The log scale rebuilds the loss chart on a logarithmic axis, named as such.
     await page.check('#log-loss');
     await page.locator('#loss-chart[data-scale="log"]', { hasText: 'Loss (MSE, log scale)' }).waitFor();
@@ -503,7 +507,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.locator('#unit-grid:not([hidden])').waitFor();
     await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
     expect(await text('#message')).toContain(`Loaded ${d.suggestedFilename()}`);
-    expect(await text('#run-state')).toBe('Opened model');
+    await page.locator('#run-state', { hasText: 'Opened model' }).waitFor();
     await page.click('#load-dataset');
     await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor({ timeout: 300_000 });
     expect(await text('#fingerprint')).toBe(trained.fingerprint);
@@ -590,7 +594,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.selectOption('#output', 'softmax');
     await page.selectOption('#loss', 'ce');
     await page.selectOption('#init', 'he');
-    expect(await page.locator('#init-std').isDisabled()).toBe(true); // He chooses its own spread
+    await page.locator('#init-std:disabled').waitFor(); // He chooses its own spread
     await page.fill('#epochs', '1');
     await page.fill('#lr', '0.1');
     await page.press('#lr', 'Tab');

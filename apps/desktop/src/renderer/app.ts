@@ -36,7 +36,7 @@ export const TABS: Tab[] = [
       root.append(start, el('div', { class: 'train-top' }, weights, charts), details);
       mountOrientation(start, store);
       mountWeights(weights, details, store, c);
-      mountCharts(charts, store);
+      mountCharts(charts, store, () => c.setTab('why'));
     },
   },
   { id: 'why', title: 'Why it learns', mount: (root, store) => mountWhy(root, store) },

@@ -93,7 +93,7 @@ export function logToggle(id: string, on: (log: boolean) => void): HTMLLabelElem
   return el('label', { class: 'toggle', title: 'A logarithmic loss axis: the early spike stops flattening the rest' }, box, 'log scale');
 }
 
-export function mountCharts(root: HTMLElement, store: Store): void {
+export function mountCharts(root: HTMLElement, store: Store, showWhy: () => void): void {
   const lossBox = el('div', { id: 'loss-chart', class: 'chart' });
   const accBox = el('div', { id: 'accuracy-chart', class: 'chart' });
   const log = logToggle('log-loss', (on) => {
@@ -103,7 +103,13 @@ export function mountCharts(root: HTMLElement, store: Store): void {
   });
   root.append(
     el('section', { class: 'card chart-card' }, el('div', { class: 'chart-tools' }, log), lossBox),
-    el('section', { class: 'card chart-card' }, accBox, el('p', { class: 'caption', id: 'curves-caption' }, CURVES_CAPTION)),
+    el(
+      'section',
+      { class: 'card chart-card' },
+      accBox,
+      el('p', { class: 'caption', id: 'curves-caption' }, CURVES_CAPTION),
+      el('button', { class: 'link', id: 'to-why', onclick: showWhy }, 'Why does it learn this fast, or this slowly? Look inside →'),
+    ),
     el('div', { class: 'empty placeholder', id: 'curves-empty' }, el('strong', {}, 'The loss and accuracy curves will appear here.'), el('span', {}, 'The loss falls and the accuracy rises as the network learns; the validation points show how it does on images it never trains on.')),
   );
   let loss: uPlot | null = null;

@@ -15,7 +15,7 @@ const row = (label: string, field: HTMLElement, hint?: string) => el('label', { 
 
 export function mountControls(root: HTMLElement, store: Store, c: Controller, kind: 'electron' | 'browser'): void {
   const f = {
-    preset: select('preset', ['seed', 'best', 'custom'], { seed: `Seed · ${describePreset('seed')}`, best: `Best · ${describePreset('best')}`, custom: 'Custom' }),
+    preset: select('preset', ['seed', 'best', 'custom'], { seed: 'Seed (the article’s run)', best: 'Best', custom: 'Custom' }),
     hiddenLayers: el('input', { id: 'hidden-layers', type: 'text', spellcheck: 'false', placeholder: '50 or 128,64' }),
     hidden: select('hidden', choices('hidden')),
     output: select('output', choices('output')),
@@ -37,6 +37,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     import: el('button', { id: 'import-dataset', title: 'Use the four MNIST .gz files you already have' }, kind === 'electron' ? 'Import folder…' : 'Choose files…'),
   };
   const error = el('p', { id: 'settings-error', class: 'form-error', role: 'alert' });
+  const presetHint = el('small', { id: 'preset-hint' });
 
   root.append(
     el('section', { class: 'group' }, el('h2', {}, 'Data'), el('div', { class: 'buttons' }, b.load, b.import)),
@@ -44,7 +45,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       'section',
       { class: 'group' },
       el('h2', {}, 'Network'),
-      row('Preset', f.preset),
+      el('label', { class: 'field' }, el('span', {}, 'Preset'), f.preset, presetHint),
       row('Hidden layers', f.hiddenLayers, 'units per hidden layer, comma-separated'),
       el('div', { class: 'pair' }, row('Hidden', f.hidden), row('Output', f.output)),
       el('div', { class: 'pair' }, row('Loss', f.loss), row('Init', f.init)),
@@ -69,8 +70,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     const typing = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
     const keep = typing ? typing.value : null;
     f.preset.value = s.preset;
-    // The whole label in a tooltip, where a narrow sidebar clips it.
-    f.preset.title = f.preset.selectedOptions[0]?.textContent ?? '';
+    // What the preset is, on its own line so that a narrow sidebar never clips it.
+    presetHint.textContent = s.preset === 'custom' ? 'your own settings' : describePreset(s.preset);
     f.hiddenLayers.value = t.layers.slice(1, -1).join(', ');
     f.hidden.value = t.hidden;
     f.output.value = t.output;
