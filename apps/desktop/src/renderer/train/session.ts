@@ -17,7 +17,7 @@ export const MESSAGE_INTERVAL_MS = 100;
 type Scaling = RunScaling;
 
 /** Held-out images the activation statistics are measured on, and statistics snapshots per epoch. */
-export const STATS_IMAGES = 200;
+export const STATS_IMAGES = 100;
 export const STATS_PER_EPOCH = 10;
 
 /** How many held-out images a Step's loss is measured on, before and after the update. */

@@ -31,7 +31,7 @@ export interface StatsSnapshot {
 }
 
 /** The QUANTILES of `values` (sorted copy; strided down to at most `sample` values). */
-export function quantiles(values: ArrayLike<number>, sample = 50_000): number[] {
+export function quantiles(values: ArrayLike<number>, sample = 8_000): number[] {
   const stride = Math.max(1, Math.ceil(values.length / sample));
   const a = new Float32Array(Math.ceil(values.length / stride));
   for (let i = 0, k = 0; i < values.length; i += stride) a[k++] = values[i]!;

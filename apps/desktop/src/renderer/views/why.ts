@@ -33,7 +33,7 @@ const QUANTITY: Record<Quantity, { title: (l: number, last: boolean) => string; 
     title: (l, last) => `${last ? 'Output' : `Hidden layer ${l + 1}`} activations`,
     y: 'activation',
     log: false,
-    caption: 'On 200 held-out images. Sigmoid: bands pinned at 0 or 1 are saturated units, whose slope is ≈ 0. ReLU: a band flat at 0 is units that are off, which pass no gradient.',
+    caption: 'On 100 held-out images. Sigmoid: bands pinned at 0 or 1 are saturated units, whose slope is ≈ 0. ReLU: a band flat at 0 is units that are off, which pass no gradient.',
   },
   gradients: {
     title: (l) => `Layer ${l + 1} gradient sizes`,
