@@ -165,8 +165,8 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
         let label = `unit ${u}: activation ${a}`;
         if (myVotes) {
           const v = column(W1, out.length, hidden.length, u).map((w) => w * hidden[u]!);
-          const canvas = el('canvas', { class: 'votes', width: 120, height: 60 });
-          drawBars(canvas, v, voteScale, true, pred);
+          const canvas = el('canvas', { class: 'votes', width: 160, height: 76 });
+          drawBars(canvas, v, voteScale, true, pred, { axis: true });
           const mine = myVotes[u]!;
           parts.push(canvas, el('span', { class: 'vote' }, `vote for ${pred}: ${mine >= 0 ? '+' : ''}${mine.toFixed(2)}`));
           label += `, vote for ${pred} ${mine.toFixed(2)}`;
