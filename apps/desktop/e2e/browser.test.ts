@@ -2,7 +2,7 @@
 // load the dataset, train the seed preset, check accuracy, weight tiles, pause/resume and a responsive main thread;
 // then what the trained network learned: the confusion matrix and its drill-down, the mistakes, a "1" drawn on the pad,
 // the forward-pass inspector; save → open gives the same predictions; a second run compared with the first, and
-// every tab at 1024×700. Screenshots of the views go to test-results/screenshots/.
+// every tab at 1400×900 and 900×600. Screenshots of the views go to test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   let close: () => Promise<void>;
   const consoleErrors: string[] = [];
   let trained: { valid: string; test: string; fingerprint: string; file: string };
+  /** The seed run's typical (RMS) gradient in layer 1 at its first snapshot (a tenth of an epoch in). */
+  let seedEarlyGradient = 0;
 
   /**
    * Make the page click Pause itself, in the same task in which its progress line first matches `progress` while
@@ -57,6 +59,20 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
       await server.close();
     };
     page = await browser.context.newPage();
+    // Count the batch points in each message the training worker sends (the page's own listener is untouched).
+    await page.addInitScript(() => {
+      const Original = window.Worker;
+      const w = window as unknown as { batchMessages: number[] };
+      w.batchMessages = [];
+      window.Worker = class extends Original {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          this.addEventListener('message', (e: MessageEvent<{ type?: string; points?: { x: ArrayLike<number> } }>) => {
+            if (e.data?.type === 'batches') w.batchMessages.push(e.data.points!.x.length);
+          });
+        }
+      };
+    });
     // Waits are for events, not deadlines: a busy machine may take minutes where a quiet one takes a second.
     page.setDefaultTimeout(300_000);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -74,8 +90,14 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   it('starts in the browser API with the seed preset and nothing enabled that needs data', async () => {
     expect(await page.evaluate(() => document.documentElement.dataset.api)).toBe('browser');
     expect(await page.locator('#preset').inputValue()).toBe('seed');
+    expect(await text('#preset-hint')).toContain('784-50-10 sigmoid');
     expect(await page.locator('#hidden-layers').inputValue()).toBe('50');
     expect(await page.locator('#start').isDisabled()).toBe(true);
+    // The first screen says what to do and what will appear.
+    expect(await page.locator('#orientation li').allTextContents()).toEqual([expect.stringMatching(/^1\. Load /), expect.stringMatching(/^2\. Start /), expect.stringMatching(/^3\. Watch /)]);
+    expect(await page.isVisible('#weights-empty')).toBe(true);
+    expect(await text('#weights-empty')).toContain('Each hidden unit will appear here as a 28×28 tile');
+    expect(await page.isVisible('#curves-empty')).toBe(true);
     await shot('0-empty');
   });
 
@@ -92,6 +114,19 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#dataset-status')).toMatch(/55k train · 10k test|60k train · 10k test/);
     expect(seen.some((v) => v > 0 && v < 1)).toBe(true);
     expect(await page.locator('#start').isEnabled()).toBe(true);
+    await page.locator('#orientation li.done[data-step="1"]').waitFor();
+    // The run controls come early in the Tab order (after the tabs), and Start names its shortcut.
+    await page.click('.app-header h1'); // start keyboard navigation from the top of the page
+    let presses = 0;
+    while (presses < 20 && (await page.evaluate(() => document.activeElement?.id)) !== 'start') {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    expect(presses).toBeLessThanOrEqual(10);
+    expect(await page.getAttribute('#start', 'title')).toContain('(Ctrl+Enter)');
+    expect(await page.getAttribute('#step', 'title')).toContain('(Ctrl+Shift+Enter)');
+    expect(await page.getAttribute('#pause', 'title')).toContain('(Ctrl+.)');
+    expect(await page.getAttribute('#save-model', 'title')).toContain('(Ctrl+S)');
   });
 
   it(`trains the seed preset for ${EPOCHS} epochs past 85% validation accuracy, pausing and resuming on the way, without freezing the page`, async () => {
@@ -106,6 +141,31 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
+    });
+    // Record what each draw of the tile grid puts on screen: the share of tile pixels that are coloured (not the white
+    // of "no change"), and the run's progress at that moment. The first draw is the initialisation.
+    await page.evaluate(() => {
+      const w = window as unknown as { gridDraws: { view: string; progress: string; coloured: number; distance: number }[] };
+      w.gridDraws = [];
+      const put = CanvasRenderingContext2D.prototype.putImageData;
+      CanvasRenderingContext2D.prototype.putImageData = function (this: CanvasRenderingContext2D, ...args: [ImageData, number, number]) {
+        const img = args[0];
+        if (this.canvas.id === 'unit-grid') {
+          const d = img.data;
+          let coloured = 0;
+          let distance = 0;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            if (d[i] === 214 && d[i + 1] === 218 && d[i + 2] === 224) continue; // the gaps between tiles
+            const far = Math.abs(d[i]! - 247) + Math.abs(d[i + 1]! - 247) + Math.abs(d[i + 2]! - 247);
+            n++;
+            distance += far;
+            if (far > 30) coloured++;
+          }
+          w.gridDraws.push({ view: this.canvas.dataset.view ?? '', progress: document.getElementById('epoch-progress')!.textContent ?? '', coloured: coloured / n, distance: distance / n });
+        }
+        put.apply(this, args as unknown as Parameters<typeof put>);
+      } as typeof put;
     });
     const t0 = await page.evaluate(() => performance.now());
     // Pause as soon as batches go by; nothing moves while paused; resume continues. An epoch takes well under a second,
@@ -152,11 +212,27 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     // Every epoch is on the curves as soon as the run is done (the last one used to lag behind the chart's throttle).
     expect(await page.locator('#loss-chart').getAttribute('data-epochs')).toBe(String(EPOCHS));
     await shot('3-trained');
-    // What training changed: the same tiles minus their random initialisation.
-    await page.check('#show-change');
-    await page.locator('.card.tiles h3', { hasText: 'change since start' }).waitFor();
-    await page.locator('.card.tiles').screenshot({ path: join(SCREENSHOTS, '3b-change-since-start.png') });
-    await page.uncheck('#show-change');
+    // The default tiles show learning from the first epoch: at initialisation they are blank (nothing has changed
+    // yet), after epoch 1 most tile pixels are coloured. Measured on the pixels drawn, not on a flag.
+    const draws = await page.evaluate(() => (window as unknown as { gridDraws: { view: string; progress: string; coloured: number; distance: number }[] }).gridDraws);
+    const init = draws[0]!;
+    const epoch1 = draws.find((d) => /epoch [2-9]\//.test(d.progress))!;
+    console.log(`default tiles: at initialisation ${(init.coloured * 100).toFixed(1)}% coloured (mean distance from white ${init.distance.toFixed(1)}); after epoch 1 ${(epoch1.coloured * 100).toFixed(1)}% (${epoch1.distance.toFixed(1)})`);
+    expect(init.view).toBe('change/shared');
+    expect(epoch1.view).toBe('change/shared');
+    expect(init.coloured).toBeLessThan(0.01);
+    expect(epoch1.coloured).toBeGreaterThan(0.3);
+    expect(epoch1.distance).toBeGreaterThan(init.distance + 50);
+    expect(await text('#weights-caption')).toMatch(/Red: the weight grew .* blue: it fell .* white: unchanged/);
+    // The raw weights, and each tile on its own scale, are one click away.
+    await page.selectOption('#weight-view', 'weights');
+    await page.locator('#unit-grid[data-view="weights/shared"]').waitFor();
+    await page.locator('.card.tiles').screenshot({ path: join(SCREENSHOTS, '3b-raw-weights.png') });
+    await page.check('#per-tile');
+    await page.locator('#unit-grid[data-view="weights/tile"]').waitFor();
+    await page.uncheck('#per-tile');
+    await page.selectOption('#weight-view', 'change');
+    await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
   });
 
   it('draws weight tiles and the output heat map with varying pixels', async () => {
@@ -200,6 +276,16 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   it('hides and shows a curve from the chart legend with the keyboard', async () => {
     const entry = page.locator('#loss-chart .u-legend tr.u-series th[role="button"]').first();
     expect(await page.locator('#loss-chart .u-legend th[role="button"]').count()).toBe(3);
+    expect(await text('#loss-chart')).toContain('Loss (MSE)');
+    expect(await text('#curves-caption')).toMatch(/running average.*mean over each epoch.*validation/);
+    await page.click('#to-why');
+    await page.locator('#panel-why:not([hidden])').waitFor();
+    await page.click('#tab-train');
+    // The log scale rebuilds the loss chart on a logarithmic axis, named as such.
+    await page.check('#log-loss');
+    await page.locator('#loss-chart[data-scale="log"]', { hasText: 'Loss (MSE, log scale)' }).waitFor();
+    await page.uncheck('#log-loss');
+    await page.locator('#loss-chart[data-scale="linear"]', { hasText: 'Loss (MSE)' }).waitFor();
     expect(await entry.getAttribute('aria-pressed')).toBe('true');
     await entry.focus();
     await page.keyboard.press('Enter');
@@ -218,6 +304,27 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#model-summary')).toContain('SGD lr 0.1, momentum 0');
     expect(await page.$$eval('#history-table td.lr', (t) => t.map((e) => e.textContent))).toEqual(Array(EPOCHS).fill('0.1'));
     await shot('5-model-tab');
+    await page.click('#tab-train');
+  });
+
+  it('shows why it learns: a live diagram and, per layer, weights, activations and gradient sizes over the run', async () => {
+    await page.click('#tab-why');
+    // 5 epochs × 10 snapshots, plus the initialisation for weights and activations (no gradient before a batch).
+    await page.locator(`#why-weights-0[data-points="${EPOCHS * 10 + 1}"]`).waitFor();
+    await page.locator(`#why-gradients-0[data-points="${EPOCHS * 10}"]`).waitFor();
+    expect(await page.locator('.why-row').count()).toBe(2); // 784→50 and 50→10
+    expect(await text('#why-story')).toMatch(/^With sigmoid outputs and MSE, the error signal is \(a − y\) · a\(1 − a\).*Now: a typical gradient \(root mean square\) is \d\.\de-\d in layer 1 .* of the first hidden layer’s activations are saturated/);
+    const colours = await page.$eval('#network', (c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      const set = new Set<number>();
+      for (let i = 0; i < d.length; i += 4) set.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+      return set.size;
+    });
+    expect(colours).toBeGreaterThan(200); // tiles and coloured edges, not an empty frame
+    seedEarlyGradient = Number(await page.getAttribute('#why-gradients-0', 'data-early'));
+    expect(seedEarlyGradient).toBeGreaterThan(0);
+    await shot('13-why');
     await page.click('#tab-train');
   });
 
@@ -308,6 +415,10 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(digit).toBe('1');
     expect(await page.locator('#pad-bars li').count()).toBe(10);
     expect(await page.locator('#pad-bars li.top').getAttribute('data-class')).toBe('1');
+    // The verdict names the top two, and says "Not sure" within the margin; sigmoid outputs are never "%".
+    expect(await text('#pad-prediction')).toMatch(/^(It looks like a 1: 1 \(0\.\d\d\), then \d \(0\.\d\d\)\.|Not sure: 1 \(0\.\d\d\) or \d \(0\.\d\d\)\? They are within 0\.15 of each other\.)$/);
+    expect(await page.getAttribute('#pad-prediction', 'data-sure')).toMatch(/^(true|false)$/);
+    for (const v of await page.$$eval('#pad-bars .value', (e) => e.map((x) => x.textContent))) expect(v).toMatch(/^\d\.\d\d$/);
     // The 28×28 input: a thin vertical stroke in the middle columns.
     const ink = await page.evaluate(() => {
       const c = document.getElementById('pad-input') as HTMLCanvasElement;
@@ -391,9 +502,12 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     const chooser = page.waitForEvent('filechooser');
     await page.click('#open-model');
     await (await chooser).setFiles(file);
-    // The weights show at once, before any data is loaded.
+    // The weights show at once, before any data is loaded, as their change since initialisation (drawn again from
+    // the seed and initialisation the file keeps).
     await page.locator('#unit-grid:not([hidden])').waitFor();
+    await page.locator('#unit-grid[data-view="change/shared"]').waitFor();
     expect(await text('#message')).toContain(`Loaded ${d.suggestedFilename()}`);
+    await page.locator('#run-state', { hasText: 'Opened model' }).waitFor();
     await page.click('#load-dataset');
     await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor({ timeout: 300_000 });
     expect(await text('#fingerprint')).toBe(trained.fingerprint);
@@ -447,6 +561,22 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await text('#panel-compare .card header .caption')).toContain('the latest 8 runs are kept');
     await page.locator('#compare-loss[data-runs="2"]').waitFor();
     expect(await page.locator('#compare-loss .u-legend .u-series').count()).toBe(2 * 2); // train and validation per run
+    // What is drawn, not the legend: every series that has points is one unbroken line (each run is thinned at its
+    // own stride, so without spanning the other run's x values the curves broke into pieces), and the live run's
+    // training line runs from its first batches to its last epoch.
+    await page.locator('#compare-loss .chart[data-stretches]').first().waitFor();
+    for (const box of ['#compare-loss .chart[data-loss="mse"]', '#compare-accuracy']) {
+      const series = JSON.parse((await page.getAttribute(box, 'data-stretches'))!) as { label: string; stretches: [number, number][] }[];
+      expect(series).toHaveLength(4);
+      for (const sr of series) if (!sr.label.includes('.mlp · ')) expect(sr.stretches, `${box}: ${sr.label}`).toHaveLength(1);
+      const live = series.find((sr) => sr.label.includes('lr 0.5') && sr.label.endsWith('train'))!;
+      expect(live.stretches[0]![0]).toBeLessThan(0.05);
+      expect(live.stretches[0]![1]).toBeGreaterThanOrEqual(pausedIn + 1);
+      // The opened model has no batches, only its per-epoch validation: one line over its 5 epochs.
+      const opened = series.find((sr) => sr.label.includes('.mlp · ') && sr.label.endsWith('validation'))!;
+      expect(opened.stretches).toEqual([[1, EPOCHS]]);
+    }
+    expect(await text('#compare-loss')).toContain('Loss (MSE)');
     await shot('10-compare');
     await page.uncheck('#runs-table tbody tr:first-child input');
     await page.locator('#compare-loss[data-runs="1"]').waitFor();
@@ -455,11 +585,16 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
   });
 
   it('inspects each hidden layer of a deeper network: traced weight tiles, votes from the last one', async () => {
+    // A typo is named in words, not "got null".
+    await page.fill('#hidden-layers', '50, abc');
+    await page.press('#hidden-layers', 'Tab');
+    await page.locator('#settings-error', { hasText: 'Hidden layers: “abc” is not a number of units' }).waitFor();
     await page.fill('#hidden-layers', '40,20');
     await page.selectOption('#hidden', 'relu');
     await page.selectOption('#output', 'softmax');
     await page.selectOption('#loss', 'ce');
     await page.selectOption('#init', 'he');
+    await page.locator('#init-std:disabled').waitFor(); // He chooses its own spread
     await page.fill('#epochs', '1');
     await page.fill('#lr', '0.1');
     await page.press('#lr', 'Tab');
@@ -487,21 +622,113 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(50);
     await shot('9b-inspect-deeper');
+    // Why this one learned in an epoch what the seed run needed five for: no slope factor in its error signal, so its
+    // first gradients are larger than the sigmoid/MSE network's.
+    await page.click('#tab-why');
+    await page.locator('#why-gradients-2[data-points="10"]').waitFor();
+    expect(await text('#why-story')).toMatch(/^With softmax and cross-entropy, the error signal is simply p − y/);
+    const reluEarly = Number(await page.getAttribute('#why-gradients-0', 'data-early'));
+    console.log(`RMS gradient of layer 1 a tenth of an epoch in: sigmoid/MSE ${seedEarlyGradient.toExponential(2)}, ReLU/softmax/cross-entropy ${reluEarly.toExponential(2)}`);
+    expect(reluEarly).toBeGreaterThan(seedEarlyGradient);
+    await shot('13b-why-relu');
+    // Compared with the MSE runs, the cross-entropy run gets its own loss axis; accuracy is shared.
+    await page.click('#tab-compare');
+    await page.locator('#compare-loss[data-losses="mse,ce"]').waitFor();
+    expect(await page.locator('#compare-loss .chart').count()).toBe(2);
+    expect(await text('#compare-loss')).toContain('Loss (cross-entropy)');
+    const labels = await page.$$eval('#runs-table .run-label', (r) => r.map((e) => e.textContent));
+    expect(labels.at(-1)).toContain('784-40-20-10 relu→softmax/cross-entropy');
+    expect(labels[1]).toContain('sigmoid/MSE');
+    await shot('10b-compare-losses');
+    expect(await text('#valid-loss-label')).toBe('Validation loss (cross-entropy)');
     await page.click('#tab-train');
   });
 
-  it('works at 1024×700: no horizontal scrolling on any tab', async () => {
-    await page.setViewportSize({ width: 1024, height: 700 });
-    for (const tab of ['train', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
-      await page.click(`#tab-${tab}`);
-      await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
-      await page.waitForTimeout(100);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `the ${tab} tab is ${width} px wide`).toBeLessThanOrEqual(1024);
-      if (tab === 'train' || tab === 'mistakes' || tab === 'inspect') await page.screenshot({ path: join(SCREENSHOTS, `11-${tab}-1024x700.png`) });
-    }
-    await page.setViewportSize({ width: 1360, height: 880 });
+  it('steps one batch and shows what it changed; at a slow pace every batch lands on screen one by one', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.click('#tab-train');
+    await page.selectOption('#preset', 'seed');
+    await page.fill('#epochs', '1');
+    await page.press('#epochs', 'Tab');
+    await page.keyboard.press('Control+Shift+Enter'); // Step
+    await page.locator('#run-state[data-state="paused"]').waitFor();
+    await page.locator('#unit-grid[data-view="step/shared"]').waitFor();
+    expect(await text('#step-change')).toMatch(/^Step: batch 1 of epoch 1\. Loss on 1,000 held-out images \d\.\d{4} → \d\.\d{4} \([−+]\d\.\d{4}\); this batch’s own loss before the update \d\.\d{4}\.$/);
+    expect(await text('#weights-caption')).toContain('what this one step (one batch) changed');
+    // The update's tiles are drawn: most tile pixels coloured (one batch's gradient, on its own scale).
+    const coloured = await page.$eval('#unit-grid', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      let k = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 214 && d[i + 1] === 218 && d[i + 2] === 224) continue;
+        n++;
+        if (Math.abs(d[i]! - 247) + Math.abs(d[i + 1]! - 247) + Math.abs(d[i + 2]! - 247) > 30) k++;
+      }
+      return k / n;
+    });
+    expect(coloured).toBeGreaterThan(0.1);
+    await page.screenshot({ path: join(SCREENSHOTS, '12-step.png') });
+
+    // At 10 batches a second the worker trains one batch, reports it at once, then waits: every message of batch
+    // points it sends carries exactly one batch (at full speed they carry dozens).
+    await page.selectOption('#pace', '10');
+    await page.evaluate(() => {
+      (window as unknown as { batchMessages: number[] }).batchMessages = [];
+    });
+    await page.click('#resume');
+    await page.locator('#step-change').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (window as unknown as { batchMessages: number[] }).batchMessages.length >= 6);
+    await page.keyboard.press('Control+.'); // Pause
+    await page.locator('#run-state[data-state="paused"]').waitFor();
+    const sizes = await page.evaluate(() => (window as unknown as { batchMessages: number[] }).batchMessages);
+    expect(new Set(sizes), `points per message: ${sizes.join(', ')}`).toEqual(new Set([1]));
+    await page.selectOption('#pace', '0');
+    await page.click('#stop');
+    await page.locator('#run-state[data-state="stopped"]').waitFor();
   });
+
+  // Every view at the largest and the smallest supported window: no horizontal scrolling, and the run controls on
+  // screen even when the page is scrolled to its end. Screenshots: view-<tab>-<width>x<height>.png.
+  for (const [width, height] of [
+    [1400, 900],
+    [900, 600],
+  ] as const) {
+    it(`works at ${width}×${height}: every tab without horizontal scrolling, the run controls always in view`, async () => {
+      await page.setViewportSize({ width, height });
+      for (const tab of ['train', 'why', 'mistakes', 'draw', 'inspect', 'compare', 'model']) {
+        await page.click(`#tab-${tab}`);
+        await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        // No visible text under 12 px.
+        const small = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const e of document.querySelectorAll<HTMLElement>('body *')) {
+            const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+            if (!own || e.offsetParent === null) continue;
+            const size = Number.parseFloat(getComputedStyle(e).fontSize);
+            if (size < 12) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}: ${size}px "${e.textContent!.trim().slice(0, 30)}"`);
+          }
+          return out;
+        });
+        expect(small, `text under 12 px on the ${tab} tab`).toEqual([]);
+        expect(scrollWidth, `the ${tab} tab is ${scrollWidth} px wide`).toBeLessThanOrEqual(width);
+        await page.screenshot({ path: join(SCREENSHOTS, `view-${tab}-${width}x${height}.png`) });
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        const go = (await page.isVisible('#start')) ? 'start' : 'resume';
+        for (const id of [go, 'pause', 'step', 'stop', 'save-model', 'open-model']) {
+          const box = await page.locator(`#${id}`).boundingBox();
+          expect(box, `#${id} on the ${tab} tab`).not.toBeNull();
+          expect(box!.y, `#${id} on the ${tab} tab, scrolled to the end`).toBeGreaterThanOrEqual(0);
+          expect(box!.y + box!.height).toBeLessThanOrEqual(height);
+          expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+        }
+      }
+      await page.evaluate(() => window.scrollTo(0, 0));
+    });
+  }
 
   it('logged no errors (CSP violations included)', () => {
     expect(consoleErrors).toEqual([]);

@@ -55,7 +55,7 @@ describe.skipIf(!bin.path)('the Electron app', () => {
     }));
     expect(probe).toEqual({
       api: 'electron',
-      keys: ['importDataset', 'kind', 'loadDataset', 'loadSettings', 'onCommand', 'openModel', 'reportState', 'saveModel', 'saveSettings'],
+      keys: ['exportModel', 'importDataset', 'kind', 'loadDataset', 'loadSettings', 'onCommand', 'openModel', 'reportState', 'saveModel', 'saveSettings'],
       require: 'undefined',
       process: 'undefined',
     });

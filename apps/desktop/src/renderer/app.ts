@@ -12,8 +12,11 @@ import { mountDrawing } from './views/drawing.js';
 import { mountInspector } from './views/inspector.js';
 import { mountMistakes } from './views/mistakes.js';
 import { mountModelInfo } from './views/model-info.js';
+import { mountOrientation } from './views/orientation.js';
+import { mountRunbar } from './views/runbar.js';
 import { mountStatus } from './views/status.js';
 import { mountWeights } from './views/weights.js';
+import { mountWhy } from './views/why.js';
 
 export interface Tab {
   id: string;
@@ -26,13 +29,18 @@ export const TABS: Tab[] = [
     id: 'train',
     title: 'Training',
     mount: (root, store, c) => {
-      const weights = el('div', { class: 'grid weights' });
-      const charts = el('div', { class: 'grid charts' });
-      root.append(weights, charts);
-      mountWeights(weights, store, c);
-      mountCharts(charts, store);
+      // Weights and curves side by side, so a learner sees both at once; the unit detail and heat map below.
+      const weights = el('div', { class: 'train-tiles' });
+      const charts = el('div', { class: 'train-charts' });
+      const details = el('div', { class: 'train-details' });
+      const start = el('div', {});
+      root.append(start, el('div', { class: 'train-top' }, weights, charts), details);
+      mountOrientation(start, store);
+      mountWeights(weights, details, store, c);
+      mountCharts(charts, store, () => c.setTab('why'));
     },
   },
+  { id: 'why', title: 'Why it learns', mount: (root, store) => mountWhy(root, store) },
   { id: 'mistakes', title: 'Mistakes', mount: mountMistakes },
   { id: 'draw', title: 'Draw', mount: mountDrawing },
   { id: 'inspect', title: 'Inspect', mount: mountInspector },
@@ -52,7 +60,12 @@ export function initialState(): AppState {
     batches: { x: [], loss: [], accuracy: [] },
     weights: null,
     initialWeights: null,
-    showChange: false,
+    showChange: true,
+    lastStep: null,
+    showStep: false,
+    pace: 0,
+    stats: [],
+    perTile: false,
     evaluation: null,
     selectedUnit: 0,
     model: null,
@@ -72,14 +85,17 @@ export async function startApp(root: HTMLElement, api: DesktopApi, worker: Worke
   const c = new Controller(store, api, worker);
   await c.restoreSettings();
 
-  const controls = el('aside', { id: 'controls' });
+  const controls = el('aside', { id: 'controls', 'aria-label': 'Data and settings' });
+  const runbar = el('div', { id: 'runbar', class: 'runbar', role: 'toolbar', 'aria-label': 'Run' });
   const status = el('div', { id: 'status' });
   const tabBar = el('nav', { class: 'tabs', role: 'tablist' });
   const panels = el('div', { class: 'panels' });
   root.replaceChildren(
-    el('header', { class: 'app-header' }, el('h1', {}, 'MLP workbench'), el('span', { class: 'subtitle' }, 'watch a multilayer perceptron learn to read digits'), tabBar),
+    // The title, tabs and run controls stay at the top while the page scrolls, at every window size.
+    el('div', { class: 'topbar' }, el('header', { class: 'app-header' }, el('h1', {}, 'MLP workbench'), el('span', { class: 'subtitle' }, 'watch a multilayer perceptron learn to read digits'), tabBar), runbar),
     el('div', { class: 'app-body' }, controls, el('main', {}, status, panels)),
   );
+  mountRunbar(runbar, store, c, api.kind);
   mountControls(controls, store, c, api.kind);
   mountStatus(status, store);
   TABS.forEach((tab, i) => {

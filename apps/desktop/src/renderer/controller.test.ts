@@ -32,7 +32,7 @@ describe('Controller: runs kept for comparison', () => {
     expect(store.state.runs).toEqual([]); // nothing yet: the worker may refuse (no data)
     reply({ type: 'state', state: 'running', settings: null, progress: null });
     const [run] = store.state.runs;
-    expect(run).toMatchObject({ id: 1, status: 'running', selected: true, color: RUN_COLORS[0], label: '#1 seed · 784-50-10 · lr 0.1' });
+    expect(run).toMatchObject({ id: 1, status: 'running', selected: true, color: RUN_COLORS[0], label: '#1 seed · 784-50-10 sigmoid/MSE · lr 0.1', loss: 'mse' });
     reply({ type: 'epoch', report: report(1) });
     expect(run!.history).toHaveLength(1); // the live history of the run in progress
     reply({ type: 'state', state: 'done', settings: null, progress: null });
@@ -59,13 +59,13 @@ describe('Controller: runs kept for comparison', () => {
     expect(store.state.runs.map((r) => r.id)).toEqual(Array.from({ length: MAX_RUNS }, (_, i) => i + 3));
     reply({ type: 'model-loaded', name: 'old.mlp', settings: null, history: [report(1), report(2)], preset: null });
     reply({ type: 'state', state: 'stopped', settings: null, progress: null });
-    expect(store.state.runs.at(-1)).toMatchObject({ label: '#11 old.mlp', status: 'opened' });
+    expect(store.state.runs.at(-1)).toMatchObject({ label: '#11 old.mlp · sigmoid/MSE', status: 'opened' });
     expect(store.state.runs.at(-1)!.history).toHaveLength(2);
   });
 
   it('labels runs by what usually differs between them', () => {
     const s = initialState().settings;
-    expect(runLabel(4, { ...s, train: { ...s.train, lr: 0.5 } }).label).toBe('#4 seed · 784-50-10 · lr 0.5');
+    expect(runLabel(4, { ...s, train: { ...s.train, lr: 0.5 } }).label).toBe('#4 seed · 784-50-10 sigmoid/MSE · lr 0.5');
     expect(runLabel(4, s).detail).toContain('batch 100');
   });
 });

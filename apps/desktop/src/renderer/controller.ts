@@ -4,7 +4,7 @@ import type { DatasetProgress, DesktopApi, ExportFormat, ModelFile } from '../sh
 import type { EpochReport } from '@mlp/core';
 import { type PresetName, presetSettings } from '@mlp/recipe';
 import { type AppSettings, checkAppSettings, presetOf } from '../shared/settings.js';
-import type { BatchSeries } from './draw/curves.js';
+import { type BatchSeries, lossName } from './draw/curves.js';
 import type { InspectTarget, RunRecord, Store } from './store.js';
 import type { AnalysisSet, FileFormat, FromWorker, ToWorker } from './train/protocol.js';
 
@@ -12,10 +12,13 @@ import type { AnalysisSet, FileFormat, FromWorker, ToWorker } from './train/prot
 export const RUN_COLORS = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
 export const MAX_RUNS = RUN_COLORS.length;
 
+/** "sigmoid" when hidden and output share the activation, else "relu→softmax". */
+const activationsOf = (t: { hidden: string; output: string }): string => (t.hidden === t.output ? t.hidden : `${t.hidden}→${t.output}`);
+
 /** A short label for a run's settings (what usually differs between compared runs) and the full list for a tooltip. */
 export function runLabel(id: number, s: AppSettings): { label: string; detail: string } {
   const t = s.train;
-  const label = `#${id} ${s.preset} · ${t.layers.join('-')} · lr ${t.lr}`;
+  const label = `#${id} ${s.preset} · ${t.layers.join('-')} ${activationsOf(t)}/${lossName(t.loss)} · lr ${t.lr}`;
   const detail = `${t.hidden}/${t.output}, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'}, init ${t.init}, momentum ${t.momentum}, L2 ${t.l2}, decay ${t.lrDecay}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`;
   return { label, detail };
 }
@@ -104,7 +107,7 @@ export class Controller {
   private resetRun(): void {
     this.pendingRun = this.store.state.settings;
     this.currentRun = null;
-    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, analyses: { validation: null, test: null } });
+    this.store.set({ history: [], batches: { x: [], loss: [], accuracy: [] }, evaluation: null, model: null, initialWeights: null, lastStep: null, showStep: false, stats: [], analyses: { validation: null, test: null } });
   }
 
   start(): void {
@@ -116,6 +119,7 @@ export class Controller {
     this.send({ type: 'pause' });
   }
   resume(): void {
+    this.store.set({ lastStep: null, showStep: false });
     this.send({ type: 'resume' });
   }
   stop(): void {
@@ -126,8 +130,17 @@ export class Controller {
     if (s.run !== 'paused') this.resetRun();
     this.send({ type: 'step', settings: s.settings });
   }
-  showChange(on: boolean): void {
-    this.store.set({ showChange: on });
+  /** What the tiles show: the change since initialisation, the weights, or the last Step's update. */
+  setWeightView(view: 'change' | 'weights' | 'step'): void {
+    this.store.set(view === 'step' ? { showStep: this.store.state.lastStep !== null } : { showChange: view === 'change', showStep: false });
+  }
+  /** Train at most this many batches a second (0: full speed), from the next batch on. */
+  setPace(batchesPerSecond: number): void {
+    this.store.set({ pace: batchesPerSecond });
+    this.send({ type: 'set-pace', batchesPerSecond });
+  }
+  perTileScale(on: boolean): void {
+    this.store.set({ perTile: on });
   }
   selectUnit(unit: number): void {
     this.store.set({ selectedUnit: unit });
@@ -160,7 +173,7 @@ export class Controller {
   private addRun(settings: AppSettings, history: EpochReport[], batches: BatchSeries, status: RunRecord['status'], name?: string): RunRecord {
     const id = ++this.runId;
     const { label, detail } = runLabel(id, settings);
-    const run: RunRecord = { id, label: name ? `#${id} ${name}` : label, detail, color: RUN_COLORS[(id - 1) % RUN_COLORS.length]!, status, history, batches, testAccuracy: null, selected: true };
+    const run: RunRecord = { id, label: name ? `#${id} ${name} · ${activationsOf(settings.train)}/${lossName(settings.train.loss)}` : label, detail, loss: settings.train.loss, color: RUN_COLORS[(id - 1) % RUN_COLORS.length]!, status, history, batches, testAccuracy: null, selected: true };
     const runs = [...this.store.state.runs, run];
     if (runs.length > MAX_RUNS) runs.splice(runs.findIndex((r) => r !== this.currentRun), 1);
     this.store.set({ runs });
@@ -259,9 +272,21 @@ export class Controller {
       case 'weights':
         // The first copy after Start/Step is the initialisation: kept to show what training changed.
         if (!s.initialWeights && s.model?.source !== 'loaded') {
-          this.store.set({ initialWeights: { ...m.weights, W: m.weights.W.map((w) => w.slice()) } });
+          this.store.set({ initialWeights: m.weights.W.map((w) => w.slice()) });
         }
         this.store.set({ weights: m.weights });
+        return;
+      case 'stats':
+        s.stats.push(m.snapshot);
+        this.store.touch('stats');
+        return;
+      case 'step-change': {
+        const { type: _, ...step } = m;
+        this.store.set({ lastStep: step, showStep: true });
+        return;
+      }
+      case 'initial-weights':
+        this.store.set({ initialWeights: m.W });
         return;
       case 'evaluation':
         this.store.set({ evaluation: m.evaluation });
@@ -286,7 +311,9 @@ export class Controller {
           evaluation: null,
           progress: null,
           initialWeights: null,
-          showChange: false,
+          lastStep: null,
+          showStep: false,
+          stats: [],
           settings,
           selectedUnit: 0,
           analyses: { validation: null, test: null },

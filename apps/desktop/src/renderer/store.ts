@@ -4,7 +4,11 @@ import type { EpochReport } from '@mlp/core';
 import type { DesktopApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/settings.js';
 import type { BatchSeries } from './draw/curves.js';
-import type { Analysis, AnalysisSet, Evaluation, Progress, RunState, TestSet, Weights } from './train/protocol.js';
+import type { StatsSnapshot } from './train/stats.js';
+import type { Analysis, AnalysisSet, Evaluation, FromWorker, Progress, RunState, TestSet, Weights } from './train/protocol.js';
+
+/** What one Step changed, from the worker's 'step-change' message. */
+export type StepChange = Omit<Extract<FromWorker, { type: 'step-change' }>, 'type'>;
 
 /** The image the inspector shows: one from a set, or the digit drawn on the pad. */
 export type InspectTarget = { set: AnalysisSet; index: number } | { set: 'drawn' };
@@ -15,6 +19,8 @@ export interface RunRecord {
   label: string;
   /** The full settings, for a tooltip. */
   detail: string;
+  /** The loss it was trained with: runs with different losses never share a loss axis. */
+  loss: string;
   color: string;
   status: 'running' | 'paused' | 'stopped' | 'done' | 'opened';
   history: EpochReport[];
@@ -49,10 +55,20 @@ export interface AppState {
   history: EpochReport[];
   batches: BatchSeries;
   weights: Weights | null;
-  /** The first weights of the run in progress, to show what training changed; null for an opened model. */
-  initialWeights: Weights | null;
-  /** Tiles show W − W(start) instead of W. */
+  /** W[l] at initialisation (the run's first copy, or an opened model's drawn again from its seed); null when unknown. */
+  initialWeights: Float32Array[] | null;
+  /** Tiles show W − W(start) instead of W, where the start is known (the default: it shows learning from the first epoch). */
   showChange: boolean;
+  /** What the last Step changed (cleared when a run starts or resumes). */
+  lastStep: StepChange | null;
+  /** The tiles show the last Step's update instead. */
+  showStep: boolean;
+  /** The run's statistics snapshots, oldest first (cleared by a new run). */
+  stats: StatsSnapshot[];
+  /** Batches a second the worker trains at; 0: as fast as it can. */
+  pace: number;
+  /** Each tile on its own colour scale (its own 99th percentile of |value|) instead of one scale for the layer. */
+  perTile: boolean;
   evaluation: Evaluation | null;
   selectedUnit: number;
   /** The model shown; `saved` once a trained one is saved and until it trains further. */

@@ -70,3 +70,20 @@ export function tracedWeights(net: Weights, k: number): Float32Array {
   }
   return traced;
 }
+
+/** Every layer's activations, (n, layers[l+1]) each, for `n` images of pixel bytes ((n, inputs) row-major). */
+export function forwardBatch(net: Weights, pixels: ArrayLike<number>, n: number): Float32Array[] {
+  const L = net.layers;
+  let x = new Float32Array(n * L[0]!);
+  for (let i = 0; i < x.length; i++) x[i] = pixels[i]! * net.scaling.mul + net.scaling.add;
+  const out: Float32Array[] = [];
+  for (let l = 0; l < L.length - 1; l++) {
+    const z = new Float32Array(n * L[l + 1]!);
+    denseForward(z, x, net.W[l]!, net.b[l]!, n, L[l]!, L[l + 1]!);
+    const a = new Float32Array(z.length);
+    activationForward(l === L.length - 2 ? net.output : net.hidden, a, z, n, L[l + 1]!);
+    out.push(a);
+    x = a;
+  }
+  return out;
+}

@@ -102,3 +102,31 @@ export function compareColumns(runs: readonly RunCurves[], metric: 'loss' | 'acc
     }),
   );
 }
+
+/**
+ * The stretches a chart draws of one column: runs of consecutive non-null points as [first x, last x]. With
+ * `spanGaps` a line is drawn over nulls (points of other series at other x values), so any points make one stretch.
+ */
+export function drawnStretches(xs: readonly number[], ys: readonly (number | null)[], spanGaps: boolean): [number, number][] {
+  const out: [number, number][] = [];
+  let start: number | null = null;
+  let last: number | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const y = ys[i];
+    if (y === null || y === undefined || !Number.isFinite(y)) {
+      if (!spanGaps && start !== null) {
+        out.push([start, last!]);
+        start = null;
+      }
+      continue;
+    }
+    if (start === null) start = xs[i]!;
+    last = xs[i]!;
+  }
+  if (start !== null) out.push([start, last!]);
+  return out;
+}
+
+/** The loss's name for axes, titles and labels. */
+export const LOSS_NAMES: Record<string, string> = { mse: 'MSE', ce: 'cross-entropy' };
+export const lossName = (loss: string): string => LOSS_NAMES[loss] ?? loss;

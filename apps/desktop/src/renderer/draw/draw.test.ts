@@ -2,11 +2,12 @@ import type { EpochReport } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import { bars, column } from './bars.js';
 import { DIVERGING_LUT, cssColor, divergingRgb, lutIndex, sequentialRgb, textOn } from './colormap.js';
-import { alignSeries, compareColumns, curveColumns, ema, thinIndices } from './curves.js';
+import { alignSeries, compareColumns, curveColumns, drawnStretches, ema, thinIndices } from './curves.js';
 import { BAR_RGB, barColour, digitImage, outputStrip } from './digits.js';
 import { scaleLabel } from './labels.js';
 import { sharedScale } from './scale.js';
-import { GAP_RGB, SELECTED_RGB, gridLayout, heatmap, singleTile, tileGrid, tileShape, unitAt } from './tiles.js';
+import { networkLayout, strongestEdges } from './network.js';
+import { GAP_RGB, SELECTED_RGB, STILL_RGB, gridLayout, heatmap, rowNorms, rowScales, singleTile, stillUnits, tileGrid, tileShape, unitAt } from './tiles.js';
 
 const px = (img: { width: number; data: Uint8ClampedArray }, x: number, y: number) => {
   const i = (y * img.width + x) * 4;
@@ -90,6 +91,23 @@ describe('the tile grid', () => {
     expect(px(singleTile(W, 1, 784, 1), 27, 0)).toEqual(divergingRgb(0));
   });
 
+  it('gives each tile its own contrast on request, and outlines units that barely changed', () => {
+    const W = new Float32Array(2 * 784);
+    W[0] = 0.01; // unit 0: faint
+    W[784] = 1; // unit 1: strong
+    const scales = rowScales(W, 2, 784, 1);
+    expect([...scales]).toEqual([Math.fround(0.01), 1]);
+    // On the shared scale unit 0's weight is nearly white; on its own it is full red like unit 1's.
+    expect(px(tileGrid(W, 2, 784, 1), 1, 1)).not.toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, scales), 1, 1)).toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, scales), 30, 1)).toEqual(divergingRgb(1));
+    expect(px(tileGrid(W, 2, 784, 1, -1, [0]), 0, 10)).toEqual(STILL_RGB);
+    // Norms and the units under a quarter of the median.
+    expect([...rowNorms(Float32Array.from([3, 4, 0, 0]), 2, 2)]).toEqual([5, 0]);
+    expect(stillUnits(Float32Array.from([1, 1.1, 0.2, 0.9, 0.22]))).toEqual([2, 4]);
+    expect(stillUnits(Float32Array.from([0, 0, 0]))).toEqual([]);
+  });
+
   it('draws a matrix as a heat map, one pixel per weight', () => {
     const W = Float32Array.from([1, 0, -1, 0.5, -0.5, 0]);
     const img = heatmap(W, 2, 3, 1);
@@ -157,6 +175,28 @@ describe('curve data', () => {
     expect(compareColumns([], 'loss')).toEqual([[]]);
   });
 
+  it('draws every run of a comparison without gaps where runs overlap: thinned at their own strides, spanned', () => {
+    // A 5-epoch run of 550 batches a epoch and a 3-epoch run: thinned to 400 points each at different strides, so
+    // most x values hold a point of one run only.
+    const run = (epochs: number) => {
+      const n = epochs * 550;
+      const x = Array.from({ length: n }, (_, i) => (i + 1) / 550);
+      return { batches: { x, loss: x.map(() => 1), accuracy: x.map(() => 0.5) }, history: [] as EpochReport[] };
+    };
+    const cols = compareColumns([run(5), run(3)], 'loss');
+    const xs = cols[0];
+    // Unspanned, the first run's line would break into hundreds of pieces (the missing curves)…
+    expect(drawnStretches(xs, cols[1]!, false).length).toBeGreaterThan(100);
+    // …spanned, each run is one unbroken line over its whole range.
+    expect(drawnStretches(xs, cols[1]!, true)).toEqual([[expect.closeTo(1 / 550, 9), 5]]);
+    expect(drawnStretches(xs, cols[3]!, true)).toEqual([[expect.closeTo(1 / 550, 9), 3]]);
+    expect(drawnStretches([0, 1, 2, 3], [1, null, 2, null], false)).toEqual([
+      [0, 0],
+      [2, 2],
+    ]);
+    expect(drawnStretches([0, 1], [null, null], true)).toEqual([]);
+  });
+
   it('labels scale ends compactly', () => {
     expect(scaleLabel(0.12345)).toBe('0.12');
     expect(scaleLabel(-0.0015)).toBe('-0.0015');
@@ -198,5 +238,36 @@ describe('digits and output bars', () => {
     expect(sequentialRgb(Number.NaN)).toEqual(sequentialRgb(0));
     expect(textOn(sequentialRgb(0))).toBe('#111');
     expect(textOn(sequentialRgb(1))).toBe('#fff');
+  });
+});
+
+describe('the network diagram', () => {
+  it('lays out one column per layer: the input box, hidden units in a grid of equal squares, one circle per output', () => {
+    const L = networkLayout([784, 50, 10], 800, 320);
+    expect(L.columns).toHaveLength(3);
+    expect(L.columns[0]!.nodes).toHaveLength(1);
+    expect(L.columns[1]!.nodes).toHaveLength(50);
+    expect(L.columns[2]!.nodes).toHaveLength(10);
+    const hidden = L.columns[1]!.nodes;
+    expect(new Set(hidden.map((n) => n.size)).size).toBe(1);
+    for (const n of [...hidden, ...L.columns[2]!.nodes]) {
+      expect(n.x - n.size / 2).toBeGreaterThanOrEqual(0);
+      expect(n.x + n.size / 2).toBeLessThanOrEqual(800);
+      expect(n.y + n.size / 2).toBeLessThanOrEqual(320);
+    }
+    // Columns run left to right; outputs top to bottom.
+    expect(L.columns[0]!.x).toBeLessThan(L.columns[1]!.x);
+    expect(L.columns[2]!.nodes[9]!.y).toBeGreaterThan(L.columns[2]!.nodes[0]!.y);
+  });
+
+  it('keeps the strongest connections, by |w|, largest first', () => {
+    // W: 2 units above × 3 below.
+    const e = strongestEdges(Float32Array.from([0.1, -0.9, 0.2, 0.5, 0, -0.3]), 2, 3, 3);
+    expect(e.map((x) => [x.to, x.from])).toEqual([
+      [0, 1],
+      [1, 0],
+      [1, 2],
+    ]);
+    expect(e[0]!.w).toBeCloseTo(-0.9, 6);
   });
 });

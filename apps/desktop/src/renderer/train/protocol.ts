@@ -1,8 +1,9 @@
 // Messages between the UI thread and the training worker. Typed arrays in them are transferred, never shared.
-import type { ActivationName, EpochReport } from '@mlp/core';
+import type { ActivationName, EpochReport, InitName } from '@mlp/core';
 import type { DatasetFiles, ExportFormat } from '../../shared/api.js';
 import type { TrainSettings } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
+import type { StatsSnapshot } from './stats.js';
 
 /** What a model can be written as: this project's .mlp file, or an export. */
 export type FileFormat = 'mlp' | ExportFormat;
@@ -17,6 +18,8 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'step'; settings: AppSettings }
   | { type: 'set-lr'; lr: number }
+  /** Train at most this many batches a second from the next batch on; 0 for as fast as possible. */
+  | { type: 'set-pace'; batchesPerSecond: number }
   /** The UI drew the last weights message; the worker may send the next. */
   | { type: 'weights-ack' }
   /** The current model's bytes: the .mlp file, or an export made by @mlp/export. */
@@ -63,6 +66,13 @@ export interface Weights {
   scaling: { mul: number; add: number };
 }
 
+/** How a run's weights were drawn: stored in a saved model's metadata so its change since initialisation can be shown. */
+export interface Initialisation {
+  seed: number;
+  init: InitName;
+  initStd: number;
+}
+
 export type AnalysisSet = 'validation' | 'test';
 
 /** One set's images with the model's outputs on them, for the confusion matrix, the gallery and the inspector. */
@@ -99,5 +109,14 @@ export type FromWorker =
   | { type: 'evaluation'; evaluation: Evaluation }
   | { type: 'analysis'; analysis: Analysis }
   | { type: 'model-loaded'; name: string; settings: TrainSettings | null; history: EpochReport[]; preset: string | null }
+  /**
+   * What one Step changed: the first layer's update ΔW[0] (same shape as W[0]), and the loss on `probe` held-out
+   * images before and after it (batchLoss: the batch's own loss, before the update).
+   */
+  | { type: 'step-change'; delta: Float32Array; lossBefore: number; lossAfter: number; batchLoss: number; epoch: number; batch: number; probe: number }
+  /** Per-layer distributions of weights, activations and gradient sizes, a few times an epoch (see stats.ts). */
+  | { type: 'stats'; snapshot: StatsSnapshot }
+  /** An opened model's initial weights, drawn again from its stored seed and initialisation. */
+  | { type: 'initial-weights'; W: Float32Array[] }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
   | { type: 'error'; message: string; id?: number };

@@ -5,7 +5,7 @@ import { PRESETS } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
 import { syntheticMnist } from '../../testing/synthetic.js';
 import type { FromWorker } from './protocol.js';
-import { MESSAGE_INTERVAL_MS, TrainingSession } from './session.js';
+import { MESSAGE_INTERVAL_MS, TrainingSession, initialWeights } from './session.js';
 
 const files = syntheticMnist(1000, 200);
 const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
@@ -176,6 +176,78 @@ describe('TrainingSession', () => {
     expect(h.of('epoch')).toHaveLength(3);
   });
 
+  it('sends statistics snapshots: one at initialisation (no gradients yet), then ten an epoch', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings() });
+    const snaps = h.of('stats').map((m) => m.snapshot);
+    expect(snaps).toHaveLength(1 + 3 * 10);
+    expect(snaps[0]!.x).toBe(0);
+    expect(snaps[0]!.layers.map((l) => l.gradients)).toEqual([null, null]);
+    expect(snaps.at(-1)!.x).toBe(3);
+    for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.x).toBeGreaterThan(snaps[i - 1]!.x);
+    expect(snaps[1]!.layers[0]!.gradientRms).toBeGreaterThan(0);
+    // The weights' spread at the end is that of the final weight copy.
+    const W0 = h.of('weights').at(-1)!.weights.W[0]!;
+    expect(snaps.at(-1)!.layers[0]!.weights[0]).toBe(Math.min(...W0));
+  });
+
+  it('shows what one Step changed: the first layer’s update and the loss on held-out images before and after', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'step', settings: settings() });
+    const [change] = h.of('step-change');
+    expect(change).toMatchObject({ epoch: 1, batch: 1, probe: 200 });
+    // The update is exactly the difference between the weights before (the initialisation) and after the step.
+    const [before, after] = h.of('weights').map((m) => m.weights.W[0]!);
+    expect(change!.delta).toHaveLength(before!.length);
+    let worst = 0;
+    for (let i = 0; i < before!.length; i++) worst = Math.max(worst, Math.abs(change!.delta[i]! - Math.fround(after![i]! - before![i]!)));
+    expect(worst).toBe(0);
+    expect(change!.delta.some((v) => v !== 0)).toBe(true);
+    expect(Number.isFinite(change!.lossBefore) && Number.isFinite(change!.lossAfter)).toBe(true);
+    expect(change!.lossAfter).not.toBe(change!.lossBefore);
+    expect(change!.batchLoss).toBe(h.of('batches')[0]!.points.loss[0]);
+  });
+
+  it('trains at a set pace, one batch then a wait, to the same result as full speed; pause and a change of pace hand over', async () => {
+    const straight = await withData();
+    await straight.session.handle({ type: 'start', settings: settings({ epochs: 2 }) });
+
+    // A clock that moves 1 ms per reading and a sleep that records its waits and lets the test act between batches.
+    const messages: FromWorker[] = [];
+    let t = 0;
+    const waits: number[] = [];
+    let onWait: (n: number) => Promise<void> = async () => {};
+    const session = new TrainingSession(
+      (m) => messages.push(m),
+      () => t++,
+      1,
+      async (ms) => {
+        waits.push(ms);
+        await onWait(waits.length);
+      },
+    );
+    await session.handle({ type: 'dataset', files: structuredClone(files) });
+    await session.handle({ type: 'set-pace', batchesPerSecond: 10 });
+    onWait = async (n) => {
+      if (n === 5) await session.handle({ type: 'pause' });
+    };
+    await session.handle({ type: 'start', settings: settings({ epochs: 2 }) });
+    const states = () => messages.filter((m) => m.type === 'state').map((m) => (m as { state: string }).state);
+    expect(states().at(-1)).toBe('paused');
+    expect(waits).toHaveLength(5);
+    for (const w of waits) expect(w).toBeGreaterThan(90); // 100 ms a batch, less the (fake) time the step took
+    for (const w of waits) expect(w).toBeLessThanOrEqual(100);
+    // Back to full speed during the paced run: it hands over to core's run loop after the current batch.
+    onWait = async (n) => {
+      if (n === 8) await session.handle({ type: 'set-pace', batchesPerSecond: 0 });
+    };
+    await session.handle({ type: 'resume' });
+    expect(states().at(-1)).toBe('done');
+    expect(waits).toHaveLength(8);
+    const evaluation = messages.filter((m) => m.type === 'evaluation');
+    expect((evaluation[0] as { evaluation: unknown }).evaluation).toEqual(straight.of('evaluation')[0]!.evaluation);
+  });
+
   it('changes the learning rate of a running trainer from the next batch', async () => {
     const h = await withData();
     await h.session.handle({ type: 'step', settings: settings() });
@@ -230,6 +302,26 @@ describe('TrainingSession', () => {
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
     const [b, e] = header['layers.0.weight'].data_offsets;
     expect(new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer)).toEqual(model.readWeights(0));
+  });
+
+  it('stores the seed and initialisation in a saved model, and an opened one draws its initial weights again', async () => {
+    const h = await withData();
+    await h.session.handle({ type: 'start', settings: settings({ init: 'normal', initStd: 0.1, seed: 42 }) });
+    await h.session.handle({ type: 'export', id: 1, format: 'mlp' });
+    const { meta } = loadModel(h.of('exported')[0]!.bytes);
+    expect(meta.initialisation).toEqual({ seed: 42, init: 'normal', initStd: 0.1 });
+    const g = harness();
+    await g.session.handle({ type: 'load-model', bytes: h.of('exported')[0]!.bytes.slice(), name: 'run.mlp' });
+    const initial = g.of('initial-weights')[0]!.W;
+    // The first weight copy of the run is its initialisation; the regenerated weights equal it exactly.
+    const first = h.of('weights')[0]!.weights.W;
+    expect(initial.map((w) => w.length)).toEqual(first.map((w) => w.length));
+    expect(initial[0]).toEqual(first[0]);
+    expect(initial[1]).toEqual(first[1]);
+    // An older file without it (nor settings) still opens, just without initial weights.
+    const { model } = loadModel(h.of('exported')[0]!.bytes);
+    expect(initialWeights(model, undefined)).toBeNull();
+    expect(initialWeights(model, { seed: 'x' })).toBeNull();
   });
 
   it('reports a damaged model file and keeps the current model', async () => {

@@ -1,12 +1,14 @@
 // The training session that runs inside the Web Worker: owns the dataset, the model and core's Trainer, and turns
 // their events into throttled messages (batch points ≤ 10/s, weight copies ≤ 10/s and only once the UI drew the last).
 // No DOM and no worker globals: `post` is injected, so the whole session is unit-tested in Node.
-import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, type MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
+import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
 import { EXTENSIONS, exportModel } from '@mlp/export';
 import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
 import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
-import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FileFormat, FromWorker, Progress, RunState, ToWorker } from './protocol.js';
+import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FileFormat, FromWorker, Initialisation, Progress, RunState, ToWorker } from './protocol.js';
+import { readBiases, readGradients, readWeights } from './read-model.js';
+import { snapshot } from './stats.js';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -14,6 +16,13 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 export const MESSAGE_INTERVAL_MS = 100;
 
 type Scaling = RunScaling;
+
+/** Held-out images the activation statistics are measured on, and statistics snapshots per epoch. */
+export const STATS_IMAGES = 100;
+export const STATS_PER_EPOCH = 10;
+
+/** How many held-out images a Step's loss is measured on, before and after the update. */
+export const PROBE_COUNT = 1000;
 
 /** What a model without a stored scaling is fed: the presets' [-1, 1]. */
 const DEFAULT_SCALING: Scaling = { mode: '-1,1', mul: 2 / 255, add: -1 };
@@ -30,6 +39,14 @@ export class TrainingSession {
   private abort: AbortController | null = null;
   private evaluated = false;
   private modelName = 'model';
+  /** The held-out images statistics are measured on (pixel bytes, (n, inputs)). */
+  private statsImages: { pixels: Uint8Array; n: number } | null = null;
+
+  // Pace: batches a second (0: full speed); the paced loop's pause request; a hand-over between the two loops.
+  private pace = 0;
+  private pacing = false;
+  private pauseAsked = false;
+  private switchPace = false;
 
   // Throttling state.
   private weightsInFlight = false;
@@ -44,6 +61,8 @@ export class TrainingSession {
     private readonly now: () => number = () => performance.now(),
     /** Threads to train with (threads.ts decides): 2 shares the first layer with the core's helper, same results. */
     private readonly threads: 1 | 2 = 1,
+    /** How a paced run waits between batches (injected so tests step through it). */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.post({ type: 'engine', threads });
   }
@@ -58,8 +77,11 @@ export class TrainingSession {
         case 'resume':
           return await this.resume();
         case 'pause':
-          this.trainer?.pause();
+          if (this.pacing) this.pauseAsked = true;
+          else this.trainer?.pause();
           return;
+        case 'set-pace':
+          return this.setPace(m.batchesPerSecond);
         case 'stop':
           return this.stop();
         case 'step':
@@ -135,7 +157,11 @@ export class TrainingSession {
     this.points = { x: [], loss: [], accuracy: [] };
     // What the model really uses (the core falls back to one thread where its helper cannot start).
     this.post({ type: 'engine', threads: run.model.threads });
+    const sample = run.validation ?? run.test;
+    const n = Math.min(STATS_IMAGES, sample.count);
+    this.statsImages = { pixels: (sample.inputs as Uint8Array).slice(0, n * sample.inputSize), n };
     this.sendWeights(true);
+    this.sendStats(0, false);
     return t;
   }
 
@@ -158,21 +184,67 @@ export class TrainingSession {
     this.setState('running');
     let status: 'done' | 'paused' | 'stopped';
     try {
-      ({ status } = await t.run({
-        signal: this.abort.signal,
-        onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
-        onEpoch: (r) => this.onEpoch(r),
-        yieldMs: 16,
-      }));
+      // Full speed in core's run loop, or paced here one step at a time; a change of pace mid-run hands over between
+      // the two after the current batch.
+      for (;;) {
+        if (this.pace > 0) status = await this.runPaced(t, this.abort.signal);
+        else
+          ({ status } = await t.run({
+            signal: this.abort.signal,
+            onBatch: (b) => this.onBatch(b.epoch, b.batch, b.batches, b.size, b.loss, b.accuracy),
+            onEpoch: (r) => this.onEpoch(r),
+            yieldMs: 16,
+          }));
+        if (status !== 'paused' || !this.switchPace) break;
+        this.switchPace = false;
+      }
     } catch (e) {
       // Divergence (or any other failure) ends the run; the model stays as it was before the failing batch.
       this.post({ type: 'error', message: e instanceof DivergenceError ? e.message : `Training failed: ${(e as Error).message}` });
       status = 'stopped';
     }
+    this.pacing = false;
     this.abort = null;
     this.flushPoints();
     this.sendWeights(true);
     this.finish(status);
+  }
+
+  /** Train at `pace` batches a second: one step, its points and weights out at once, then wait out the rest. */
+  private async runPaced(t: Trainer, signal: AbortSignal): Promise<'done' | 'paused' | 'stopped'> {
+    this.pacing = true;
+    try {
+      while (!t.done) {
+        if (signal.aborted) return 'stopped';
+        if (this.pauseAsked) return 'paused';
+        if (this.pace === 0) {
+          this.switchPace = true;
+          return 'paused';
+        }
+        const began = this.now();
+        const r = t.step();
+        this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
+        if (r.epoch) this.onEpoch(r.epoch);
+        this.flushPoints();
+        await this.sleep(Math.max(0, 1000 / this.pace - (this.now() - began)));
+      }
+      return 'done';
+    } finally {
+      this.pacing = false;
+      this.pauseAsked = false;
+    }
+  }
+
+  /** Batches per second (0: as fast as possible), from the next batch on. */
+  private setPace(batchesPerSecond: number): void {
+    const pace = Number.isFinite(batchesPerSecond) && batchesPerSecond > 0 ? batchesPerSecond : 0;
+    const wasFull = this.pace === 0;
+    this.pace = pace;
+    // A full-speed run hands over to the paced loop after its current batch.
+    if (this.state === 'running' && !this.pacing && wasFull && pace > 0) {
+      this.switchPace = true;
+      this.trainer?.pause();
+    }
   }
 
   private stop(): void {
@@ -184,12 +256,29 @@ export class TrainingSession {
     if (this.state === 'running') throw new Error('Pause before stepping.');
     if (this.state !== 'paused' || !this.trainer) this.newTrainer(settings);
     const t = this.trainer!;
+    const m = this.model!;
+    const probe = this.probe();
+    const before = readWeights(m)[0]!;
+    const lossBefore = evaluate(m, probe).loss;
     const r = t.step();
+    const delta = readWeights(m)[0]!;
+    for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - before[i]!;
+    const lossAfter = evaluate(m, probe).loss;
+    this.post({ type: 'step-change', delta, lossBefore, lossAfter, batchLoss: r.batch.loss, batch: r.batch.batch, epoch: r.batch.epoch, probe: probe.count }, [delta.buffer]);
     this.onBatch(r.batch.epoch, r.batch.batch, r.batch.batches, r.batch.size, r.batch.loss, r.batch.accuracy);
     if (r.epoch) this.onEpoch(r.epoch);
     this.flushPoints();
     this.sendWeights(true);
     this.finish(t.done ? 'done' : 'paused');
+  }
+
+  /** The images a step's loss is measured on before and after it: the first PROBE_COUNT validation images (else test). */
+  private probe(): Dataset {
+    const s = this.settings!.train;
+    const d = this.prepare(s, this.scale ?? undefined);
+    const set = d.validation ?? d.test;
+    const n = Math.min(PROBE_COUNT, set.count);
+    return { ...set, count: n, inputs: set.inputs.subarray(0, n * set.inputSize), labels: Uint8Array.from({ length: n }, (_, i) => set.labels[i]!) };
   }
 
   private finish(status: 'done' | 'paused' | 'stopped'): void {
@@ -202,6 +291,7 @@ export class TrainingSession {
     this.points.loss.push(loss);
     this.points.accuracy.push(acc);
     this.examplesSince += size;
+    if (batch % Math.ceil(batches / STATS_PER_EPOCH) === 0 || batch === batches) this.sendStats(epoch - 1 + batch / batches, true);
     const t = this.now();
     if (t - this.lastPointsAt >= MESSAGE_INTERVAL_MS) this.flushPoints();
     this.sendWeights(false);
@@ -246,6 +336,16 @@ export class TrainingSession {
     this.post({ type: 'batches', points, progress: this.progress()! }, [points.x.buffer, points.loss.buffer, points.accuracy.buffer]);
   }
 
+  /** A statistics snapshot (weights, activations on the sample images, last gradients) at fractional epoch x. */
+  private sendStats(x: number, withGradients: boolean): void {
+    const m = this.model;
+    const img = this.statsImages;
+    if (!m || !img) return;
+    const { mul, add } = this.scale ?? DEFAULT_SCALING;
+    const net = { layers: [...m.config.layers], W: readWeights(m), b: readBiases(m), hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
+    this.post({ type: 'stats', snapshot: snapshot(x, net, img.pixels, img.n, withGradients ? readGradients(m) : null) });
+  }
+
   /** Post copies of the weights: `force` for state changes; otherwise at most every 100 ms and only after the UI's ack. */
   private sendWeights(force: boolean): void {
     const m = this.model;
@@ -254,9 +354,8 @@ export class TrainingSession {
     if (!force && (this.weightsInFlight || t - this.lastWeightsAt < MESSAGE_INTERVAL_MS)) return;
     this.lastWeightsAt = t;
     this.weightsInFlight = true;
-    const L = m.config.layers;
-    const W = L.slice(1).map((out, l) => m.readWeightsInto(l, new Float32Array(out * L[l]!)));
-    const b = L.slice(1).map((out, l) => m.readBiasesInto(l, new Float32Array(out)));
+    const W = readWeights(m);
+    const b = readBiases(m);
     const { mul, add } = this.scale ?? DEFAULT_SCALING;
     const weights = { layers: [...m.config.layers], W, b, hidden: m.config.hidden, output: m.config.output, scaling: { mul, add } };
     this.post({ type: 'weights', weights }, [...W, ...b].map((a) => a.buffer));
@@ -331,6 +430,8 @@ export class TrainingSession {
       settings: this.settings?.train ?? null,
       scaling: this.scale,
       history: this.history,
+      // Enough to draw the weights again at their initialisation (the "change since start" view of an opened model).
+      initialisation: this.settings ? initialisationOf(this.settings.train) : null,
       validationAccuracy: this.history.at(-1)?.validationAccuracy ?? null,
       trainedAt: new Date().toISOString(),
     };
@@ -357,8 +458,31 @@ export class TrainingSession {
     this.evaluated = false;
     this.modelName = name.replace(/\.(mlp|ckpt)$/i, '');
     this.post({ type: 'model-loaded', name, settings, history: this.history, preset });
+    const initial = initialWeights(model, meta.initialisation ?? (settings ? initialisationOf(settings) : null));
+    if (initial) this.post({ type: 'initial-weights', W: initial }, initial.map((w) => w.buffer));
     this.sendWeights(true);
     this.setState(this.mnist ? 'stopped' : 'idle');
     this.evaluateModel();
+  }
+}
+
+/** What regenerates a run's initial weights: its seed and initialisation (the layers and activations are the model's). */
+export function initialisationOf(s: TrainSettings): Initialisation {
+  return { seed: s.seed, init: s.init, initStd: s.initStd };
+}
+
+/**
+ * The weights `model` started from, drawn again from a stored initialisation (as @mlp/recipe's prepareRun seeds a new
+ * model); null when the file holds none or it does not describe a model of this shape.
+ */
+export function initialWeights(model: MLP, stored: unknown): Float32Array[] | null {
+  const i = stored as Partial<Initialisation> | null | undefined;
+  if (!i || typeof i.seed !== 'number' || typeof i.init !== 'string' || typeof i.initStd !== 'number') return null;
+  const c = model.config;
+  try {
+    const fresh = new MLP({ layers: [...c.layers], hidden: c.hidden, output: c.output, loss: c.loss, init: i.init as typeof c.init, initStd: i.initStd }, { seed: i.seed });
+    return readWeights(fresh);
+  } catch {
+    return null;
   }
 }

@@ -1,29 +1,35 @@
-// Loss and accuracy curves with uPlot: training smoothed per batch, training and validation per epoch.
+// Loss and accuracy curves with uPlot: training per batch (running average), training per epoch (the epoch's mean) and
+// validation per epoch, each captioned; the loss axis names the loss, and a log scale is a tick away.
 // Data comes from the pure curveColumns(); updates are limited to 4 per second so drawing never competes with training,
 // except that an epoch's end and the run's end are drawn at once (the chart never lags behind the numbers).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { curveColumns } from '../draw/curves.js';
+import { curveColumns, lossName } from '../draw/curves.js';
 import { el } from '../dom.js';
 import type { Store } from '../store.js';
 import { throttle } from './throttle.js';
 
 const COLORS = { batch: '#9db7d5', train: '#1f5fa8', valid: '#c0392b' };
 export const CHART_INTERVAL_MS = 250;
-const HEIGHT = 220;
+/** Axis text at 12 px (uPlot's default is 10 px). */
+export const AXIS_FONT = '12px system-ui, sans-serif';
+export const AXIS_LABEL_FONT = 'bold 12px system-ui, sans-serif';
 
-/** A uPlot chart over fractional epochs with the given series (after the x series). */
-export function makeChart(target: HTMLElement, title: string, unit: string, series: uPlot.Series[]): uPlot {
+/** Two charts and the status fit beside the tiles: their height follows the window's (150–230 px). */
+export const chartHeight = (): number => Math.max(150, Math.min(230, Math.floor((window.innerHeight - 380) / 2)));
+
+/** A uPlot chart over fractional epochs with the given series (after the x series); `log` puts y on a log scale. */
+export function makeChart(target: HTMLElement, title: string, unit: string, series: uPlot.Series[], log = false): uPlot {
   const opts: uPlot.Options = {
     title,
     width: Math.max(300, target.clientWidth),
-    height: HEIGHT,
-    scales: { x: { time: false } },
+    height: chartHeight(),
+    scales: { x: { time: false }, ...(log ? { y: { distr: 3 } } : {}) },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     axes: [
-      { label: 'epoch', size: 36, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
-      { label: unit, size: 52, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' } },
+      { label: 'epoch', size: 40, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
+      { label: unit, size: 60, labelSize: 18, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
     ],
     series: [{}, ...series],
     hooks: { setSeries: [(u) => keyboardLegend(u)] },
@@ -59,41 +65,83 @@ export function keyboardLegend(u: uPlot): void {
 }
 
 /** Keep charts as wide as their boxes. */
-export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][]): void {
-  new ResizeObserver(() => {
-    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: HEIGHT });
-  }).observe(root);
+export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLElement][], height: () => number = chartHeight): void {
+  const fit = () => {
+    for (const [chart, box] of charts()) if (chart && box.clientWidth > 0) chart.setSize({ width: box.clientWidth, height: height() });
+  };
+  new ResizeObserver(fit).observe(root);
+  window.addEventListener('resize', fit);
 }
 
 const epochPoints = (color: string, label: string): uPlot.Series => ({ label, stroke: color, width: 2, spanGaps: true, points: { show: true, size: 6, fill: color } });
 
-export function mountCharts(root: HTMLElement, store: Store): void {
+/** The series of the training charts, in curveColumns()'s order. */
+export const TRAINING_SERIES = (): uPlot.Series[] => [
+  { label: 'train, per batch (running average)', stroke: COLORS.batch, width: 1.5, spanGaps: true, points: { show: false } },
+  epochPoints(COLORS.train, 'train, epoch mean'),
+  epochPoints(COLORS.valid, 'validation, end of epoch'),
+];
+
+/** What the curves are, in a sentence a learner can read. */
+export const CURVES_CAPTION =
+  'Light line: the training batches, a running average. Dark points: the mean over each epoch’s batches (the early ones were made by a worse network, so it trails). Red points: the held-out validation images, measured at the end of each epoch.';
+
+/** A "log scale" checkbox that calls `on` with its state. */
+export function logToggle(id: string, on: (log: boolean) => void): HTMLLabelElement {
+  const box = el('input', { type: 'checkbox', id });
+  box.addEventListener('change', () => on(box.checked));
+  return el('label', { class: 'toggle', title: 'A logarithmic loss axis: the early spike stops flattening the rest' }, box, 'log scale');
+}
+
+export function mountCharts(root: HTMLElement, store: Store, showWhy: () => void): void {
   const lossBox = el('div', { id: 'loss-chart', class: 'chart' });
   const accBox = el('div', { id: 'accuracy-chart', class: 'chart' });
-  root.append(el('section', { class: 'card chart-card' }, lossBox), el('section', { class: 'card chart-card' }, accBox));
+  const log = logToggle('log-loss', (on) => {
+    shown = '';
+    logScale = on;
+    draw(true);
+  });
+  root.append(
+    el('section', { class: 'card chart-card' }, el('div', { class: 'chart-tools' }, log), lossBox),
+    el(
+      'section',
+      { class: 'card chart-card' },
+      accBox,
+      el('p', { class: 'caption', id: 'curves-caption' }, CURVES_CAPTION),
+      el('button', { class: 'link', id: 'to-why', onclick: showWhy }, 'Why does it learn this fast, or this slowly? Look inside →'),
+    ),
+    el('div', { class: 'empty placeholder', id: 'curves-empty' }, el('strong', {}, 'The loss and accuracy curves will appear here.'), el('span', {}, 'The loss falls and the accuracy rises as the network learns; the validation points show how it does on images it never trains on.')),
+  );
   let loss: uPlot | null = null;
   let acc: uPlot | null = null;
-  const series = () => [
-    { label: 'train (batches, smoothed)', stroke: COLORS.batch, width: 1.5, points: { show: false } },
-    epochPoints(COLORS.train, 'train (epoch)'),
-    epochPoints(COLORS.valid, 'validation (epoch)'),
-  ];
+  let logScale = false;
+  let shown = '';
 
   const draw = throttle(() => {
     const s = store.state;
-    loss ??= makeChart(lossBox, 'Loss', 'loss', series());
-    acc ??= makeChart(accBox, 'Accuracy', '%', series());
+    const name = lossName(s.settings.train.loss);
+    const key = `${name}/${logScale}`;
+    if (key !== shown) {
+      loss?.destroy();
+      loss = makeChart(lossBox, `Loss (${name}${logScale ? ', log scale' : ''})`, `${name} loss`, TRAINING_SERIES(), logScale);
+      lossBox.dataset.scale = logScale ? 'log' : 'linear';
+      shown = key;
+    }
+    acc ??= makeChart(accBox, 'Accuracy', 'accuracy %', TRAINING_SERIES());
     const lossCols = curveColumns(s.batches, s.history, 'loss');
-    loss.setData(lossCols as uPlot.AlignedData);
+    loss!.setData(lossCols as uPlot.AlignedData);
     acc.setData(curveColumns(s.batches, s.history, 'accuracy') as uPlot.AlignedData);
+    lossBox.dataset.loss = name;
     // How many epoch points are on screen, for tests and for anyone checking the chart against the history table.
     lossBox.dataset.epochs = String(lossCols[2].filter((v) => v !== null).length);
   }, CHART_INTERVAL_MS);
 
   store.subscribe((s, changed) => {
-    if (!changed.has('batches') && !changed.has('history') && !changed.has('tab') && !changed.has('run')) return;
+    if (!changed.has('batches') && !changed.has('history') && !changed.has('tab') && !changed.has('run') && !changed.has('settings')) return;
+    const empty = s.history.length === 0 && s.batches.x.length === 0;
+    root.classList.toggle('waiting', empty);
     if (!root.isConnected || root.offsetParent === null) return;
-    draw(changed.has('history') || changed.has('tab') || (changed.has('run') && s.run !== 'running'));
+    draw(changed.has('history') || changed.has('tab') || changed.has('settings') || (changed.has('run') && s.run !== 'running'));
   });
 
   fitCharts(root, () => [

@@ -1,5 +1,5 @@
-// The sidebar: dataset buttons, preset, architecture and training settings, run buttons, model save/open/export.
-// Reads the form into settings (validated by @mlp/recipe's checker) and enables only the buttons that make sense.
+// The sidebar: dataset buttons, preset, architecture and training settings (the run buttons live in the toolbar).
+// Reads the form into settings (validated by @mlp/recipe's checker) and enables only what makes sense.
 import { type PresetName, checkTrainSettings, choices } from '@mlp/recipe';
 import { type AppSettings, describePreset } from '../../shared/settings.js';
 import type { Controller } from '../controller.js';
@@ -15,7 +15,7 @@ const row = (label: string, field: HTMLElement, hint?: string) => el('label', { 
 
 export function mountControls(root: HTMLElement, store: Store, c: Controller, kind: 'electron' | 'browser'): void {
   const f = {
-    preset: select('preset', ['seed', 'best', 'custom'], { seed: `Seed · ${describePreset('seed')}`, best: `Best · ${describePreset('best')}`, custom: 'Custom' }),
+    preset: select('preset', ['seed', 'best', 'custom'], { seed: 'Seed (the article’s run)', best: 'Best', custom: 'Custom' }),
     hiddenLayers: el('input', { id: 'hidden-layers', type: 'text', spellcheck: 'false', placeholder: '50 or 128,64' }),
     hidden: select('hidden', choices('hidden')),
     output: select('output', choices('output')),
@@ -35,17 +35,9 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
   const b = {
     load: el('button', { id: 'load-dataset', class: 'primary' }, 'Load MNIST'),
     import: el('button', { id: 'import-dataset', title: 'Use the four MNIST .gz files you already have' }, kind === 'electron' ? 'Import folder…' : 'Choose files…'),
-    start: el('button', { id: 'start', class: 'primary' }, 'Start'),
-    pause: el('button', { id: 'pause' }, 'Pause'),
-    resume: el('button', { id: 'resume' }, 'Resume'),
-    stop: el('button', { id: 'stop' }, 'Stop'),
-    step: el('button', { id: 'step', title: 'Train one batch' }, 'Step'),
-    save: el('button', { id: 'save-model' }, 'Save model…'),
-    open: el('button', { id: 'open-model' }, 'Open model…'),
-    onnx: el('button', { id: 'export-onnx', title: 'The network as an ONNX graph that takes raw 0–255 pixels (ONNX Runtime, Netron)' }, 'Export ONNX…'),
-    safetensors: el('button', { id: 'export-safetensors', title: 'The weights and biases as safetensors (numpy, PyTorch)' }, 'Export safetensors…'),
   };
   const error = el('p', { id: 'settings-error', class: 'form-error', role: 'alert' });
+  const presetHint = el('small', { id: 'preset-hint' });
 
   root.append(
     el('section', { class: 'group' }, el('h2', {}, 'Data'), el('div', { class: 'buttons' }, b.load, b.import)),
@@ -53,11 +45,11 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       'section',
       { class: 'group' },
       el('h2', {}, 'Network'),
-      row('Preset', f.preset),
+      el('label', { class: 'field' }, el('span', {}, 'Preset'), f.preset, presetHint),
       row('Hidden layers', f.hiddenLayers, 'units per hidden layer, comma-separated'),
       el('div', { class: 'pair' }, row('Hidden', f.hidden), row('Output', f.output)),
       el('div', { class: 'pair' }, row('Loss', f.loss), row('Init', f.init)),
-      row('Init σ', f.initStd),
+      row('Init σ', f.initStd, 'the spread of N(0, σ); Xavier and He choose their own'),
     ),
     el(
       'section',
@@ -70,8 +62,6 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       row('Validation images', f.valid),
       error,
     ),
-    el('section', { class: 'group' }, el('div', { class: 'buttons run' }, b.start, b.pause, b.resume, b.stop, b.step)),
-    el('section', { class: 'group' }, el('h2', {}, 'Model'), el('div', { class: 'buttons' }, b.save, b.open, b.onnx, b.safetensors)),
   );
 
   /** Show settings in the form, leaving alone a text field the user is typing in. */
@@ -80,6 +70,8 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     const typing = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
     const keep = typing ? typing.value : null;
     f.preset.value = s.preset;
+    // What the preset is, on its own line so that a narrow sidebar never clips it.
+    presetHint.textContent = s.preset === 'custom' ? 'your own settings' : describePreset(s.preset);
     f.hiddenLayers.value = t.layers.slice(1, -1).join(', ');
     f.hidden.value = t.hidden;
     f.output.value = t.output;
@@ -100,7 +92,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
 
   const read = (): AppSettings => {
     const cur = store.state.settings.train;
-    const hidden = f.hiddenLayers.value.trim() === '' ? [] : f.hiddenLayers.value.split(/[\s,]+/).filter(Boolean).map(Number);
+    const hidden = parseHiddenLayers(f.hiddenLayers.value);
     const train = checkTrainSettings({
       layers: [cur.layers[0], ...hidden, cur.layers[cur.layers.length - 1]],
       hidden: f.hidden.value,
@@ -138,38 +130,31 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
 
   b.load.addEventListener('click', () => void c.loadDataset(false));
   b.import.addEventListener('click', () => void c.loadDataset(true));
-  b.start.addEventListener('click', () => c.start());
-  b.pause.addEventListener('click', () => c.pause());
-  b.resume.addEventListener('click', () => c.resume());
-  b.stop.addEventListener('click', () => c.stop());
-  b.step.addEventListener('click', () => c.step());
-  b.save.addEventListener('click', () => void c.saveModel());
-  b.open.addEventListener('click', () => void c.openModel());
-  b.onnx.addEventListener('click', () => void c.exportModel('onnx'));
-  b.safetensors.addEventListener('click', () => void c.exportModel('safetensors'));
 
   const update = (s: AppState) => {
     const running = s.run === 'running';
     const active = running || s.run === 'paused';
-    const data = s.dataset.status === 'ready';
     const loading = s.dataset.status === 'loading';
     b.load.disabled = loading || active;
     b.import.disabled = loading || active;
-    b.start.disabled = !data || active || s.settingsError !== null;
-    b.pause.disabled = !running;
-    b.resume.disabled = s.run !== 'paused';
-    b.stop.disabled = !active;
-    b.step.disabled = !data || running || s.settingsError !== null;
-    b.save.disabled = s.weights === null || running;
-    b.onnx.disabled = b.save.disabled;
-    b.safetensors.disabled = b.save.disabled;
-    b.open.disabled = running;
     for (const [k, field] of Object.entries(f)) field.disabled = active && k !== 'lr';
+    // σ is N(0, σ)'s alone: Xavier and He derive their spread from the layer sizes.
+    f.initStd.disabled = f.initStd.disabled || s.settings.train.init !== 'normal';
     error.textContent = s.settingsError ?? '';
   };
 
   store.subscribe((s, changed) => {
     if (changed.has('settings')) write(s.settings);
     update(s);
+  });
+}
+
+/** "50" or "128, 64" → [50] or [128, 64]; anything that is not a whole number of units is named. */
+export function parseHiddenLayers(text: string): number[] {
+  const parts = text.trim() === '' ? [] : text.split(/[\s,]+/).filter(Boolean);
+  return parts.map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isInteger(n)) throw new Error(`Hidden layers: “${p}” is not a number of units; write e.g. 50 or 128, 64.`);
+    return n;
   });
 }

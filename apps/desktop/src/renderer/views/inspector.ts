@@ -6,14 +6,16 @@ import { argmax, forwardPass, rankDescending, tracedWeights, votes } from '../an
 import type { Controller } from '../controller.js';
 import { column } from '../draw/bars.js';
 import { digitImage } from '../draw/digits.js';
+import { scaleLabel } from '../draw/labels.js';
 import { sharedScale } from '../draw/scale.js';
-import { singleTile } from '../draw/tiles.js';
+import { rowScales, singleTile } from '../draw/tiles.js';
 import { el } from '../dom.js';
 import type { AppState, InspectTarget, Store } from '../store.js';
 import type { Weights } from '../train/protocol.js';
 import { drawBars, putRgba } from './canvas.js';
 import { classBars } from './class-bars.js';
 import { throttle } from './throttle.js';
+import { tileView } from './weights.js';
 
 /** Units shown before "Show all". */
 const FIRST_UNITS = 40;
@@ -112,8 +114,8 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     const what = t.set === 'drawn' ? 'your drawing' : `${t.set} image #${t.index}`;
     caption.textContent = img.label === null ? `${what}: predicted ${pred}` : `${what}: a ${img.label}, predicted ${pred}${img.label === pred ? ' ✓' : ' ✗'}`;
     caption.dataset.predicted = String(pred);
-    bars.update(out, img.label);
-    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations (they need not sum to 100%)`;
+    bars.update(out, img.label, net.output);
+    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations, 0 to 1 — not probabilities (they need not sum to 1)`;
 
     // One hidden layer (the picked one of a deeper network): every unit's activation, its weight tile and, for the
     // last hidden layer, its votes.
@@ -134,20 +136,24 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     all.hidden = order.length <= FIRST_UNITS;
     all.textContent = showAll ? `Show the first ${FIRST_UNITS}` : `Show all ${order.length}`;
     unitsTitle.textContent = depth > 1 ? `Hidden layer ${k + 1} of ${depth} · ${hidden.length} units` : `Hidden layer · ${hidden.length} units`;
+    // The first layer's tiles as on the Training tab: by default what training changed since initialisation.
+    const firstTiles = k === 0 ? tileView(net, s.initialWeights, s.showChange, s.perTile) : null;
     const weightsSay =
       k === 0
-        ? 'its incoming weights (red +, blue −)'
+        ? firstTiles?.change
+          ? 'how its incoming weights changed since training began (red: grew, blue: fell)'
+          : 'its incoming weights (red +, blue −)'
         : `its weights traced back to the pixels (${k === 1 ? 'W2·W1' : `W${k + 1}·…·W1`}, red +, blue −: what it would respond to if the layers below were linear)`;
-    unitsNote.textContent = voting
-      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation, and its vote for each digit (activation × weight into that output; ${pred} outlined). The votes plus the output biases make the outputs.`
-      : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
-    const W0 = tilesOf(net, k);
-    const scale = sharedScale(W0);
-    const maxAct = Math.max(1e-6, ...hidden);
     // One scale for every unit's votes: a high quantile of |activation × weight| over the layer, so a few big votes
     // do not flatten the rest (they saturate instead).
     const W1 = net.W[net.W.length - 1]!; // into the outputs
     const voteScale = myVotes ? sharedScale(W1.map((w, i) => w * hidden[i % hidden.length]!), 0.98) : 1;
+    unitsNote.textContent = voting
+      ? `Sorted by ${sort.value === 'vote' ? `vote for ${pred}` : 'activation'}. Each unit: ${weightsSay}, its activation (bar: full width = the layer’s largest, ${Math.max(1e-6, ...hidden).toFixed(2)}), and its vote for each digit 0–9 (activation × weight into that output; ${pred} outlined; one scale for all units: a full bar is a vote of ±${scaleLabel(voteScale)}). The votes plus the output biases make the outputs.`
+      : `Sorted by activation. Each unit: ${weightsSay} and its activation. This layer feeds hidden layer ${k + 2}, not the outputs, so its votes are not shown (pick layer ${depth} for them).`;
+    const W0 = firstTiles?.values ?? tilesOf(net, k);
+    const scale = firstTiles?.scale ?? (s.perTile ? rowScales(W0, W0.length / 784, 784) : sharedScale(W0));
+    const maxAct = Math.max(1e-6, ...hidden);
     units.replaceChildren(
       ...shown.map((u) => {
         const tile = el('canvas', { class: 'pixelated unit-tile' });
@@ -159,8 +165,8 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
         let label = `unit ${u}: activation ${a}`;
         if (myVotes) {
           const v = column(W1, out.length, hidden.length, u).map((w) => w * hidden[u]!);
-          const canvas = el('canvas', { class: 'votes', width: 120, height: 60 });
-          drawBars(canvas, v, voteScale, true, pred);
+          const canvas = el('canvas', { class: 'votes', width: 160, height: 76 });
+          drawBars(canvas, v, voteScale, true, pred, { axis: true });
           const mine = myVotes[u]!;
           parts.push(canvas, el('span', { class: 'vote' }, `vote for ${pred}: ${mine >= 0 ? '+' : ''}${mine.toFixed(2)}`));
           label += `, vote for ${pred} ${mine.toFixed(2)}`;
@@ -174,6 +180,6 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
   store.subscribe((s, changed) => {
     if (s.tab !== 'inspect') return;
     if (changed.has('tab') || changed.has('inspect') || changed.has('drawn') || changed.has('testSet') || changed.has('analyses')) draw(true);
-    else if (changed.has('weights')) draw();
+    else if (changed.has('weights') || changed.has('showChange') || changed.has('perTile') || changed.has('initialWeights')) draw();
   });
 }

@@ -25,6 +25,7 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
     { class: 'card matrix-card' },
     el('header', {}, el('h3', {}, 'Confusion matrix'), el('span', { class: 'caption' }, 'row = true digit, column = predicted; colour = share of the row')),
     matrix,
+    matrixLegend(),
     pairs,
   );
   const cellTitle = el('h3', { id: 'cell-title' }, 'Pick a cell');
@@ -165,4 +166,12 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
     if (s.tab !== 'mistakes') return;
     if (changed.has('tab') || changed.has('analyses') || changed.has('analysisSet') || changed.has('run') || changed.has('weights') || changed.has('dataset')) render(s);
   });
+}
+
+/** The matrix's colour legend: share of the row, 0% to 100%, on its square-root ramp (ticks where the colours are). */
+function matrixLegend(): HTMLElement {
+  const bar = el('span', { class: 'legend-bar wide' });
+  const stops = Array.from({ length: 11 }, (_, i) => `rgb(${sequentialRgb(i / 10).join(', ')}) ${i * 10}%`);
+  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+  return el('p', { class: 'legend', id: 'confusion-legend', 'aria-label': 'colour: share of the row, light 0% to dark 100%' }, 'share of the row: 0%', bar, '100% (1%, 5% and 25% are already clearly tinted)');
 }

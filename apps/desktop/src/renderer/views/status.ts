@@ -1,6 +1,7 @@
 // The status strip: dataset download progress, run state, epoch/batch progress, examples per second, learning rate,
 // and the headline numbers (validation and test accuracy). Text and <progress> only; no canvas.
 import { el, fmtBytes, fmtCount, pct } from '../dom.js';
+import { lossName } from '../draw/curves.js';
 import type { AppState, Store } from '../store.js';
 
 const STATE_LABEL: Record<AppState['run'], string> = {
@@ -39,11 +40,12 @@ export function mountStatus(root: HTMLElement, store: Store): void {
   const threads = el('span', { id: 'threads', title: 'Training threads: two where the page is cross-origin isolated and the machine has two cores (same results, faster)' });
   const metric = (id: string, label: string) => {
     const v = el('span', { id, class: 'value' }, '—');
-    return [el('div', { class: 'metric' }, el('span', { class: 'label' }, label), v), v] as const;
+    const l = el('span', { class: 'label', id: `${id}-label` }, label);
+    return [el('div', { class: 'metric' }, l, v), v, l] as const;
   };
   const [validBox, valid] = metric('valid-acc', 'Validation accuracy');
   const [testBox, test] = metric('test-acc', 'Test accuracy');
-  const [lossBox, loss] = metric('valid-loss', 'Validation loss');
+  const [lossBox, loss, lossLabel] = metric('valid-loss', 'Validation loss');
   const fingerprint = el('span', { id: 'fingerprint', class: 'fingerprint', title: 'CRC-32 of the predictions on the 10,000 test images: equal fingerprints, same predictions' });
   const message = el('p', { id: 'message', role: 'status' });
 
@@ -71,8 +73,9 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       if (d.status === 'ready') dataText.title = d.origin;
       dataText.dataset.status = d.status;
     }
-    if (changed.has('run') || changed.has('progress')) {
-      stateText.textContent = STATE_LABEL[s.run];
+    if (changed.has('run') || changed.has('progress') || changed.has('model')) {
+      // An opened model was never trained here: it is not "Stopped".
+      stateText.textContent = s.model?.source === 'loaded' && (s.run === 'stopped' || s.run === 'idle') ? 'Opened model' : STATE_LABEL[s.run];
       stateText.dataset.state = s.run;
       const p = s.progress;
       epochText.textContent = p ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}` : '';
@@ -81,6 +84,8 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       lr.textContent = p ? `lr ${Number(p.lr.toPrecision(3))}` : '';
     }
     if (changed.has('threads')) threads.textContent = `${s.threads} thread${s.threads === 1 ? '' : 's'}`;
+    // The loss is named: an MSE of 0.2 and a cross-entropy of 0.2 are different things.
+    if (changed.has('settings')) lossLabel.textContent = `Validation loss (${lossName(s.settings.train.loss)})`;
     if (changed.has('evaluation') || changed.has('history')) {
       const last = s.history.at(-1);
       const e = s.evaluation;
