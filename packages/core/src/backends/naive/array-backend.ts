@@ -1,10 +1,11 @@
 // The reference backend: every tensor a plain typed array, every step a call of the library's own JS kernels (dense.ts,
-// activations.ts, sgd.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
+// activations.ts, sgd.ts, optim.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
 // No memory tricks, no fusion: the wasm backend is tested against this one.
 import { activationBackward, activationForward } from '../../activations.js';
 import { denseBackward, denseForward } from '../../dense.js';
 import { type Gemm, gemmNaive } from '../../matmul.js';
 import { argmaxRows } from '../../ops.js';
+import { type StepArgs, maxNormRows, optimizerUpdate, sumOfSquares } from '../../optim.js';
 import { sgdUpdate } from '../../sgd.js';
 import type { FloatArray } from '../../tensor.js';
 import type { Backend, BackendSpec, BatchInput } from '../types.js';
@@ -113,6 +114,27 @@ export class ArrayBackend implements Backend {
 
   momentumBuffers(): null {
     return null;
+  }
+
+  optimizerStep(args: StepArgs, state: FloatArray[][]): void {
+    const [s1, s2] = state;
+    for (let k = 0; k < 2 * this.W.length; k++) {
+      const l = k >> 1;
+      const [w, g] = k % 2 === 0 ? [this.W[l]!, this.dW[l]!] : [this.b[l]!, this.db[l]!];
+      optimizerUpdate(w, g, s1?.[k] ?? null, s2?.[k] ?? null, args, k % 2 === 0);
+    }
+  }
+
+  stateBuffers(): null {
+    return null;
+  }
+
+  gradientSquares(): number {
+    return sumOfSquares(this.W.flatMap((_, l) => [this.dW[l]!, this.db[l]!]));
+  }
+
+  maxNorm(l: number, c: number): void {
+    maxNormRows(this.W[l]!, this.L[l + 1]!, this.L[l]!, c);
   }
 
   readWeightsInto(l: number, out: FloatArray): void {

@@ -166,4 +166,12 @@ export class SparseFirstLayer extends SparseForward {
     this.wtCurrent = false;
   }
 
+  /** Any other update of W (outF, F) from dW: `step` runs on W with dW formed and W current; Wt is remade before use. */
+  stepOnW(W: Float32Array, step: () => void): void {
+    this.gradient();
+    this.weights(W);
+    step();
+    this.wtCurrent = false;
+  }
+
 }
