@@ -1,4 +1,4 @@
-// Benchmark: training speed of @mlp/core on real MNIST for the seed (784-50-10) and best (784-300-100-10) networks,
+// Benchmark: training speed of @mlp/core on real MNIST for the seed, best and long presets' networks and recipes,
 // per kernel backend: seconds per epoch (median of ≥ 3), GFLOP/s, examples/s, peak RSS, speedup over the naive kernel,
 // per-epoch validation accuracy, and the same algorithm in numpy + OpenBLAS for a ratio. Prints; never asserts.
 // Uses the BUILT @mlp/core, @mlp/mnist and @mlp/recipe (turbo's bench task builds them); the presets and the run
@@ -29,7 +29,7 @@ async function loadPresets() {
   const { scaling } = await import('@mlp/mnist');
   const withScaling = (p) => ({ ...p, layers: [...p.layers], ...scaling(p.scale) });
   const best = { ...recipe.PRESETS.best, layers: (arg('--best') ?? recipe.PRESETS.best.layers.join(',')).split(',').map(Number) };
-  return { seed: withScaling(recipe.PRESETS.seed), best: withScaling(best) };
+  return { seed: withScaling(recipe.PRESETS.seed), best: withScaling(best), long: withScaling(recipe.PRESETS.long) };
 }
 /** Set by the child and by the parent (after the build check) before any use. */
 let PRESETS;
@@ -200,7 +200,20 @@ const plans = [
     { backend: 'js', threads: 1, mode: 'batches', batches: 20 },
     { backend: 'naive', threads: 1, mode: 'batches', batches: 4 },
   ], rounds: quick ? 2 : 3 },
+  // The ten-minute preset: a few epochs are enough for its seconds per epoch (its full run is the README's).
+  { preset: 'long', runs: [
+    { backend: 'wasm', threads: 2, mode: 'epochs', epochs: quick ? 2 : 3 },
+    { backend: 'js', threads: 1, mode: 'batches', batches: 5 },
+    { backend: 'naive', threads: 1, mode: 'batches', batches: 2 },
+  ], rounds: 1, threads: [2] },
 ];
+
+/** Why PyTorch is not compared: the bench has no PyTorch twin of train_numpy.py yet, and Debian's python3 may lack torch. */
+function torchNote() {
+  if (!existsSync(PYTHON)) return `no ${PYTHON}`;
+  const check = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  return check.status === 0 ? `${PYTHON} has torch, but this bench has no PyTorch run yet` : `${PYTHON} has no torch (Debian's python3-torch)`;
+}
 
 /** One line per target, printed at the end: what this run measured against it. */
 const verdicts = [];
@@ -229,12 +242,18 @@ for (const plan of plans) {
     });
   }
   const fastest = results.filter((x) => x.run.backend === 'wasm').map((x) => ({ threads: x.r.threads, s: steadyMedian(x.r), total: x.r.epochs.reduce((a, e) => a + e.seconds, 0), epochs: x.r.epochs.length }));
+  if (plan.preset === 'long') {
+    const two = fastest.find((w) => w.threads === 2) ?? fastest[0];
+    if (two) verdicts.push(`long: ${fmt(two.s)} s/epoch with ${two.threads} thread${two.threads > 1 ? 's' : ''}, so its ${PRESETS.long.epochs} epochs take about ${fmt((two.s * PRESETS.long.epochs) / 60, 1)} min (under 10: ${yes(two.s * PRESETS.long.epochs < 600)})`);
+  }
   if (plan.preset === 'best') {
     const one = fastest.find((w) => w.threads === 1);
     if (one && one.epochs === PRESETS.best.epochs) verdicts.push(`best: ${one.epochs} epochs in ${fmt(one.total, 1)} s on one thread (under 60 s: ${yes(one.total < 60)})`);
     else if (one) verdicts.push(`best: ${one.epochs} epochs only (--quick); ${fmt(one.s)} s/epoch on one thread`);
   }
-  console.log(`\n${plan.preset}: ${p.layers.join('-')} ${p.hidden}/${p.output}/${p.loss}, lr ${p.lr}${p.momentum ? `, momentum ${p.momentum}` : ''}, inputs × ${fmt(p.mul, 5)} + ${p.add}`);
+  const recipe = `${p.optimizer}${p.dropout ? `, dropout ${p.dropout}` : ''}, ${p.schedule} schedule`;
+  console.log(`\n${plan.preset}: ${p.layers.join('-')} ${p.hidden}/${p.output}/${p.loss}, ${recipe}, lr ${p.lr}${p.momentum ? `, momentum ${p.momentum}` : ''}, batch ${p.batch}, inputs × ${fmt(p.mul, 5)} + ${p.add}`);
+  console.log(`PyTorch: not compared (${torchNote()})`);
   console.table(rows);
   const missing = process.argv.includes('--no-numpy') ? '--no-numpy' : numpyMissing();
   if (missing) {
@@ -243,7 +262,7 @@ for (const plan of plans) {
     continue;
   }
   // The target's comparison: numpy float32 epochs interleaved with wasm's in one run (see interleave()).
-  const il = child({ preset: plan.preset, mode: 'interleave', threads: [1, 2], rounds: plan.rounds });
+  const il = child({ preset: plan.preset, mode: 'interleave', threads: plan.threads ?? [1, 2], rounds: plan.rounds });
   if (il.error) {
     console.log(`numpy: skipped, the interleaved run failed (${il.error})`);
     if (plan.preset === 'seed') verdicts.push('seed: no numpy comparison (the interleaved run failed)');
@@ -279,5 +298,5 @@ for (const plan of plans) {
     if (!np64.skipped) console.log(`numpy float64 (numpy's default dtype, for context; a run of its own): ${fmt(median(np64.seconds))} s/epoch (median of ${np64.seconds.length}); ÷ the table's wasm: ${ratios(median(np64.seconds), wasm)}`);
   }
 }
-console.log(`\ntargets: seed ≤ 0.15 s/epoch and ≥ 2× numpy in the same run; best's full ${PRESETS.best.epochs} epochs under 60 s`);
+console.log(`\ntargets: seed ≤ 0.15 s/epoch and ≥ 2× numpy in the same run; best's full ${PRESETS.best.epochs} epochs under 60 s; long's ${PRESETS.long.epochs} under 10 min`);
 for (const v of verdicts) console.log(`  ${v}`);

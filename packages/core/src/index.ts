@@ -40,7 +40,7 @@ export { type SGDOptions, SGD, sgdUpdate } from './sgd.js';
 export { type OptimizerName, type StepArgs, OPTIMIZERS, optimizerUpdate, stateCount, sumOfSquares, clipScale, maxNormRows } from './optim.js';
 export { type OptimizerOptions, Optimizer, checkOptimizerOptions } from './optimizer.js';
 export { type ScheduleName, type ScheduleOptions, SCHEDULES, scheduledRate } from './schedule.js';
-export { dropoutMask, dropoutForward, dropoutBackward } from './dropout.js';
+export { dropoutMask, dropoutForward, dropoutBackward, dropoutRescale } from './dropout.js';
 export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling } from './data.js';
 export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
 export {

@@ -16,7 +16,7 @@ import { checkCount, checkInput, checkLength, checkOut, checkValues } from './ch
 import { type FullConfig, type MLPConfig, type MLPOptions, type ParamInfo, resolveConfig } from './config.js';
 import { fillNormal, initStd } from './init.js';
 import { mseBackward, mseLoss, sigmoidCrossEntropyBackward, sigmoidCrossEntropyLoss, softmaxCrossEntropyBackward, softmaxCrossEntropyLoss } from './losses.js';
-import { dropoutBackward, dropoutForward, dropoutMask } from './dropout.js';
+import { dropoutMask, dropoutRescale } from './dropout.js';
 import type { StepArgs } from './optim.js';
 import { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
@@ -47,9 +47,8 @@ export class MLP {
   private readonly engine: Backend;
   /** Rows of the last forward pass (0 before the first). */
   private rows = 0;
-  /** The last forward pass's dropout rate (0: none) and masks, one per hidden layer (capacity, width). */
+  /** The last forward pass's dropout rate (0: none); the masks are the backend's. */
   private dropP = 0;
-  private masks: FloatArray[] = [];
 
   constructor(config: MLPConfig, options: MLPOptions = {}) {
     this.config = resolveConfig(config);
@@ -107,10 +106,8 @@ export class MLP {
     for (let l = 0; l < this.depth; l++) {
       this.engine.denseForward(l, n); // z = x·Wᵀ + b, a = f(z)
       if (p > 0 && l < this.depth - 1) {
-        const width = this.config.layers[l + 1]! * n;
-        if ((this.masks[l]?.length ?? 0) < width) this.masks[l] = this.floats(width);
-        dropoutMask(this.masks[l]!, width, p, dropout!.rng);
-        dropoutForward(this.engine.activations(l), this.masks[l]!, width); // a ⊙= m
+        dropoutMask(this.engine.dropoutMask(l), n * this.config.layers[l + 1]!, p, dropout!.rng);
+        this.engine.dropoutForward(l, n); // a ⊙= m
       }
     }
     this.dropP = p;
@@ -166,7 +163,7 @@ export class MLP {
       this.engine.denseBackward(l, n); // dW[l], db[l], and δ[l−1] = δ[l]·W[l]
       if (l === 0) break;
       // With dropout: δ[l−1] ⊙= m[l−1], and a[l−1] back to f(z) on the kept units for f'.
-      if (this.dropP > 0) dropoutBackward(this.engine.delta(l - 1), this.engine.activations(l - 1), this.masks[l - 1]!, n * this.config.layers[l]!, this.dropP);
+      if (this.dropP > 0) this.engine.dropoutBackward(l - 1, n, dropoutRescale(this.config.hidden, this.dropP));
       this.engine.activationBackward(l - 1, n); // δ[l−1] ⊙= f'(a[l−1])
     }
     this.dropP = 0; // a[l] now holds f(z): a second backward would apply the masks twice

@@ -20,6 +20,12 @@ describe('learning-rate schedules', () => {
     expect(rate(c, 3, 9)).toBeGreaterThan(0);
     expect(rate(c, 3, 9)).toBeLessThan(0.001);
   });
+  it('a warm-up as long as the run (or longer) ends at its last batch', () => {
+    const c = { schedule: 'cosine', warmup: 10 } as const;
+    expect(rate(c, 3, 8)).toBeCloseTo((0.1 * 39) / 39, 15);
+    expect(rate(c, 0, 0)).toBeCloseTo(0.1 / 39, 15);
+    expect(rate({ ...c, schedule: 'onecycle' }, 3, 9)).toBeCloseTo(0.1, 15); // the peak, at the last batch
+  });
   it('one-cycle: from lr/25 up to lr at the end of warm-up, then down to lr/25/10⁴ at the last batch', () => {
     const c = { schedule: 'onecycle' } as const;
     expect(rate(c, 0, 0)).toBeCloseTo(0.004, 15);

@@ -26,7 +26,7 @@ export interface TrainOptions extends OptimizerOptions {
   lrDecay?: number;
   /** step schedule: epochs between decays, a whole number ≥ 1. Default 1. */
   stepEvery?: number;
-  /** cosine and onecycle: warm-up epochs ≥ 0 (may be fractional; onecycle with 0 warms up for 30% of the run). Default 0. */
+  /** cosine and onecycle: warm-up epochs ≥ 0 (may be fractional; at most the run less one batch; onecycle with 0 warms up for 30% of the run). Default 0. */
   warmup?: number;
   /** Inverted dropout rate on every hidden layer during training, in [0, 1). Default 0 (off). */
   dropout?: number;
@@ -200,7 +200,7 @@ export function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
   if (!SCHEDULES.includes(full.schedule)) throw new RangeError(`schedule must be one of ${SCHEDULES.join(', ')}, got ${full.schedule}`);
   if (!(Number.isInteger(full.stepEvery) && full.stepEvery >= 1)) throw new RangeError(`stepEvery must be a whole number ≥ 1, got ${full.stepEvery}`);
-  if (!(full.warmup >= 0 && full.warmup < full.epochs)) throw new RangeError(`warmup must be at least 0 and less than epochs (${full.epochs}), got ${full.warmup}`);
+  if (!(full.warmup >= 0 && Number.isFinite(full.warmup))) throw new RangeError(`warmup must be a non-negative number of epochs, got ${full.warmup}`);
   if (!(full.dropout >= 0 && full.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${full.dropout}`);
   if (!EARLY_STOPS.includes(full.earlyStop)) throw new RangeError(`earlyStop must be one of ${EARLY_STOPS.join(', ')}, got ${full.earlyStop}`);
   if (!(Number.isInteger(full.patience) && full.patience >= 1)) throw new RangeError(`patience must be a whole number ≥ 1, got ${full.patience}`);

@@ -1100,3 +1100,32 @@ export function opt_adam(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32
     store<f32>(w + off, wi * keep - (lr * (mi * c1)) / (sqrt<f32>(vi * c2) + eps));
   }
 }
+
+/** Inverted dropout, forward: a[i] ·= m[i] over n values (m: 0 or 1/(1−p)). */
+export function dropout_forward(a: usize, m: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(a + off, f32x4.mul(v128.load(a + off), v128.load(m + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(a + off, load<f32>(a + off) * load<f32>(m + off));
+  }
+}
+
+/** Inverted dropout, backward: δ[i] ·= m[i], and a[i] ·= back (1 − p; 1 leaves a alone) over n values. */
+export function dropout_backward(d: usize, a: usize, m: usize, n: i32, back: f32): void {
+  const vb = f32x4.splat(back);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(d + off, f32x4.mul(v128.load(d + off), v128.load(m + off)));
+    if (back != 1) v128.store(a + off, f32x4.mul(v128.load(a + off), vb));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(d + off, load<f32>(d + off) * load<f32>(m + off));
+    if (back != 1) store<f32>(a + off, load<f32>(a + off) * back);
+  }
+}

@@ -5,7 +5,7 @@
 // the gradient's squared norm, max-norm, a pass with separate layers (dropout between them), output classes, and the
 // read/write sync points. Runs in Node and in Chromium.
 import { describe, expect, it } from 'vitest';
-import { dropoutBackward, dropoutForward, dropoutMask } from '../dropout.js';
+import { dropoutMask, dropoutRescale } from '../dropout.js';
 import { type StepArgs, stateCount } from '../optim.js';
 import { Rng } from '../rng.js';
 import { sparseImages } from '../testing/datasets.js';
@@ -59,14 +59,12 @@ function pass(b: Backend, spec: BackendSpec, input: BatchInput, dropout = 0) {
   const depth = L.length - 1;
   b.reserve(N);
   b.input(input, N, dropout > 0);
-  const masks: Float32Array[] = [];
   const mrng = new Rng(9);
   for (let l = 0; l < depth; l++) {
     b.denseForward(l, N);
     if (dropout > 0 && l < depth - 1) {
-      masks[l] = new Float32Array(N * L[l + 1]!);
-      dropoutMask(masks[l]!, masks[l]!.length, dropout, mrng);
-      dropoutForward(b.activations(l), masks[l]!, masks[l]!.length);
+      dropoutMask(b.dropoutMask(l), N * L[l + 1]!, dropout, mrng);
+      b.dropoutForward(l, N);
     }
   }
   const a = Array.from({ length: depth }, (_, l) => Float32Array.from(b.activations(l).subarray(0, N * L[l + 1]!)));
@@ -75,7 +73,7 @@ function pass(b: Backend, spec: BackendSpec, input: BatchInput, dropout = 0) {
   b.activationBackward(depth - 1, N);
   for (let l = depth - 1; l >= 0; l--) {
     b.denseBackward(l, N);
-    if (l > 0 && dropout > 0) dropoutBackward(b.delta(l - 1), b.activations(l - 1), masks[l - 1]!, masks[l - 1]!.length, dropout);
+    if (l > 0 && dropout > 0) b.dropoutBackward(l - 1, N, dropoutRescale(spec.hidden, dropout));
     if (l > 0) b.activationBackward(l - 1, N);
   }
   const grads = Array.from({ length: depth }, (_, l) => {

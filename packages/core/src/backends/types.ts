@@ -62,7 +62,8 @@ export type BatchInput =
  * denseForward for each layer in order; after the output's δ is written, denseBackward from the last layer down,
  * each followed by activationBackward of the layer below; then sgdStep or optimizerStep. A backend may fuse steps
  * (the wasm sparse first layer does), as long as each call leaves what the interface promises. With dropout the
- * network scales a[l] and δ[l] itself (dropout.ts, on the views) between the layers' calls, so it asks for `separate`.
+ * network fills each hidden layer's mask and calls dropoutForward and dropoutBackward between the layers' calls, so it
+ * asks for `separate`.
  */
 export interface Backend {
   /** Which backend this is. */
@@ -101,6 +102,12 @@ export interface Backend {
   optimizerStep(args: StepArgs, state: FloatArray[][]): void;
   /** `sets` state buffers per parameter in the backend's own memory, zeroed when first made, or null (the optimiser allocates). */
   stateBuffers(sets: number): FloatArray[][] | null;
+  /** Layer l's dropout mask for the batch, (capacity, layers[l+1]): the network fills it (dropout.ts) before dropoutForward. */
+  dropoutMask(l: number): FloatArray;
+  /** a[l] ⊙= mask[l] for rows 0..n−1. */
+  dropoutForward(l: number, n: number): void;
+  /** δ[l] ⊙= mask[l], and a[l] ⊙= back (dropout.ts dropoutBackward), for rows 0..n−1. */
+  dropoutBackward(l: number, n: number, back: number): void;
   /** Σ of the squares of every gradient of the last backward pass (dW and db of every layer), for clipping. */
   gradientSquares(): number;
   /** Max-norm: rescale each row of W[l] (a unit's incoming weights) whose norm exceeds c to norm c (optim.ts maxNormRows). */

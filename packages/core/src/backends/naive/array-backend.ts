@@ -3,6 +3,7 @@
 // No memory tricks, no fusion: the wasm backend is tested against this one.
 import { activationBackward, activationForward } from '../../activations.js';
 import { denseBackward, denseForward } from '../../dense.js';
+import { dropoutBackward, dropoutForward } from '../../dropout.js';
 import { type Gemm, gemmNaive } from '../../matmul.js';
 import { argmaxRows } from '../../ops.js';
 import { type StepArgs, maxNormRows, optimizerUpdate, sumOfSquares } from '../../optim.js';
@@ -23,6 +24,7 @@ export class ArrayBackend implements Backend {
   private a: FloatArray[] = [];
   private d: FloatArray[] = [];
   private capacity = 0;
+  private masks: FloatArray[] = []; // dropout masks (capacity, L[l+1]), made on first use
   private x: FloatArray | null = null; // the batch input (n, L[0])
   private scaled: FloatArray | null = null; // byte inputs scaled to floats (capacity, L[0])
 
@@ -54,6 +56,7 @@ export class ArrayBackend implements Backend {
     this.a = this.W.map((_, l) => this.alloc(n * this.L[l + 1]!));
     this.d = this.W.map((_, l) => this.alloc(n * this.L[l + 1]!));
     this.scaled = null;
+    this.masks = [];
     this.capacity = n;
   }
 
@@ -127,6 +130,17 @@ export class ArrayBackend implements Backend {
 
   stateBuffers(): null {
     return null;
+  }
+
+  dropoutMask(l: number): FloatArray {
+    this.masks[l] ??= this.alloc(this.capacity * this.L[l + 1]!);
+    return this.masks[l]!;
+  }
+  dropoutForward(l: number, n: number): void {
+    dropoutForward(this.a[l]!, this.masks[l]!, n * this.L[l + 1]!);
+  }
+  dropoutBackward(l: number, n: number, back: number): void {
+    dropoutBackward(this.d[l]!, this.a[l]!, this.masks[l]!, n * this.L[l + 1]!, back);
   }
 
   gradientSquares(): number {

@@ -31,6 +31,8 @@ export class WasmBackend implements Backend {
   private readonly slots: Float32Array[];
   /** The optimisers' second state set (Adam's v), made on first use. */
   private slots2: Float32Array[] = [];
+  /** Dropout masks (capacity, L[l+1]), made on first use (again after the batch buffers grow). */
+  private masks: Float32Array[] = [];
   private z: Float32Array[] = [];
   private a: Float32Array[] = [];
   private d: Float32Array[] = [];
@@ -89,6 +91,7 @@ export class WasmBackend implements Backend {
       this.d.push(arena.floats(n * this.L[l + 1]!));
     }
     this.xbuf = arena.floats(n * this.L[0]!);
+    this.masks = [];
     this.sparse?.dispose();
     this.refreshViews(); // the buffers' pointers, for the layers the first one's tasks take along
     this.sparse = new SparseFirstLayer(arena, this.L[0]!, this.L[1]!, n, this.threads, this.nextLayers());
@@ -215,13 +218,10 @@ export class WasmBackend implements Backend {
       const [w, g, decay] = k % 2 === 0 ? [this.W[l]!, this.dW[l]!, true] : [this.b[l]!, this.db[l]!, false];
       const p = (set: number) => (sets > set ? arena.ptr(own[set]![k]!) : 0);
       const keep = decay ? 1 - lr * wd : 1;
-      const run = () => {
-        if (rule === 'adam') arena.fn.opt_adam(arena.ptr(w), arena.ptr(g), p(0), p(1), w.length, lr, args.beta1, args.beta2, args.eps, decay ? l2 : 0, keep, scale, args.c1, args.c2);
-        else arena.fn.opt_sgd(arena.ptr(w), arena.ptr(g), p(0), w.length, lr, mu, decay ? l2 : 0, keep, scale, rule === 'nesterov' ? 1 : 0);
-      };
-      // The first layer's weights may be held transposed: the step runs on W with the gradient formed, then Wt is remade.
-      if (k === 0) this.sparse!.stepOnW(w, run);
-      else run();
+      // The first layer's weights may be held transposed: the sparse layer steps W with the gradient formed, split by threads.
+      if (k === 0) this.sparse!.stepOnW(w, g, own[0]?.[0] ?? null, own[1]?.[0] ?? null, args);
+      else if (rule === 'adam') arena.fn.opt_adam(arena.ptr(w), arena.ptr(g), p(0), p(1), w.length, lr, args.beta1, args.beta2, args.eps, decay ? l2 : 0, keep, scale, args.c1, args.c2);
+      else arena.fn.opt_sgd(arena.ptr(w), arena.ptr(g), p(0), w.length, lr, mu, decay ? l2 : 0, keep, scale, rule === 'nesterov' ? 1 : 0);
     }
   }
 
@@ -232,6 +232,21 @@ export class WasmBackend implements Backend {
       this.refreshViews();
     }
     return [this.slots, this.slots2].slice(0, sets);
+  }
+
+  dropoutMask(l: number): Float32Array {
+    this.refreshViews();
+    this.masks[l] ??= this.arena.floats(this.capacity * this.L[l + 1]!);
+    this.refreshViews(); // the allocation may have grown the memory
+    return this.masks[l]!;
+  }
+  dropoutForward(l: number, n: number): void {
+    const arena = this.arena;
+    arena.fn.dropout_forward(arena.ptr(this.a[l]!), arena.ptr(this.masks[l]!), n * this.L[l + 1]!);
+  }
+  dropoutBackward(l: number, n: number, back: number): void {
+    const arena = this.arena;
+    arena.fn.dropout_backward(arena.ptr(this.d[l]!), arena.ptr(this.a[l]!), arena.ptr(this.masks[l]!), n * this.L[l + 1]!, back);
   }
 
   gradientSquares(): number {
@@ -293,7 +308,7 @@ export class WasmBackend implements Backend {
   private refreshViews(): void {
     const arena = this.arena;
     if (arena.generation === this.generation) return;
-    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.d, this.slots, this.slots2]) {
+    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.d, this.slots, this.slots2, this.masks]) {
       for (let i = 0; i < list.length; i++) list[i] = arena.refresh(list[i]!);
     }
     if (this.xbuf) this.xbuf = arena.refresh(this.xbuf);
