@@ -39,7 +39,7 @@ export function curveFrame(points: readonly CurvePoint[], o: CurveOptions = {}) 
   const left = 60;
   const right = width - 20;
   const top = 50;
-  const bottom = height - 40;
+  const bottom = height - 46;
   const values = points.flatMap((p) => [p.trainAccuracy, p.validationAccuracy ?? 1]).concat(o.testAccuracy ?? 1);
   // From the lowest accuracy after the first epoch (the first is far below the rest), in whole percent, to 100%.
   const later = points.length > 2 ? values.slice(2) : values;
@@ -88,7 +88,7 @@ export function curvePng(points: readonly CurvePoint[], o: CurveOptions = {}): B
     const label = String(e);
     text(label, f.x(e) - textWidth(label, 2) / 2, f.bottom + 8, CURVE_COLOURS.axis);
   }
-  text('epoch', f.right - textWidth('epoch', 2), f.bottom + 24, CURVE_COLOURS.axis);
+  text('epoch', (f.left + f.right - textWidth('epoch', 2)) / 2, f.bottom + 26, CURVE_COLOURS.axis);
   hline(f.bottom, CURVE_COLOURS.axis);
   for (let y = f.top; y <= f.bottom; y++) put(f.left, y, CURVE_COLOURS.axis);
   if (o.keptEpoch !== undefined) vline(f.x(o.keptEpoch), CURVE_COLOURS.kept);
@@ -105,7 +105,7 @@ export function curvePng(points: readonly CurvePoint[], o: CurveOptions = {}): B
   const last = valid.at(-1)?.validationAccuracy;
   const legend: [string, RGB][] = [
     ['train', CURVE_COLOURS.train],
-    [`valid${last === undefined ? '' : ` ${(100 * last).toFixed(2)}%`}`, CURVE_COLOURS.valid],
+    ...(last !== undefined ? [[`valid ${(100 * last).toFixed(2)}%`, CURVE_COLOURS.valid] as [string, RGB]] : []),
     ...(o.testAccuracy !== undefined ? [[`test ${(100 * o.testAccuracy).toFixed(2)}%`, CURVE_COLOURS.test] as [string, RGB]] : []),
     ...(o.keptEpoch !== undefined ? [[`kept ${o.keptEpoch}`, CURVE_COLOURS.kept] as [string, RGB]] : []),
   ];
