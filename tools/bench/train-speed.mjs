@@ -3,7 +3,7 @@
 // per-epoch validation accuracy, and the same algorithm in numpy + OpenBLAS for a ratio. Prints; never asserts.
 // Uses the BUILT @mlp/core, @mlp/mnist and @mlp/recipe (turbo's bench task builds them); the presets and the run
 // construction (split, scaling, model, trainer) are @mlp/recipe's, as in the CLI and the desktop app. Each measurement runs in a fresh process.
-// Options: --best 784,256,10 (other widths for the best network), --quick (fewer epochs), --no-numpy.
+// Options: --best 784,256,10 (other widths for the best network), --quick (fewer epochs), --no-numpy, --presets best,long.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -219,7 +219,9 @@ function torchNote() {
 const verdicts = [];
 const yes = (ok) => (ok ? 'met' : 'not met');
 
-for (const plan of plans) {
+// --presets best,long: only those (the numpy runs of the wide networks take minutes each).
+const only = arg('--presets')?.split(',');
+for (const plan of plans.filter((x) => !only || only.includes(x.preset))) {
   const p = PRESETS[plan.preset];
   const rows = [];
   const results = plan.runs.map((run) => ({ run, r: child({ ...run, preset: plan.preset }) }));
@@ -269,7 +271,7 @@ for (const plan of plans) {
     continue;
   }
   const nps = median(il.numpy.seconds);
-  console.log(`numpy ${il.numpy.numpy} (${il.numpy.blas}), val acc by epoch ${il.numpy.validationAccuracy.slice(0, 5).map((a) => a.toFixed(4)).join(' ')}`);
+  console.log(`numpy ${il.numpy.numpy} (${il.numpy.blas}), val acc by epoch ${il.numpy.validationAccuracy.slice(0, 5).map((a) => (a === null ? '-' : a.toFixed(4))).join(' ')}`);
   console.log(
     `interleaved, ${plan.rounds} rounds after a warm-up (wasm 1 thread, numpy, wasm 2 threads, numpy; ${QUIET_MS} ms idle before each epoch): numpy float32 ${fmt(nps)} s/epoch (median of ${il.numpy.seconds.length}), ` +
       il.wasm.map((w) => `wasm ${w.threads} thread${w.threads > 1 ? 's' : ''} ${fmt(median(w.seconds))}`).join(', '),

@@ -178,7 +178,8 @@ def main():
                 update(i, W[i], gW, True, rate)
                 update(len(W) + i, b[i], gb, False, rate)
         seconds.append(time.perf_counter() - t0)
-        accs.append(float((forward(Xv)[0][-1].argmax(axis=1) == Yv).mean()))
+        # No validation split (valid 0): null, which JSON can carry (NaN it cannot).
+        accs.append(float((forward(Xv)[0][-1].argmax(axis=1) == Yv).mean()) if len(Xv) else None)
         if serve:
             print(json.dumps({"seconds": seconds[-1], "validationAccuracy": accs[-1]}), flush=True)
     print(json.dumps({"seconds": seconds, "validationAccuracy": accs, "blas": blas_info(), "numpy": np.__version__}))
