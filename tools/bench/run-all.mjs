@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const self = basename(fileURLToPath(import.meta.url));
+/** Scripts here that are tools, not benchmarks: tune.mjs trains for minutes and is run by hand with its settings. */
+const TOOLS = ['tune.mjs'];
 const wanted = process.argv.slice(2).map((n) => n.replace(/\.mjs$/, ''));
-const scripts = readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && f !== self)
-  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.mjs$/, '')))
-  .sort();
+const benchmarks = readdirSync(here).filter((f) => f.endsWith('.mjs') && f !== self && !TOOLS.includes(f));
+const scripts = benchmarks.filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.mjs$/, ''))).sort();
 if (scripts.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(', ')}; available: ${readdirSync(here).filter((f) => f.endsWith('.mjs') && f !== self).join(', ')}`);
+  console.error(`no benchmark matches ${wanted.join(', ')}; available: ${benchmarks.join(', ')}`);
   process.exit(1);
 }
 let crashed = 0;

@@ -4,9 +4,12 @@ BLAS matmuls), timed per epoch.
 Usage: python3 train_numpy.py MNIST_DIR CONFIG_JSON. Prints one JSON line with seconds per epoch, accuracies and the
 BLAS numpy uses. With "serve": true in the config it prints a first line (numpy version and BLAS) once the data is
 ready, then trains one epoch per line read from stdin and prints that epoch's JSON line, until stdin closes: so
-train-speed.mjs can interleave numpy's epochs with its own and both meet the same machine. It mirrors @mlp/core's algorithm (forward, loss gradients, SGD with momentum and L2, per-epoch lr
-decay), not its random streams: same shapes and work, different initial weights and shuffles.
+train-speed.mjs can interleave numpy's epochs with its own and both meet the same machine. It mirrors @mlp/core's
+algorithm (forward, loss gradients; SGD with momentum, Nesterov, Adam or AdamW with L2 and decoupled weight decay;
+inverted dropout on the hidden layers; the exponential, step, cosine and one-cycle schedules per batch), not its
+random streams: same shapes and work, different initial weights, shuffles and dropout masks.
 """
+import math
 import gzip
 import json
 import os
@@ -62,10 +65,28 @@ def dact(name, a):
     return np.ones_like(a)
 
 
+def rate_of(cfg, epoch, batch, batches):
+    """@mlp/core's schedule.ts, the learning rate of one batch."""
+    lr, sched = cfg["lr"], cfg.get("schedule", "exponential")
+    if sched == "exponential":
+        return lr * cfg["lrDecay"] ** epoch
+    if sched == "step":
+        return lr * cfg["lrDecay"] ** (epoch // cfg.get("stepEvery", 1))
+    s, S = epoch * batches + batch, cfg["epochs"] * batches
+    warm = cfg.get("warmup", 0)
+    if sched == "cosine":
+        W = min(round(warm * batches), S - 1)
+        return lr * (s + 1) / W if s < W else lr * 0.5 * (1 + math.cos(math.pi * (s - W) / (S - W)))
+    W = max(1, min(round(warm * batches) if warm > 0 else round(0.3 * S), S - 1))
+    start = lr / 25
+    anneal = lambda a, b, t: b + (a - b) * (1 + math.cos(math.pi * t)) / 2
+    return anneal(start, lr, s / W) if s < W else anneal(lr, start / 1e4, (s - W) / max(1, S - 1 - W))
+
+
 def main():
     data_dir, cfg = sys.argv[1], json.loads(sys.argv[2])
     layers, hidden, output, loss = cfg["layers"], cfg["hidden"], cfg["output"], cfg["loss"]
-    lr, mu, l2, decay, B, epochs, valid = cfg["lr"], cfg["momentum"], cfg["l2"], cfg["lrDecay"], cfg["batch"], cfg["epochs"], cfg["valid"]
+    mu, l2, B, epochs, valid = cfg["momentum"], cfg["l2"], cfg["batch"], cfg["epochs"], cfg["valid"]
     mul, add = cfg["mul"], cfg["add"]
     f = np.dtype(cfg.get("dtype", "float32")).type
     x_all, y_all = load(data_dir, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
@@ -82,12 +103,35 @@ def main():
         std = cfg["initStd"] if cfg["init"] == "normal" else np.sqrt(2 / layers[i]) if cfg["init"] == "he" else np.sqrt(2 / (layers[i] + layers[i + 1]))
         W.append((rng.standard_normal((layers[i + 1], layers[i])) * std).astype(f))
         b.append(np.zeros(layers[i + 1], f))
-    vW = [np.zeros_like(w) for w in W]
-    vb = [np.zeros_like(x) for x in b]
+    opt = cfg.get("optimizer", "sgd")
+    wd, b1, b2, eps, p = cfg.get("weightDecay", 0.0), cfg.get("beta1", 0.9), cfg.get("beta2", 0.999), cfg.get("eps", 1e-8), cfg.get("dropout", 0.0)
+    state = [[np.zeros_like(t) for t in W + b] for _ in range(2)]  # velocity or Adam's m, and Adam's v
     eye = np.eye(k, dtype=f)
+    steps = 0
 
-    def forward(x):
-        acts = [x]
+    def update(j, w, g, decay, rate):
+        """One parameter's step, @mlp/core's optim.ts rules (j indexes the state; biases: no L2, no decay)."""
+        if decay and l2 > 0:
+            g = g + f(l2) * w
+        if decay and wd > 0:
+            w *= f(1 - rate * wd)
+        if opt in ("adam", "adamw"):
+            m, v = state[0][j], state[1][j]
+            m *= f(b1)
+            m += f(1 - b1) * g
+            v *= f(b2)
+            v += f(1 - b2) * g * g
+            w -= f(rate / (1 - b1**steps)) * m / (np.sqrt(v * f(1 / (1 - b2**steps))) + f(eps))
+        elif mu > 0:
+            v = state[0][j]
+            v *= f(mu)
+            v += g
+            w -= f(rate) * (g + f(mu) * v if opt == "nesterov" else v)
+        else:
+            w -= f(rate) * g
+
+    def forward(x, train=False):
+        acts, masks = [x], []
         for i in range(len(W)):
             z = acts[-1] @ W[i].T + b[i]
             last = i == len(W) - 1
@@ -95,8 +139,14 @@ def main():
                 e = np.exp(z - z.max(axis=1, keepdims=True))
                 acts.append(e / e.sum(axis=1, keepdims=True))
             else:
-                acts.append(act(output if last else hidden, z))
-        return acts
+                a = act(output if last else hidden, z)
+                if train and p > 0 and not last:
+                    masks.append((rng.random(a.shape, dtype=f) >= f(p)) * f(1 / (1 - p)))
+                    dact_h = dact(hidden, a)
+                    a = a * masks[-1]
+                    masks[-1] = masks[-1] * dact_h  # the mask and f'(h) together, for the backward pass
+                acts.append(a)
+        return acts, masks
 
     serve = cfg.get("serve", False)
     if serve:
@@ -105,14 +155,16 @@ def main():
     for epoch in range(epochs):
         if serve and not sys.stdin.readline():
             return
-        rate = f(lr * decay**epoch)
         order = rng.permutation(len(X))
+        batches = (len(X) + B - 1) // B
         t0 = time.perf_counter()
         for s in range(0, len(X), B):
+            rate = rate_of(cfg, epoch, s // B, batches)
+            steps += 1
             idx = order[s : s + B]
             x, t = X[idx], eye[Y[idx]]
             n = len(idx)
-            acts = forward(x)
+            acts, masks = forward(x, True)
             out = acts[-1]
             if loss == "mse":
                 d = (2.0 / n) * (out - t) * dact(output, out)
@@ -122,17 +174,12 @@ def main():
                 gW = d.T @ acts[i]
                 gb = d.sum(axis=0)
                 if i > 0:
-                    d = (d @ W[i]) * dact(hidden, acts[i])
-                if mu > 0:
-                    vW[i] = mu * vW[i] + gW + l2 * W[i]
-                    vb[i] = mu * vb[i] + gb
-                    W[i] -= rate * vW[i]
-                    b[i] -= rate * vb[i]
-                else:
-                    W[i] -= rate * (gW + l2 * W[i])
-                    b[i] -= rate * gb
+                    d = (d @ W[i]) * (masks[i - 1] if masks else dact(hidden, acts[i]))
+                update(i, W[i], gW, True, rate)
+                update(len(W) + i, b[i], gb, False, rate)
         seconds.append(time.perf_counter() - t0)
-        accs.append(float((forward(Xv)[-1].argmax(axis=1) == Yv).mean()))
+        # No validation split (valid 0): null, which JSON can carry (NaN it cannot).
+        accs.append(float((forward(Xv)[0][-1].argmax(axis=1) == Yv).mean()) if len(Xv) else None)
         if serve:
             print(json.dumps({"seconds": seconds[-1], "validationAccuracy": accs[-1]}), flush=True)
     print(json.dumps({"seconds": seconds, "validationAccuracy": accs, "blas": blas_info(), "numpy": np.__version__}))

@@ -82,20 +82,23 @@ def forward_backward(cfg, Ws, bs, x, y):
     return a, loss, dWs, dbs
 
 
+def batch_inputs(rs, layers, n, byte_data):
+    """A batch of n inputs: floats in [-1, 1], or (byte_data = (count, mul, add)) n rows of a byte dataset, scaled."""
+    if byte_data is None:
+        return f32(rs.uniform(-1, 1, (n, layers[0]))), {}
+    # A dataset of `count` rows of bytes, about 70% zero (MNIST's background is 81%), and a batch of n of its rows.
+    count, mul, add = byte_data
+    raw = np.where(rs.uniform(0, 1, (count, layers[0])) < 0.3, rs.randint(1, 256, (count, layers[0])), 0).astype(np.uint8)
+    rows = rs.permutation(count)[:n]
+    x = raw[rows].astype(np.float64) * mul + add
+    return x, {"bytes": {"inputs": raw.ravel().tolist(), "rows": rows.tolist(), "mul": mul, "add": add}}
+
+
 def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01), byte_data=None):
     layers = cfg["layers"]
     Ws = [f32(rs.normal(0, scale, (layers[i + 1], layers[i]))) for i in range(len(layers) - 1)]
     bs = [f32(rs.normal(0, 0.1, layers[i + 1])) for i in range(len(layers) - 1)]
-    extra = {}
-    if byte_data is None:
-        x = f32(rs.uniform(-1, 1, (n, layers[0])))
-    else:
-        # A dataset of `count` rows of bytes, about 70% zero (MNIST's background is 81%), and a batch of n of its rows.
-        count, mul, add = byte_data
-        raw = np.where(rs.uniform(0, 1, (count, layers[0])) < 0.3, rs.randint(1, 256, (count, layers[0])), 0).astype(np.uint8)
-        rows = rs.permutation(count)[:n]
-        x = raw[rows].astype(np.float64) * mul + add
-        extra = {"bytes": {"inputs": raw.ravel().tolist(), "rows": rows.tolist(), "mul": mul, "add": add}}
+    x, extra = batch_inputs(rs, layers, n, byte_data)
     labels = rs.randint(0, layers[-1], n)
     y = np.eye(layers[-1])[labels]
     out, loss, dWs, dbs = forward_backward(cfg, Ws, bs, x, y)
@@ -134,25 +137,30 @@ def case(name, cfg, n, scale, sgd=(0.1, 0.9, 0.01), byte_data=None):
     }
 
 
-cases = [
-    case("seed-like sigmoid/sigmoid/mse", {"layers": [6, 4, 3], "hidden": "sigmoid", "output": "sigmoid", "loss": "mse"}, 5, 0.5),
-    case("relu/softmax/ce, two hidden layers", {"layers": [6, 5, 4, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 5, 0.7),
-    case("tanh/sigmoid/ce (binary per output)", {"layers": [6, 4, 3], "hidden": "tanh", "output": "sigmoid", "loss": "ce"}, 4, 0.7),
-    case("tanh/softmax/mse", {"layers": [6, 4, 3], "hidden": "tanh", "output": "softmax", "loss": "mse"}, 4, 0.7),
-    # Last, so the cases above keep their random draws.
-    case("relu/sigmoid/mse, L2 without momentum", {"layers": [6, 5, 3], "hidden": "relu", "output": "sigmoid", "loss": "mse"}, 5, 0.7, sgd=(0.5, 0.0, 0.05)),
-    # The MNIST path: byte rows of a dataset, scaled as the presets scale them; after the cases above, for their draws.
-    case("bytes, seed recipe: sigmoid/sigmoid/mse, [-1, 1], plain SGD", {"layers": [40, 8, 3], "hidden": "sigmoid", "output": "sigmoid", "loss": "mse"}, 36, 0.3, sgd=(0.1, 0.0, 0.0), byte_data=(60, 2 / 255, -1.0)),
-    case("bytes, best recipe: relu/softmax/ce, [0, 1], momentum + L2", {"layers": [40, 12, 6, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 36, 0.3, sgd=(0.1, 0.9, 1e-4), byte_data=(60, 1 / 255, 0.0)),
-]
-doc = {
-    "version": VERSION,
-    "generator": "tools/golden/make_golden.py (numpy %s, float64)" % np.__version__,
-    "cases": cases,
-}
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(here, "..", "..", "packages", "core", "test", "golden.json")
-with open(out, "w") as f:
-    json.dump(doc, f, indent=1)
-    f.write("\n")
-print("wrote", os.path.normpath(out), "with", len(cases), "cases")
+def main():
+    cases = [
+        case("seed-like sigmoid/sigmoid/mse", {"layers": [6, 4, 3], "hidden": "sigmoid", "output": "sigmoid", "loss": "mse"}, 5, 0.5),
+        case("relu/softmax/ce, two hidden layers", {"layers": [6, 5, 4, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 5, 0.7),
+        case("tanh/sigmoid/ce (binary per output)", {"layers": [6, 4, 3], "hidden": "tanh", "output": "sigmoid", "loss": "ce"}, 4, 0.7),
+        case("tanh/softmax/mse", {"layers": [6, 4, 3], "hidden": "tanh", "output": "softmax", "loss": "mse"}, 4, 0.7),
+        # Last, so the cases above keep their random draws.
+        case("relu/sigmoid/mse, L2 without momentum", {"layers": [6, 5, 3], "hidden": "relu", "output": "sigmoid", "loss": "mse"}, 5, 0.7, sgd=(0.5, 0.0, 0.05)),
+        # The MNIST path: byte rows of a dataset, scaled as the presets scale them; after the cases above, for their draws.
+        case("bytes, seed recipe: sigmoid/sigmoid/mse, [-1, 1], plain SGD", {"layers": [40, 8, 3], "hidden": "sigmoid", "output": "sigmoid", "loss": "mse"}, 36, 0.3, sgd=(0.1, 0.0, 0.0), byte_data=(60, 2 / 255, -1.0)),
+        case("bytes, best recipe: relu/softmax/ce, [0, 1], momentum + L2", {"layers": [40, 12, 6, 3], "hidden": "relu", "output": "softmax", "loss": "ce"}, 36, 0.3, sgd=(0.1, 0.9, 1e-4), byte_data=(60, 1 / 255, 0.0)),
+    ]
+    doc = {
+        "version": VERSION,
+        "generator": "tools/golden/make_golden.py (numpy %s, float64)" % np.__version__,
+        "cases": cases,
+    }
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.join(here, "..", "..", "packages", "core", "test", "golden.json")
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    print("wrote", os.path.normpath(out), "with", len(cases), "cases")
+
+
+if __name__ == "__main__":
+    main()

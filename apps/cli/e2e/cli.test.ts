@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadModel } from '@mlp/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK, cleanup, finish, makeDataset, mlp, start, synthImage, trainedModel } from './helpers.js';
+import { QUICK, cleanup, makeDataset, mlp, synthImage, trainInterrupted, trainedModel } from './helpers.js';
 import { Rng } from '@mlp/core';
 import { writeIdx } from '@mlp/mnist';
 
@@ -136,13 +136,7 @@ describe('Ctrl-C and resume', () => {
     expect((await mlp(['train', '--data', data, ...flags, '--out', full])).code).toBe(0);
 
     const cut = join(work, 'cut.mlp');
-    const child = start(['train', '--data', data, ...flags, '--out', cut]);
-    await new Promise<void>((res) => {
-      const check = () => (/epoch +1\/20 /.test(child.out()) ? res() : setTimeout(check, 20));
-      check();
-    });
-    child.kill('SIGINT');
-    const r = await finish(child);
+    const r = await trainInterrupted(['--data', data, ...flags, '--out', cut], 20);
     expect(r.code, r.stdout + r.stderr).toBe(130);
     expect(r.stderr).toMatch(/Stopped after batch \d+ of epoch \d+\. Checkpoint written to .*cut\.mlp\.ckpt\./);
     expect(r.stderr).toContain(`Resume with: mlp train --resume ${cut}.ckpt`);

@@ -109,6 +109,18 @@ export function finish(child: ReturnType<typeof start>): Promise<RunResult> {
   });
 }
 
+/** Start `mlp train` with `args` (which ask for `epochs` epochs), send SIGINT once its first epoch line is out, and wait for it to end. */
+export async function trainInterrupted(args: string[], epochs: number): Promise<RunResult> {
+  const child = start(['train', ...args]);
+  await new Promise<void>((res) => {
+    const first = new RegExp(`epoch +1/${epochs} `);
+    const check = () => (first.test(child.out()) ? res() : setTimeout(check, 20));
+    check();
+  });
+  child.kill('SIGINT');
+  return finish(child);
+}
+
 /** Flags for a quick training run on the synthetic dataset. */
 export const QUICK = ['--layers', '784,32,10', '--lr', '0.5', '--batch', '20', '--epochs', '3', '--valid', '200', '--seed', '7'];
 

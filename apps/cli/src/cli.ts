@@ -14,7 +14,8 @@ import * as v from './values.js';
 
 const VERSION = '0.1.0';
 
-function program(run: (p: Promise<number>) => void): Command {
+/** The command tree; `run` receives each action's promise (tests inspect the options without running anything). */
+export function program(run: (p: Promise<number>) => void): Command {
   const cmd = new Command('mlp')
     .description('Train, evaluate and use multilayer perceptrons on MNIST, from scratch in TypeScript.')
     .version(VERSION)
@@ -38,7 +39,7 @@ function program(run: (p: Promise<number>) => void): Command {
   cmd
     .command('train')
     .description('train a network; prints one line per epoch and the test accuracy, saves the model')
-    .addOption(new Option('--preset <name>', 'seed (the article) or best; flags override single settings').argParser(v.presetName))
+    .addOption(new Option('--preset <name>', 'seed (the article), best (a minute) or long (ten minutes); flags override single settings').argParser(v.presetName))
     .option('--data <dir>', 'folder with the four IDX .gz files (default: the cache, downloading if needed)')
     .option('--cache <dir>', 'cache folder')
     .addOption(dataset())
@@ -52,7 +53,20 @@ function program(run: (p: Promise<number>) => void): Command {
     .option('--lr <rate>', `learning rate, ${allowed('lr')}`, v.SETTINGS.lr)
     .option('--momentum <μ>', `momentum, ${allowed('momentum')}`, v.SETTINGS.momentum)
     .option('--l2 <λ>', `L2 weight decay, ${allowed('l2')}`, v.SETTINGS.l2)
-    .option('--lr-decay <f>', `multiply the learning rate by f each epoch, ${allowed('lrDecay')}`, v.SETTINGS.lrDecay)
+    .option('--lr-decay <f>', `exponential: multiply the learning rate by f each epoch (step: every --step-every epochs), ${allowed('lrDecay')}`, v.SETTINGS.lrDecay)
+    .addOption(new Option('--optimizer <name>', `${allowed('optimizer')} (adamw: decoupled weight decay)`).argParser(v.SETTINGS.optimizer))
+    .option('--weight-decay <wd>', `decoupled weight decay w −= lr·wd·w (sgd, nesterov, adamw), ${allowed('weightDecay')}`, v.SETTINGS.weightDecay)
+    .option('--beta1 <β1>', `Adam's first-moment decay, ${allowed('beta1')}`, v.SETTINGS.beta1)
+    .option('--beta2 <β2>', `Adam's second-moment decay, ${allowed('beta2')}`, v.SETTINGS.beta2)
+    .option('--eps <ε>', `Adam's ε, ${allowed('eps')}`, v.SETTINGS.eps)
+    .option('--clip-norm <n>', `clip the gradient to this global norm (0: off), ${allowed('clipNorm')}`, v.SETTINGS.clipNorm)
+    .option('--max-norm <c>', `max-norm on each unit's incoming weights (0: off), ${allowed('maxNorm')}`, v.SETTINGS.maxNorm)
+    .option('--dropout <p>', `inverted dropout on the hidden layers while training, ${allowed('dropout')}`, v.SETTINGS.dropout)
+    .addOption(new Option('--schedule <name>', `learning-rate schedule: ${allowed('schedule')}`).argParser(v.SETTINGS.schedule))
+    .option('--step-every <n>', `step schedule: epochs between decays, ${allowed('stepEvery')}`, v.SETTINGS.stepEvery)
+    .option('--warmup <epochs>', `cosine and onecycle: warm-up epochs (fractions allowed), ${allowed('warmup')}`, v.SETTINGS.warmup)
+    .addOption(new Option('--early-stop <on>', `early stopping on the validation ${allowed('earlyStop')}, keeping the best epoch's weights`).argParser(v.SETTINGS.earlyStop))
+    .option('--patience <n>', `early stopping: epochs without improvement, ${allowed('patience')}`, v.SETTINGS.patience)
     .option('--batch <n>', `minibatch size, ${allowed('batch')}`, v.SETTINGS.batch)
     .option('--epochs <n>', `epochs, ${allowed('epochs')}`, v.SETTINGS.epochs)
     .option('--seed <n>', `seed for initialisation, split and shuffling, ${allowed('seed')}`, v.SETTINGS.seed)
@@ -107,10 +121,11 @@ function program(run: (p: Promise<number>) => void): Command {
 
   cmd
     .command('info')
-    .description('architecture, training settings and metrics stored in a model file')
+    .description('architecture, training settings and metrics stored in a model file; --curve draws its learning curve')
     .argument('<model>', 'model file')
+    .option('--curve <png>', 'also write the learning curve (train and validation accuracy per epoch, test accuracy, kept epoch) as a PNG')
     .option('--json', 'print as JSON')
-    .action((file, o) => run(infoCommand(file, new Output(Boolean(o.json)))));
+    .action((file, o) => run(infoCommand(file, new Output(Boolean(o.json)), o.curve === undefined ? {} : { curve: o.curve })));
 
   return cmd;
 }

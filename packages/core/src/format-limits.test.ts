@@ -153,6 +153,6 @@ describe('crafted checkpoints', () => {
   it('keeps only the fields a snapshot has: unknown trainer keys in a file are dropped', () => {
     const extra = rebuilt(ckpt(), (h) => Object.assign(h.trainer as object, { out: '/etc/passwd', dataset: { root: '/' } }));
     const { snapshot } = loadCheckpoint(extra);
-    expect(Object.keys(snapshot).sort()).toEqual(['backend', 'batch', 'config', 'dtype', 'epoch', 'epochRng', 'history', 'options', 'params', 'running', 'startLoss', 'threads', 'velocity']);
+    expect(Object.keys(snapshot).sort()).toEqual(['backend', 'batch', 'bestParams', 'config', 'dtype', 'epoch', 'epochRng', 'history', 'optimizerSteps', 'options', 'params', 'running', 'secondMoments', 'startLoss', 'threads', 'velocity']);
   });
 });

@@ -21,9 +21,24 @@ interface Header {
   config: FullConfig;
   tensors: TensorEntry[];
   meta: ModelMeta;
-  /** Checkpoints only: the trainer state other than tensors (dtype, backend and threads are optional: newer files). */
-  trainer?: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity'> & { hasVelocity: boolean };
+  /**
+   * Checkpoints only: the trainer state other than tensors (dtype, backend and threads are optional: newer files),
+   * and which tensor sets follow the parameters, in this order: velocity, Adam's second moments, early stopping's best
+   * parameters (the last two absent in older files: none).
+   */
+  trainer?: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity' | 'secondMoments' | 'bestParams'> & {
+    hasVelocity: boolean;
+    hasSecondMoments?: boolean;
+    hasBestParams?: boolean;
+  };
 }
+
+/** A checkpoint's tensor sets after the parameters, by their header flags, with the prefix of their tensors' names. */
+const SETS = [
+  ['hasVelocity', 'velocity', 'v_'],
+  ['hasSecondMoments', 'secondMoments', 'm2_'],
+  ['hasBestParams', 'bestParams', 'best_'],
+] as const;
 
 const KINDS: readonly Header['kind'][] = ['model', 'checkpoint'];
 
@@ -162,14 +177,22 @@ function plan(header: Header): { config: FullConfig; np: number; floats: number 
   }
   const np = entries.length;
   const count = header.tensors.length;
-  const allowed = header.kind === 'checkpoint' ? [np, 2 * np] : [np];
+  const allowed = header.kind === 'checkpoint' ? [np, 2 * np, 3 * np, 4 * np] : [np];
   if (count > np && !allowed.includes(count)) {
     throw new ModelFormatError(
       `${header.kind} file has ${count} tensors, but layers ${arch} need ${allowed.join(' or ')}` +
-        (header.kind === 'checkpoint' ? ` (${np} parameters, then their ${np} velocities with momentum)` : ` (${np} parameters)`),
+        (header.kind === 'checkpoint'
+          ? ` (${np} parameters, then ${np} each of the velocities, second moments and best parameters its trainer state lists)`
+          : ` (${np} parameters)`),
     );
   }
-  if (count === 2 * np) entries.push(...entries.map((e) => ({ name: `v_${e.name}`, shape: e.shape })));
+  // The sets' names from the header's flags where they account for every tensor (loadCheckpoint checks them), else by number.
+  const flagged = SETS.filter(([flag]) => (header.trainer as Record<string, unknown> | undefined)?.[flag] === true).map(([, , prefix]) => prefix);
+  const params = [...entries];
+  for (let k = 1; k < count / np; k++) {
+    const prefix = flagged.length === count / np - 1 ? flagged[k - 1]! : k === 1 ? 'v_' : `s${k}_`;
+    entries.push(...params.map((e) => ({ name: `${prefix}${e.name}`, shape: e.shape })));
+  }
   entries.forEach(({ name, shape }, i) => {
     const entry = header.tensors[i] as Partial<TensorEntry> | undefined;
     const same = Array.isArray(entry?.shape) && entry.shape.length === shape.length && entry.shape.every((d, k) => d === shape[k]);
@@ -179,7 +202,7 @@ function plan(header: Header): { config: FullConfig; np: number; floats: number 
       throw new ModelFormatError(`model file tensor ${i} is ${found}, but layers ${arch} need ${name} [${shape}]`);
     }
   });
-  return { config, np, floats: parameters * (count === 2 * np ? 2 : 1) };
+  return { config, np, floats: parameters * Math.max(1, count / np) };
 }
 
 /**
@@ -311,19 +334,25 @@ export function saveCheckpoint(s: TrainerSnapshot, meta: ModelMeta = {}): Uint8A
   const model = new MLP(s.config, { backend: 'js' }); // only for its tensor names and shapes
   const entries = paramEntries(model);
   const np = entries.length;
-  const velocity = s.velocity ?? null;
-  for (const [list, what] of [[s.params, 'parameter'], [velocity, 'velocity']] as const) {
+  const what = { velocity: 'velocity', secondMoments: 'second-moment', bestParams: 'best-parameter' } as const;
+  for (const [list, name] of [[s.params, 'parameter'], ...SETS.map(([, key]) => [s[key], what[key]] as const)] as const) {
     if (list && list.length !== np) {
-      throw new RangeError(`cannot save the checkpoint: it has ${list.length} ${what} tensors, layers ${model.config.layers.join('-')} need ${np}`);
+      throw new RangeError(`cannot save the checkpoint: it has ${list.length} ${name} tensors, layers ${model.config.layers.join('-')} need ${np}`);
     }
   }
   const tensors: ArrayLike<number>[] = [...s.params];
-  if (velocity) {
-    entries.push(...entries.map((e) => ({ name: `v_${e.name}`, shape: e.shape })));
-    tensors.push(...velocity);
+  const params = [...entries];
+  const flags: Record<string, boolean> = {};
+  for (const [flag, key, prefix] of SETS) {
+    const list = s[key] ?? null;
+    flags[flag] = list !== null;
+    if (!list) continue;
+    entries.push(...params.map((e) => ({ name: `${prefix}${e.name}`, shape: e.shape })));
+    tensors.push(...list);
   }
-  const { config: _config, params: _params, velocity: _velocity, ...rest } = s;
-  return encode({ kind: 'checkpoint', config: model.config, tensors: entries, meta, trainer: { ...rest, hasVelocity: velocity !== null } }, tensors);
+  const { config: _config, params: _params, velocity: _velocity, secondMoments: _m2, bestParams: _best, ...rest } = s;
+  const trainer = { ...rest, hasVelocity: flags.hasVelocity!, hasSecondMoments: flags.hasSecondMoments!, hasBestParams: flags.hasBestParams! };
+  return encode({ kind: 'checkpoint', config: model.config, tensors: entries, meta, trainer }, tensors);
 }
 
 /** Read a checkpoint back into a snapshot for Trainer.restore. A plain model file is rejected with a clear message. */
@@ -338,12 +367,16 @@ export function loadCheckpoint(bytes: Uint8Array): {
     throw new ModelFormatError('this is a model file, not a resumable checkpoint (it has no training state)');
   }
   if (typeof header.trainer !== 'object' || Array.isArray(header.trainer)) throw new ModelFormatError('checkpoint trainer state must be an object');
-  const { hasVelocity, ...trainer } = header.trainer;
+  const { hasVelocity, hasSecondMoments = false, hasBestParams = false, ...trainer } = header.trainer;
   if (typeof hasVelocity !== 'boolean') throw new ModelFormatError(`checkpoint trainer state needs hasVelocity true or false, got ${hasVelocity}`);
-  if (tensors.length !== (hasVelocity ? 2 * np : np)) {
-    throw new ModelFormatError(
-      `checkpoint has ${tensors.length} tensors, but its trainer state says ${hasVelocity ? `it has momentum velocity: ${2 * np} expected` : `it has no momentum velocity: ${np} expected`}`,
-    );
+  for (const [flag, v] of [['hasSecondMoments', hasSecondMoments], ['hasBestParams', hasBestParams]] as const) {
+    if (typeof v !== 'boolean') throw new ModelFormatError(`checkpoint trainer state's ${flag} must be true or false when present, got ${v}`);
+  }
+  if (hasSecondMoments && !hasVelocity) throw new ModelFormatError('checkpoint trainer state has second moments without first moments (hasVelocity)');
+  const sets = [hasVelocity, hasSecondMoments, hasBestParams].filter(Boolean).length;
+  if (tensors.length !== (1 + sets) * np) {
+    const says = hasSecondMoments || hasBestParams ? `it has ${sets} tensor sets besides the parameters` : hasVelocity ? 'it has momentum velocity' : 'it has no momentum velocity';
+    throw new ModelFormatError(`checkpoint has ${tensors.length} tensors, but its trainer state says ${says}: ${(1 + sets) * np} expected`);
   }
   try {
     checkTrainerState(trainer);
@@ -352,7 +385,15 @@ export function loadCheckpoint(bytes: Uint8Array): {
   }
   // Only the fields a snapshot has: anything else in the file is dropped, not carried along.
   const { options, epoch, batch, epochRng, running, history } = trainer;
-  const optional = (['dtype', 'backend', 'threads', 'startLoss'] as const).filter((k) => trainer[k] !== undefined).map((k) => [k, trainer[k]]);
+  const optional = (['dtype', 'backend', 'threads', 'startLoss', 'optimizerSteps', 'dropoutRng', 'earlyStop'] as const)
+    .filter((k) => trainer[k] !== undefined)
+    .map((k) => [k, trainer[k]]);
+  let at = np;
+  const next = (has: boolean): Float32Array[] | null => {
+    if (!has) return null;
+    at += np;
+    return tensors.slice(at - np, at);
+  };
   const snapshot: TrainerSnapshot = {
     options,
     epoch,
@@ -363,7 +404,9 @@ export function loadCheckpoint(bytes: Uint8Array): {
     ...Object.fromEntries(optional),
     config,
     params: tensors.slice(0, np),
-    velocity: hasVelocity ? tensors.slice(np) : null,
+    velocity: next(hasVelocity),
+    secondMoments: next(hasSecondMoments),
+    bestParams: next(hasBestParams),
   };
   return { snapshot, meta: header.meta };
 }

@@ -34,9 +34,13 @@ export {
 export { denseForward, denseBackward } from './dense.js';
 export { type InitName, INITS, initStd, fillNormal } from './init.js';
 export { Rng, type RngState } from './rng.js';
-export { type MLPConfig, type FullConfig, type MLPOptions, type ParamInfo, type BatchInput, MLP, resolveConfig } from './mlp.js';
+export { type MLPConfig, type FullConfig, type MLPOptions, type ParamInfo, type BatchInput, type DropoutOptions, MLP, resolveConfig } from './mlp.js';
 export type { Backend, BackendSpec } from './backends/types.js';
 export { type SGDOptions, SGD, sgdUpdate } from './sgd.js';
+export { type OptimizerName, type StepArgs, OPTIMIZERS, optimizerUpdate, stateCount, sumOfSquares, clipScale, maxNormRows } from './optim.js';
+export { type OptimizerOptions, Optimizer, checkOptimizerOptions } from './optimizer.js';
+export { type ScheduleName, type ScheduleOptions, SCHEDULES, scheduledRate } from './schedule.js';
+export { dropoutMask, dropoutForward, dropoutBackward, dropoutRescale } from './dropout.js';
 export { type Dataset, type InputScaling, checkDataset, gatherInputs, gatherTargets, byteScaling } from './data.js';
 export { type Evaluation, type EvaluateOptions, evaluate } from './evaluate.js';
 export {
@@ -46,6 +50,9 @@ export {
   type RunOptions,
   type RunStatus,
   type TrainerSnapshot,
+  type EarlyStopState,
+  type EarlyStopName,
+  EARLY_STOPS,
   Trainer,
   MAX_EPOCHS,
   yieldToEventLoop,

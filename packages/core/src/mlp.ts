@@ -1,11 +1,12 @@
 // The multilayer perceptron, the readable reference: a stack of dense layers with activations, its forward pass and
 // backpropagation side by side. The arithmetic runs on the network's backend (backends/: naive, js or wasm), which
-// owns the tensors and the batch buffers; the SGD update is sgd.ts's, the loop train.ts's.
+// owns the tensors and the batch buffers; the update rules are sgd.ts's and optim.ts's, the loop train.ts's.
 //
 //   forward, layer l = 0 .. L−1:    z[l] = a[l−1]·W[l]ᵀ + b[l]      a[l] = f(z[l])        (a[−1] = x, the input)
+//   (training with dropout p:       a[l] ⊙= m[l] on hidden layers, m = 1/(1−p) or 0: dropout.ts)
 //   backward, from the loss:        δ[L−1] = ∂loss/∂z[L−1]          (fused for softmax/sigmoid + cross-entropy)
 //                 l = L−1 .. 0:     dW[l] = δ[l]ᵀ·a[l−1]            db[l] = Σ_rows δ[l]
-//                                   δ[l−1] = (δ[l]·W[l]) ⊙ f'(a[l−1])
+//                                   δ[l−1] = (δ[l]·W[l]) ⊙ f'(a[l−1])        (with dropout: ⊙ m[l−1] first)
 import { type BackendName, getThreads, resolveBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
 import { naiveBackend } from './backends/naive/index.js';
@@ -15,11 +16,21 @@ import { checkCount, checkInput, checkLength, checkOut, checkValues } from './ch
 import { type FullConfig, type MLPConfig, type MLPOptions, type ParamInfo, resolveConfig } from './config.js';
 import { fillNormal, initStd } from './init.js';
 import { mseBackward, mseLoss, sigmoidCrossEntropyBackward, sigmoidCrossEntropyLoss, softmaxCrossEntropyBackward, softmaxCrossEntropyLoss } from './losses.js';
+import { dropoutMask, dropoutRescale } from './dropout.js';
+import type { StepArgs } from './optim.js';
 import { Rng } from './rng.js';
 import type { FloatArray } from './tensor.js';
 
 export { type FullConfig, type MLPConfig, type MLPOptions, type ParamInfo, resolveConfig };
 export type { BatchInput };
+
+/** Dropout for one training forward pass: rate p in [0, 1) on every hidden layer, masks drawn from rng (it advances). */
+export interface DropoutOptions {
+  /** The rate: each hidden unit is dropped with probability p. */
+  p: number;
+  /** The masks' generator. */
+  rng: Rng;
+}
 
 const BACKEND_FACTORIES = { naive: naiveBackend, js: jsBackend, wasm: wasmBackend };
 
@@ -36,6 +47,8 @@ export class MLP {
   private readonly engine: Backend;
   /** Rows of the last forward pass (0 before the first). */
   private rows = 0;
+  /** The last forward pass's dropout rate (0: none); the masks are the backend's. */
+  private dropP = 0;
 
   constructor(config: MLPConfig, options: MLPOptions = {}) {
     this.config = resolveConfig(config);
@@ -84,11 +97,20 @@ export class MLP {
    * point the Trainer and evaluate use. Returns the output activations (n, outputSize): a buffer overwritten by the
    * next pass. The backend keeps what backward() needs.
    */
-  forwardBatch(input: BatchInput, n: number): FloatArray {
+  forwardBatch(input: BatchInput, n: number, dropout?: DropoutOptions): FloatArray {
     checkInput(input, n, this.inputSize);
+    const p = dropout?.p ?? 0;
+    if (!(p >= 0 && p < 1)) throw new RangeError(`dropout must be in [0, 1), got ${p}`);
     this.engine.reserve(n);
-    this.engine.input(input, n);
-    for (let l = 0; l < this.depth; l++) this.engine.denseForward(l, n); // z = x·Wᵀ + b, a = f(z)
+    this.engine.input(input, n, p > 0);
+    for (let l = 0; l < this.depth; l++) {
+      this.engine.denseForward(l, n); // z = x·Wᵀ + b, a = f(z)
+      if (p > 0 && l < this.depth - 1) {
+        dropoutMask(this.engine.dropoutMask(l), n * this.config.layers[l + 1]!, p, dropout!.rng);
+        this.engine.dropoutForward(l, n); // a ⊙= m
+      }
+    }
+    this.dropP = p;
     this.rows = n;
     return this.engine.activations(this.depth - 1);
   }
@@ -139,8 +161,12 @@ export class MLP {
     else sigmoidCrossEntropyBackward(d, a, y, n, this.outputSize);
     for (let l = last; l >= 0; l--) {
       this.engine.denseBackward(l, n); // dW[l], db[l], and δ[l−1] = δ[l]·W[l]
-      if (l > 0) this.engine.activationBackward(l - 1, n); // δ[l−1] ⊙= f'(a[l−1])
+      if (l === 0) break;
+      // With dropout: δ[l−1] ⊙= m[l−1], and a[l−1] back to f(z) on the kept units for f'.
+      if (this.dropP > 0) this.engine.dropoutBackward(l - 1, n, dropoutRescale(this.config.hidden, this.dropP));
+      this.engine.activationBackward(l - 1, n); // δ[l−1] ⊙= f'(a[l−1])
     }
+    this.dropP = 0; // a[l] now holds f(z): a second backward would apply the masks twice
   }
 
   /** forward + loss + backward for one batch of floats; returns the mean loss. */
@@ -192,6 +218,29 @@ export class MLP {
   /** Momentum buffers in the backend's memory, one per paramInfo() entry (wasm), or null (the optimiser allocates). */
   momentumBuffers(): FloatArray[] | null {
     return this.engine.momentumBuffers();
+  }
+
+  /** Any optimiser's step of every parameter by optim.ts's rules, on the backend's kernels; Optimizer.step calls it. */
+  optimizerStep(args: StepArgs, state: FloatArray[][]): void {
+    const count = 2 * this.depth;
+    if (state.some((set) => set.length !== count)) throw new RangeError(`optimizerStep: each state set must be ${count} buffers, one per parameter`);
+    this.engine.optimizerStep(args, state);
+  }
+
+  /** `sets` optimiser state buffers per parameter in the backend's memory ([set][parameter]), or null (the optimiser allocates). */
+  stateBuffers(sets: number): FloatArray[][] | null {
+    return this.engine.stateBuffers(sets);
+  }
+
+  /** Σ of the squares of every gradient of the last backward pass: ‖g‖², the global norm that clipping uses. */
+  gradientSquares(): number {
+    return this.engine.gradientSquares();
+  }
+
+  /** Max-norm on every layer: each unit's incoming weight vector (a row of W[l]) longer than c is scaled to length c. */
+  maxNorm(c: number): void {
+    if (!(c > 0 && Number.isFinite(c))) throw new RangeError(`maxNorm must be a positive number, got ${c}`);
+    for (let l = 0; l < this.depth; l++) this.engine.maxNorm(l, c);
   }
 
   /** Every parameter's name, shape and decay, weights then bias per layer: W0, b0, W1, b1, … */

@@ -11,6 +11,15 @@ describe('Rng', () => {
     expect(Array.from({ length: 8 }, () => c.nextU32())).not.toEqual(sa);
   });
 
+  it('fillU32 gives the values of as many nextU32 calls and leaves the generator where they would', () => {
+    const [a, b] = [new Rng(77), new Rng(77)];
+    const out = new Uint32Array(1000);
+    a.fillU32(out, 999);
+    expect(Array.from(out.subarray(0, 999))).toEqual(Array.from({ length: 999 }, () => b.nextU32()));
+    expect(out[999]).toBe(0);
+    expect(a.state()).toEqual(b.state());
+  });
+
   it('restores from a snapshot of its state exactly', () => {
     const r = new Rng(7);
     r.float();

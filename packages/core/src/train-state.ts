@@ -2,23 +2,38 @@
 // trainer.snapshot() or a checkpoint file) is consistent before anything is built from it. No training here.
 import { BACKENDS, type BackendName } from './backend.js';
 import type { FullConfig } from './config.js';
+import { type OptimizerOptions, checkOptimizerOptions } from './optimizer.js';
 import { Rng, type RngState } from './rng.js';
-import { checkLearningRate, checkSGDOptions } from './sgd.js';
+import { SCHEDULES, type ScheduleName } from './schedule.js';
+import { checkLearningRate } from './sgd.js';
 
-/** How to train: epochs, batch size and the optimiser's settings; the rest have defaults. */
-export interface TrainOptions {
+/** What early stopping watches: nothing, the validation loss (lower is better) or the validation accuracy. */
+export const EARLY_STOPS = ['off', 'loss', 'accuracy'] as const;
+/** One of EARLY_STOPS. */
+export type EarlyStopName = (typeof EARLY_STOPS)[number];
+
+/** How to train: epochs, batch size and the optimiser's settings (OptimizerOptions); the rest have defaults. */
+export interface TrainOptions extends OptimizerOptions {
   /** Epochs to train (1 to MAX_EPOCHS). */
   epochs: number;
   /** Examples per minibatch (the last batch of an epoch may be smaller). */
   batchSize: number;
-  /** Base learning rate (> 0); epoch e uses lr · lrDecay^e. */
+  /** Base (peak) learning rate (> 0); the schedule scales it (default: epoch e uses lr · lrDecay^e). */
   lr: number;
-  /** SGD momentum μ in [0, 1). Default 0. */
-  momentum?: number;
-  /** L2 weight decay λ ≥ 0 on weights. Default 0. */
-  l2?: number;
-  /** Learning rate of epoch e (0-based) is lr · lrDecay^e. Default 1 (constant). */
+  /** The learning-rate schedule (schedule.ts). Default 'exponential'. */
+  schedule?: ScheduleName;
+  /** exponential: epoch e's rate is lr · lrDecay^e; step: lr · lrDecay^⌊e/stepEvery⌋. In (0, 1]. Default 1 (constant). */
   lrDecay?: number;
+  /** step schedule: epochs between decays, a whole number ≥ 1. Default 1. */
+  stepEvery?: number;
+  /** cosine and onecycle: warm-up epochs ≥ 0 (may be fractional; at most the run less one batch; onecycle with 0 warms up for 30% of the run). Default 0. */
+  warmup?: number;
+  /** Inverted dropout rate on every hidden layer during training, in [0, 1). Default 0 (off). */
+  dropout?: number;
+  /** Early stopping on the validation loss or accuracy (needs validation data); the best epoch's weights are kept. Default 'off'. */
+  earlyStop?: EarlyStopName;
+  /** Early stopping: epochs without improvement before stopping, a whole number ≥ 1. Default 5. */
+  patience?: number;
   /** Seed of the per-epoch shuffles. Default 0. */
   seed?: number;
   /** Shuffle each epoch. Default true. */
@@ -68,8 +83,20 @@ export interface EpochReport {
   seconds: number;
   /** Seconds the validation took (0 without validation data). */
   evalSeconds: number;
-  /** Learning rate of the epoch. */
+  /** Learning rate of the epoch's last batch (per-epoch schedules: the epoch's rate). */
   lr: number;
+}
+
+/** Early stopping's progress: the best value so far, its epoch (1-based, 0 before the first), epochs since, and whether it stopped. */
+export interface EarlyStopState {
+  /** The best validation value so far (0 before the first epoch). */
+  best: number;
+  /** Its 1-based epoch (0 before the first). */
+  bestEpoch: number;
+  /** Epochs since it. */
+  since: number;
+  /** Whether patience ran out. */
+  stopped: boolean;
 }
 
 /** Why Trainer.run returned: every epoch done, a pause() honoured, or the signal aborted. */
@@ -95,8 +122,18 @@ export interface TrainerSnapshot {
   options: Required<TrainOptions>;
   /** Parameters in model.paramInfo() order: W0, b0, W1, b1, … */
   params: Float32Array[];
-  /** Momentum velocity in the same order, or null. */
+  /** Momentum velocity (or Adam's first moment m) in the same order, or null. */
   velocity: Float32Array[] | null;
+  /** Adam's second moment v in the same order; absent or null for the other optimisers. */
+  secondMoments?: Float32Array[] | null;
+  /** Early stopping: the best epoch's parameters so far; absent or null without early stopping. */
+  bestParams?: Float32Array[] | null;
+  /** Optimiser steps taken (Adam's t). Absent in older snapshots (0). */
+  optimizerSteps?: number;
+  /** The dropout masks' generator state. Absent in older snapshots and runs without dropout. */
+  dropoutRng?: RngState;
+  /** Early stopping's progress; absent without early stopping. */
+  earlyStop?: EarlyStopState;
   /** 0-based epoch in progress and the next batch within it. */
   epoch: number;
   /** The next batch within that epoch (0-based). */
@@ -107,7 +144,18 @@ export interface TrainerSnapshot {
    * Sums over the epoch's batches so far; `oneClass`: the class predicted for every example so far (−1 before the
    * first, −2 once two differ; absent in older snapshots).
    */
-  running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
+  running: {
+    /** Σ of the batches' mean loss × their size. */
+    lossSum: number;
+    /** Examples classified correctly. */
+    correct: number;
+    /** Examples seen. */
+    seen: number;
+    /** Seconds of training. */
+    seconds: number;
+    /** The class predicted for every example so far (−1 before the first, −2 once two differ). */
+    oneClass?: number;
+  };
   /** Reports of the finished epochs. */
   history: EpochReport[];
   /**
@@ -129,13 +177,18 @@ export const MAX_EPOCHS = 1_000_000;
 /** TrainOptions with defaults, checked: a RangeError says what is wrong. */
 export function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   if (typeof o !== 'object' || o === null) throw new RangeError(`training options are missing: pass { epochs, batchSize, lr, … }, got ${o}`);
-  const sgd = checkSGDOptions(o);
   const full = {
     lr: checkLearningRate(o.lr),
-    ...sgd,
+    ...checkOptimizerOptions(o),
     epochs: o.epochs,
     batchSize: o.batchSize,
     lrDecay: o.lrDecay ?? 1,
+    schedule: o.schedule ?? 'exponential',
+    stepEvery: o.stepEvery ?? 1,
+    warmup: o.warmup ?? 0,
+    dropout: o.dropout ?? 0,
+    earlyStop: o.earlyStop ?? 'off',
+    patience: o.patience ?? 5,
     seed: o.seed ?? 0,
     shuffle: o.shuffle ?? true,
     divergenceCheck: o.divergenceCheck ?? true,
@@ -145,6 +198,12 @@ export function resolveOptions(o: TrainOptions): Required<TrainOptions> {
   }
   if (!Number.isInteger(full.batchSize) || full.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${o.batchSize}`);
   if (!(full.lrDecay > 0 && full.lrDecay <= 1)) throw new RangeError(`lrDecay must be in (0, 1], got ${full.lrDecay}`);
+  if (!SCHEDULES.includes(full.schedule)) throw new RangeError(`schedule must be one of ${SCHEDULES.join(', ')}, got ${full.schedule}`);
+  if (!(Number.isInteger(full.stepEvery) && full.stepEvery >= 1)) throw new RangeError(`stepEvery must be a whole number ≥ 1, got ${full.stepEvery}`);
+  if (!(full.warmup >= 0 && Number.isFinite(full.warmup))) throw new RangeError(`warmup must be a non-negative number of epochs, got ${full.warmup}`);
+  if (!(full.dropout >= 0 && full.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${full.dropout}`);
+  if (!EARLY_STOPS.includes(full.earlyStop)) throw new RangeError(`earlyStop must be one of ${EARLY_STOPS.join(', ')}, got ${full.earlyStop}`);
+  if (!(Number.isInteger(full.patience) && full.patience >= 1)) throw new RangeError(`patience must be a whole number ≥ 1, got ${full.patience}`);
   if (!Number.isFinite(full.seed)) throw new RangeError(`seed must be a finite number, got ${full.seed}`);
   if (typeof full.shuffle !== 'boolean') throw new RangeError(`shuffle must be true or false, got ${full.shuffle}`);
   if (typeof full.divergenceCheck !== 'boolean') throw new RangeError(`divergenceCheck must be true or false, got ${full.divergenceCheck}`);
@@ -159,7 +218,7 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
  * sums, history and the optional dtype/backend/threads. Throws a RangeError saying what is wrong; returns the options
  * resolved. Trainer.restore calls it, and loadCheckpoint (turning the error into a ModelFormatError).
  */
-export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity'>): Required<TrainOptions> {
+export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' | 'velocity' | 'secondMoments' | 'bestParams'>): Required<TrainOptions> {
   if (typeof s !== 'object' || s === null) throw new RangeError(`trainer state must be an object from trainer.snapshot(), got ${s}`);
   if (typeof s.options !== 'object' || s.options === null) throw new RangeError('options (the training settings: epochs, batchSize, lr, …) are missing');
   let options: Required<TrainOptions>;
@@ -212,6 +271,19 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   if (s.threads !== undefined && s.threads !== 1 && s.threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${s.threads}`);
   if (s.startLoss !== undefined && !(isFiniteNumber(s.startLoss) && s.startLoss >= 0)) {
     throw new RangeError(`startLoss must be a finite number ≥ 0 when present, got ${s.startLoss}`);
+  }
+  if (s.optimizerSteps !== undefined && !isCount(s.optimizerSteps)) throw new RangeError(`optimizerSteps must be a whole number ≥ 0 when present, got ${s.optimizerSteps}`);
+  if (s.dropoutRng !== undefined) {
+    try {
+      Rng.fromState(s.dropoutRng);
+    } catch (e) {
+      throw new RangeError(`dropout generator state (dropoutRng) is invalid: ${(e as Error).message}`);
+    }
+  }
+  const es = s.earlyStop;
+  if (es !== undefined) {
+    const ok = typeof es === 'object' && es !== null && isFiniteNumber(es.best) && isCount(es.bestEpoch) && es.bestEpoch <= s.epoch && isCount(es.since) && typeof es.stopped === 'boolean';
+    if (!ok) throw new RangeError(`earlyStop must be { best, bestEpoch ≤ epoch, since, stopped } when present, got ${JSON.stringify(es)}`);
   }
   return options;
 }

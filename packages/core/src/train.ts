@@ -1,14 +1,20 @@
-// The training loop: seeded shuffling, minibatch SGD, per-batch and per-epoch reports, stop/pause and exact resume.
-// It schedules work and keeps state; the maths lives in mlp.ts and sgd.ts, persistence in format.ts.
+// The training loop: seeded shuffling, minibatches with dropout, the optimiser's steps at the schedule's rate,
+// per-batch and per-epoch reports, early stopping, stop/pause and exact resume. It schedules work and keeps state;
+// the maths lives in mlp.ts, optim.ts and schedule.ts, persistence in format.ts.
 import { backendAvailable } from './backend.js';
 import { type Dataset, byteScaling, checkDataset, gatherInputs, gatherTargets } from './data.js';
 import { evaluate } from './evaluate.js';
 import { type BatchInput, MLP, type MLPOptions } from './mlp.js';
 import { Rng, type RngState } from './rng.js';
 import { DIVERGENCE, DivergenceError, divergence } from './divergence.js';
-import { SGD, checkLearningRate } from './sgd.js';
+import { Optimizer } from './optimizer.js';
+import { scheduledRate } from './schedule.js';
+import { checkLearningRate } from './sgd.js';
 import {
   type BatchReport,
+  EARLY_STOPS,
+  type EarlyStopName,
+  type EarlyStopState,
   type EpochReport,
   MAX_EPOCHS,
   type RunOptions,
@@ -20,7 +26,7 @@ import {
 } from './train-state.js';
 import type { FloatArray } from './tensor.js';
 
-export { type BatchReport, type EpochReport, MAX_EPOCHS, type RunOptions, type RunStatus, type TrainOptions, type TrainerSnapshot, checkTrainerState };
+export { type BatchReport, type EarlyStopName, type EarlyStopState, EARLY_STOPS, type EpochReport, MAX_EPOCHS, type RunOptions, type RunStatus, type TrainOptions, type TrainerSnapshot, checkTrainerState };
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -45,8 +51,8 @@ export function yieldToEventLoop(): Promise<void> {
 export class Trainer {
   /** The network being trained. */
   readonly model: MLP;
-  /** The optimiser (momentum, λ and velocity); each step gets the epoch's learning rate from the trainer. */
-  readonly optimizer: SGD;
+  /** The optimiser (its hyperparameters and state); each step gets the schedule's learning rate from the trainer. */
+  readonly optimizer: Optimizer;
   /** The options, defaults filled in; `lr` changes through setLearningRate. */
   readonly options: Required<TrainOptions>;
   /** One report per finished epoch. */
@@ -63,6 +69,11 @@ export class Trainer {
   private readonly pred: Int32Array;
   private rng: Rng;
   private epochRng: RngState;
+  /** The dropout masks' generator (seeded apart from the shuffles), or null without dropout. */
+  private dropoutRng: Rng | null;
+  /** Early stopping's progress and the best epoch's parameters, or null when it is off. */
+  private early: EarlyStopState | null = null;
+  private bestParams: Float32Array[] | null = null;
   private perm: Uint32Array;
   private running: TrainerSnapshot['running'] = freshRunning();
   private pauseRequested = false;
@@ -84,7 +95,12 @@ export class Trainer {
     this.train = train;
     this.validation = validation;
     this.options = resolveOptions(options);
-    this.optimizer = new SGD(this.options);
+    this.optimizer = new Optimizer(this.options);
+    if (this.options.earlyStop !== 'off') {
+      if (!validation) throw new RangeError(`early stopping on the validation ${this.options.earlyStop} needs validation data`);
+      this.early = { best: 0, bestEpoch: 0, since: 0, stopped: false };
+    }
+    this.dropoutRng = this.options.dropout > 0 ? new Rng((this.options.seed ^ 0x5bd1e995) >>> 0) : null;
     const B = Math.min(this.options.batchSize, train.count);
     const make = (n: number) => (model.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
     this.x = make(byteScaling(train) ? 0 : B * model.inputSize);
@@ -124,6 +140,8 @@ export class Trainer {
       };
       checkTensors(s.params, 'parameter', '');
       if (s.velocity) checkTensors(s.velocity, 'velocity', 'v_');
+      if (s.secondMoments) checkTensors(s.secondMoments, 'second-moment', 'v2_');
+      if (s.bestParams) checkTensors(s.bestParams, 'best-parameter', 'best_');
       model.writeParams(s.params);
       const t = new Trainer(model, train, s.options, validation);
       if (s.epoch < t.options.epochs && s.batch >= t.batchesPerEpoch) {
@@ -131,7 +149,14 @@ export class Trainer {
           `its batch ${s.batch} is past the end of an epoch: this data makes ${t.batchesPerEpoch} batches of ${t.options.batchSize} (restore on the data it was trained on)`,
         );
       }
-      if (s.velocity) t.optimizer.velocity = s.velocity.map((v) => Float32Array.from(v));
+      const sets = s.velocity ? [s.velocity, ...(s.secondMoments ? [s.secondMoments] : [])] : [];
+      t.optimizer.restore(sets, s.optimizerSteps ?? 0);
+      if (s.dropoutRng && t.dropoutRng) t.dropoutRng = Rng.fromState(s.dropoutRng);
+      if (t.early) {
+        if (!s.earlyStop) throw bad('its options ask for early stopping but it has no early-stopping state');
+        t.early = { ...s.earlyStop };
+        t.bestParams = s.bestParams ? s.bestParams.map((p) => Float32Array.from(p)) : null;
+      }
       t.epoch = s.epoch;
       t.batch = s.batch;
       t.rng = Rng.fromState(s.epochRng);
@@ -151,13 +176,24 @@ export class Trainer {
   get batchesPerEpoch(): number {
     return Math.ceil(this.train.count / this.options.batchSize);
   }
-  /** Whether every epoch is finished. */
+  /** Whether training is over: every epoch finished, or early stopping ended it. */
   get done(): boolean {
-    return this.epoch >= this.options.epochs;
+    return this.epoch >= this.options.epochs || this.early?.stopped === true;
   }
-  /** Learning rate the next batch will use. */
+  /** Learning rate the next batch will use (the schedule's, from the base rate). */
   get currentLr(): number {
-    return this.options.lr * this.options.lrDecay ** this.epoch;
+    return scheduledRate(this.options, this.epoch, this.batch, this.batchesPerEpoch);
+  }
+  /**
+   * Early stopping: the 1-based epoch whose weights the model holds once training is done (the best on validation),
+   * or undefined when early stopping is off or no epoch has finished.
+   */
+  get keptEpoch(): number | undefined {
+    return this.early && this.early.bestEpoch > 0 ? this.early.bestEpoch : undefined;
+  }
+  /** Whether early stopping ended the run before its last epoch. */
+  get stoppedEarly(): boolean {
+    return this.early?.stopped === true && this.epoch < this.options.epochs;
   }
 
   /** Change the base learning rate from the next batch on (e.g. from a UI slider). */
@@ -186,7 +222,7 @@ export class Trainer {
     const m = this.model;
     const start = this.batch * B;
     const n = Math.min(B, this.train.count - start);
-    const loss = this.batchLoss(start, n);
+    const loss = this.batchLoss(start, n, true);
     if (Number.isFinite(loss)) m.backward(this.y, n);
     const lr = this.currentLr;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch + 1, this.batch + 1, loss, lr);
@@ -239,7 +275,12 @@ export class Trainer {
       config: { ...this.model.config, layers: [...this.model.config.layers] },
       options: { ...this.options },
       params: this.model.readParams().map((p) => Float32Array.from(p)),
-      velocity: this.optimizer.velocity ? this.optimizer.velocity.map((v) => Float32Array.from(v)) : null,
+      velocity: this.optimizer.moments()[0]?.map((v) => Float32Array.from(v)) ?? null,
+      secondMoments: this.optimizer.moments()[1]?.map((v) => Float32Array.from(v)) ?? null,
+      bestParams: this.bestParams ? this.bestParams.map((p) => Float32Array.from(p)) : null,
+      optimizerSteps: this.optimizer.steps,
+      ...(this.dropoutRng ? { dropoutRng: this.dropoutRng.state() } : {}),
+      ...(this.early ? { earlyStop: { ...this.early } } : {}),
       epoch: this.epoch,
       batch: this.batch,
       epochRng: [...this.epochRng] as RngState,
@@ -252,8 +293,8 @@ export class Trainer {
     };
   }
 
-  /** Forward rows start..start+n of this epoch's order and return their mean loss (targets left in this.y). */
-  private batchLoss(start: number, n: number): number {
+  /** Forward rows start..start+n of this epoch's order (with dropout when training) and return their mean loss (targets left in this.y). */
+  private batchLoss(start: number, n: number, training = false): number {
     const m = this.model;
     gatherTargets(this.train, this.perm, start, n, m.outputSize, this.y);
     const bytes = byteScaling(this.train);
@@ -262,7 +303,8 @@ export class Trainer {
     const input: BatchInput = bytes
       ? { kind: 'rows', inputs: this.train.inputs as Uint8Array, rows: this.perm, start, mul: bytes.mul, add: bytes.add }
       : { kind: 'floats', x: this.x };
-    m.forwardBatch(input, n);
+    const dropout = training && this.dropoutRng ? { p: this.options.dropout, rng: this.dropoutRng } : undefined;
+    m.forwardBatch(input, n, dropout);
     return m.loss(this.y, n);
   }
 
@@ -298,6 +340,7 @@ export class Trainer {
     }
     this.history.push(report);
     this.epoch++;
+    this.watch(report);
     this.batch = 0;
     this.running = freshRunning();
     this.epochRng = this.rng.state();
@@ -305,6 +348,24 @@ export class Trainer {
     const seen = this.options.divergenceCheck ? divergence(this.history, this.startLoss, this.chance) : null;
     if (seen) throw new DivergenceError(report.epoch, this.batchesPerEpoch, report.loss, lr, seen);
     return report;
+  }
+
+  /**
+   * Early stopping after an epoch's validation: a better value keeps a copy of the weights; `patience` epochs without
+   * one stop the run. When the run ends either way, the best epoch's weights go back into the model.
+   */
+  private watch(report: EpochReport): void {
+    const e = this.early;
+    if (!e) return;
+    const lossWatched = this.options.earlyStop === 'loss';
+    const value = (lossWatched ? report.validationLoss : report.validationAccuracy)!;
+    if (e.bestEpoch === 0 || (lossWatched ? value < e.best : value > e.best)) {
+      e.best = value;
+      e.bestEpoch = report.epoch;
+      e.since = 0;
+      this.bestParams = this.model.readParams().map((p) => Float32Array.from(p));
+    } else if (++e.since >= this.options.patience) e.stopped = true;
+    if (this.done && this.bestParams) this.model.writeParams(this.bestParams);
   }
 
   /** The current epoch's order of examples, drawn from this.rng (identity when shuffling is off). */

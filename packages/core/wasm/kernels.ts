@@ -1022,3 +1022,110 @@ export function sgd_plain(w: usize, g: usize, n: i32, lr: f32, l2: f32): void {
     store<f32>(w + off, wi - lr * (load<f32>(g + off) + l2 * wi));
   }
 }
+
+/**
+ * SGD, momentum or Nesterov with decoupled weight decay and a gradient scale (src/optim.ts's rules): g' = s·g + λw;
+ * w = w·keep (keep = 1 − lr·wd); with v (v ≠ 0): v = μv + g', w −= lr·v, or for Nesterov w −= lr·(g' + μv);
+ * without: w −= lr·g'. Over n values.
+ */
+export function opt_sgd(w: usize, g: usize, v: usize, n: i32, lr: f32, mu: f32, l2: f32, keep: f32, s: f32, nesterov: i32): void {
+  const vlr = f32x4.splat(lr);
+  const vmu = f32x4.splat(mu);
+  const vl2 = f32x4.splat(l2);
+  const vkeep = f32x4.splat(keep);
+  const vs = f32x4.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const wi = v128.load(w + off);
+    const gi = f32x4.add(f32x4.mul(vs, v128.load(g + off)), f32x4.mul(vl2, wi));
+    let step = gi;
+    if (v != 0) {
+      const vi = f32x4.add(f32x4.mul(vmu, v128.load(v + off)), gi);
+      v128.store(v + off, vi);
+      step = nesterov != 0 ? f32x4.add(gi, f32x4.mul(vmu, vi)) : vi;
+    }
+    v128.store(w + off, f32x4.sub(f32x4.mul(wi, vkeep), f32x4.mul(vlr, step)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const wi = load<f32>(w + off);
+    const gi = s * load<f32>(g + off) + l2 * wi;
+    let step = gi;
+    if (v != 0) {
+      const vi = mu * load<f32>(v + off) + gi;
+      store<f32>(v + off, vi);
+      step = nesterov != 0 ? gi + mu * vi : vi;
+    }
+    store<f32>(w + off, wi * keep - lr * step);
+  }
+}
+
+/**
+ * Adam / AdamW (src/optim.ts's rule): g' = s·g + λw; m = β1m + (1−β1)g'; v = β2v + (1−β2)g'²;
+ * w = w·keep − lr·(m·c1)/(√(v·c2) + ε), c1 and c2 the bias corrections 1/(1−β^t). Over n values.
+ */
+export function opt_adam(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32, l2: f32, keep: f32, s: f32, c1: f32, c2: f32): void {
+  const vlr = f32x4.splat(lr);
+  const vb1 = f32x4.splat(b1);
+  const vb2 = f32x4.splat(b2);
+  const va1 = f32x4.splat(1 - b1);
+  const va2 = f32x4.splat(1 - b2);
+  const veps = f32x4.splat(eps);
+  const vl2 = f32x4.splat(l2);
+  const vkeep = f32x4.splat(keep);
+  const vs = f32x4.splat(s);
+  const vc1 = f32x4.splat(c1);
+  const vc2 = f32x4.splat(c2);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const wi = v128.load(w + off);
+    const gi = f32x4.add(f32x4.mul(vs, v128.load(g + off)), f32x4.mul(vl2, wi));
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + off)), f32x4.mul(va1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + off)), f32x4.mul(va2, f32x4.mul(gi, gi)));
+    v128.store(m + off, mi);
+    v128.store(v + off, vi);
+    const u = f32x4.div(f32x4.mul(vlr, f32x4.mul(mi, vc1)), f32x4.add(f32x4.sqrt(f32x4.mul(vi, vc2)), veps));
+    v128.store(w + off, f32x4.sub(f32x4.mul(wi, vkeep), u));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const wi = load<f32>(w + off);
+    const gi = s * load<f32>(g + off) + l2 * wi;
+    const mi = b1 * load<f32>(m + off) + (1 - b1) * gi;
+    const vi = b2 * load<f32>(v + off) + (1 - b2) * gi * gi;
+    store<f32>(m + off, mi);
+    store<f32>(v + off, vi);
+    store<f32>(w + off, wi * keep - (lr * (mi * c1)) / (sqrt<f32>(vi * c2) + eps));
+  }
+}
+
+/** Inverted dropout, forward: a[i] ·= m[i] over n values (m: 0 or 1/(1−p)). */
+export function dropout_forward(a: usize, m: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(a + off, f32x4.mul(v128.load(a + off), v128.load(m + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(a + off, load<f32>(a + off) * load<f32>(m + off));
+  }
+}
+
+/** Inverted dropout, backward: δ[i] ·= m[i], and a[i] ·= back (1 − p; 1 leaves a alone) over n values. */
+export function dropout_backward(d: usize, a: usize, m: usize, n: i32, back: f32): void {
+  const vb = f32x4.splat(back);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(d + off, f32x4.mul(v128.load(d + off), v128.load(m + off)));
+    if (back != 1) v128.store(a + off, f32x4.mul(v128.load(a + off), vb));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(d + off, load<f32>(d + off) * load<f32>(m + off));
+    if (back != 1) store<f32>(a + off, load<f32>(a + off) * back);
+  }
+}

@@ -1,9 +1,9 @@
 // The one set of bounds on every training setting, and the checks built from it: a typed value (IPC, a file, a
 // checkpoint) or a string (a command-line flag) in, a clean value or a SettingError naming the setting and its range out.
 // Why each bound is what it is: the README's table. Dataset-dependent checks (input width, valid, batch) are prepare.ts's.
-import { ACTIVATIONS, INITS, LOSSES, MODEL_LIMITS } from '@mlp/core';
+import { ACTIVATIONS, EARLY_STOPS, INITS, LOSSES, MODEL_LIMITS, OPTIMIZERS, SCHEDULES } from '@mlp/core';
 import { SCALE_MODES } from '@mlp/mnist';
-import { SETTING_KEYS, type TrainSettings } from './settings.js';
+import { PLAIN, SETTING_KEYS, type TrainSettings } from './settings.js';
 
 export type SettingKey = keyof TrainSettings;
 
@@ -41,6 +41,19 @@ export const BOUNDS: { readonly [K in SettingKey]: Bound } = {
   momentum: { kind: 'number', min: 0, max: 1, maxOpen: true },
   l2: { kind: 'number', min: 0, max: 1 },
   lrDecay: { kind: 'number', min: 0, max: 1, minOpen: true },
+  optimizer: { kind: 'choice', values: OPTIMIZERS },
+  weightDecay: { kind: 'number', min: 0, max: 1, maxOpen: true },
+  beta1: { kind: 'number', min: 0, max: 1, maxOpen: true },
+  beta2: { kind: 'number', min: 0, max: 1, maxOpen: true },
+  eps: { kind: 'number', min: 0, max: 1, minOpen: true, maxOpen: true },
+  clipNorm: { kind: 'number', min: 0, max: 1000 },
+  maxNorm: { kind: 'number', min: 0, max: 100 },
+  dropout: { kind: 'number', min: 0, max: 0.9 },
+  schedule: { kind: 'choice', values: SCHEDULES },
+  stepEvery: { kind: 'whole', min: 1, max: 1000 },
+  warmup: { kind: 'number', min: 0, max: 1000 },
+  earlyStop: { kind: 'choice', values: EARLY_STOPS },
+  patience: { kind: 'whole', min: 1, max: 1000 },
   batch: { kind: 'whole', min: 1, max: 60_000 },
   epochs: { kind: 'whole', min: 1, max: 1000 },
   seed: { kind: 'whole', min: 0, max: 2 ** 32 - 1 },
@@ -135,18 +148,30 @@ export function parseSetting<K extends SettingKey>(key: K, text: string): TrainS
 
 /**
  * All settings from untrusted data (IPC, storage, a settings or checkpoint file): a clean copy with only the known
- * fields, or a SettingError naming the first bad one. Also the pairs core would refuse: 'ce' needs a softmax or
- * sigmoid output, and a softmax output needs at least 2 units.
+ * fields, or a SettingError naming the first bad one. The optimiser's settings (PLAIN's keys) may be absent, as in
+ * files from before they existed: they then train as those did. Also the combinations core would refuse: 'ce' needs
+ * a softmax or sigmoid output, a softmax output at least 2 units, adam no weightDecay, adam and adamw no momentum,
+ * nesterov a momentum, and early stopping a validation split.
  */
 export function checkTrainSettings(x: unknown): TrainSettings {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new TypeError(`training settings must be an object, got ${show(x)}`);
   const o = x as Record<string, unknown>;
   const s = {} as Record<SettingKey, unknown>;
-  for (const k of SETTING_KEYS) s[k] = checkSetting(k, o[k]);
+  const plain = PLAIN as Partial<Record<string, unknown>>;
+  for (const k of SETTING_KEYS) s[k] = checkSetting(k, o[k] === undefined && k in plain ? plain[k] : o[k]);
   const t = s as unknown as TrainSettings;
+  checkCombinations(t);
+  return t;
+}
+
+/** The settings that are each in range but do not go together (see checkTrainSettings). */
+function checkCombinations(t: TrainSettings): void {
+  if (t.optimizer === 'adam' && t.weightDecay > 0) throw new SettingError('weightDecay', 'must be 0 with adam (decoupled decay is adamw; coupled decay is l2)');
+  if ((t.optimizer === 'adam' || t.optimizer === 'adamw') && t.momentum > 0) throw new SettingError('momentum', `must be 0 with ${t.optimizer} (beta1 plays its part)`);
+  if (t.optimizer === 'nesterov' && t.momentum === 0) throw new SettingError('momentum', 'must be above 0 with nesterov');
+  if (t.earlyStop !== 'off' && t.valid === 0) throw new SettingError('earlyStop', `${t.earlyStop} needs a validation split (valid > 0)`);
   if (t.loss === 'ce' && t.output !== 'softmax' && t.output !== 'sigmoid') {
     throw new SettingError('loss', `'ce' needs a softmax or sigmoid output, got output ${t.output}`);
   }
   if (t.output === 'softmax' && t.layers.at(-1)! < 2) throw new SettingError('output', 'softmax needs at least 2 output units (layers ends with 1)');
-  return t;
 }

@@ -3,7 +3,7 @@ import { type Mnist, type Split, scaling, splitTrainValidation, toDataset } from
 import { describe, expect, it } from 'vitest';
 import { SettingError } from './bounds.js';
 import { prepareData, prepareRun } from './prepare.js';
-import { PRESETS, type TrainSettings } from './settings.js';
+import { PLAIN, PRESETS, type TrainSettings } from './settings.js';
 
 /** A small MNIST-shaped dataset: 4×4 images of seeded noise, labels 0–9. */
 function tinyMnist(train = 120, test = 30): Mnist {
@@ -18,7 +18,21 @@ function tinyMnist(train = 120, test = 30): Mnist {
   return { train: split(train), test: split(test) };
 }
 
-const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ ...PRESETS.best, layers: [16, 8, 10], batch: 10, epochs: 2, valid: 20, seed: 7, ...over });
+/** The recipe of the first best preset (SGD with momentum, L2 and per-epoch decay) on the tiny dataset. */
+const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({
+  ...PRESETS.best,
+  ...PLAIN,
+  lr: 0.1,
+  momentum: 0.9,
+  l2: 1e-4,
+  lrDecay: 0.9,
+  layers: [16, 8, 10],
+  batch: 10,
+  epochs: 2,
+  valid: 20,
+  seed: 7,
+  ...over,
+});
 const params = (m: MLP) => m.readParams().map((p) => Array.from(p));
 
 /** The construction the CLI and the desktop worker each wrote out before this package: split, scaling, MLP, Trainer. */
@@ -46,6 +60,21 @@ describe('prepareRun', () => {
       expect(run.trainer.history.map((h) => [h.loss, h.validationAccuracy])).toEqual(ref.history.map((h) => [h.loss, h.validationAccuracy]));
       expect(run.trainer.history[0]!.validationAccuracy).toBeTypeOf('number');
     }
+  });
+
+  it('hands every optimiser setting to the trainer: the same bits as a Trainer given them by hand', async () => {
+    const mnist = tinyMnist();
+    const s = settings({ ...PRESETS.best, layers: [16, 8, 10], batch: 10, epochs: 3, valid: 20, clipNorm: 5, maxNorm: 3, earlyStop: 'loss', patience: 2 });
+    const run = prepareRun(s, mnist);
+    const picked = Object.fromEntries(Object.keys(PLAIN).map((k) => [k, s[k as keyof TrainSettings]]));
+    expect(run.trainer.options).toMatchObject(picked);
+    const { train, validation } = splitTrainValidation(mnist.train, { validation: s.valid, seed: s.seed });
+    const sc = scaling(s.scale, train);
+    const model = new MLP({ layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd }, { seed: s.seed });
+    const ref = new Trainer(model, toDataset(train, sc), { epochs: s.epochs, batchSize: s.batch, lr: s.lr, seed: s.seed, ...picked }, toDataset(validation, sc));
+    await run.trainer.run();
+    await ref.run();
+    expect(params(run.model)).toEqual(params(ref.model));
   });
 
   it('returns the split, the scaling as model files store it, and datasets that share it', () => {

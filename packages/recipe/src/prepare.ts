@@ -91,7 +91,28 @@ export function prepareRun(settings: TrainSettings, mnist: Mnist, options: RunOp
     trainer = Trainer.restore(snapshot, data.train, validation, engine);
   } else {
     const model = new MLP({ layers: s.layers, hidden: s.hidden, output: s.output, loss: s.loss, init: s.init, initStd: s.initStd }, { seed: s.seed, ...engine });
-    const optimiser = { epochs: s.epochs, batchSize: s.batch, lr: s.lr, momentum: s.momentum, l2: s.l2, lrDecay: s.lrDecay, seed: s.seed };
+    const optimiser = {
+      epochs: s.epochs,
+      batchSize: s.batch,
+      lr: s.lr,
+      momentum: s.momentum,
+      l2: s.l2,
+      lrDecay: s.lrDecay,
+      seed: s.seed,
+      optimizer: s.optimizer,
+      weightDecay: s.weightDecay,
+      beta1: s.beta1,
+      beta2: s.beta2,
+      eps: s.eps,
+      clipNorm: s.clipNorm,
+      maxNorm: s.maxNorm,
+      dropout: s.dropout,
+      schedule: s.schedule,
+      stepEvery: s.stepEvery,
+      warmup: s.warmup,
+      earlyStop: s.earlyStop,
+      patience: s.patience,
+    };
     trainer = new Trainer(model, data.train, { ...optimiser, divergenceCheck: options.divergenceCheck !== false }, validation);
   }
   return { ...data, model: trainer.model, trainer };

@@ -140,7 +140,8 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
 
   out.note(
     `training ${s.layers.join('-')} ${s.hidden}/${s.output}/${s.loss} on ${run.split.train.count} ${meta.dataset} images ` +
-      `(validation ${run.split.validation.count}), lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}, batch ${s.batch}, ${s.epochs} epochs` +
+      `(validation ${run.split.validation.count}), ${s.optimizer}, lr ${s.lr}${s.momentum ? `, momentum ${s.momentum}` : ''}` +
+      `${s.schedule === 'exponential' ? '' : ` (${s.schedule})`}${s.dropout ? `, dropout ${s.dropout}` : ''}, batch ${s.batch}, ${s.epochs} epochs` +
       (t.model.threads > 1 ? `, ${t.model.threads} threads` : ''),
   );
 
@@ -224,6 +225,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     validationAccuracy: last?.validationAccuracy ?? null,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
+    ...(t.keptEpoch !== undefined ? { keptEpoch: t.keptEpoch, stoppedEarly: t.stoppedEarly } : {}),
     secPerEpoch,
     trainedAt: new Date().toISOString(),
   };
@@ -232,6 +234,9 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     `test accuracy ${pct(test.accuracy)} (${Math.round(test.accuracy * test.count)}/${test.count}) · ` +
       `${history.length} epochs, median ${secPerEpoch.toFixed(2)} s/epoch, ${totalSec.toFixed(1)} s in all · saved ${w.path}`,
   );
+  if (t.keptEpoch !== undefined) {
+    out.note(`early stopping kept epoch ${t.keptEpoch}'s weights (best validation ${s.earlyStop})${t.stoppedEarly ? `, stopping after epoch ${history.length}` : ''}`);
+  }
   if ('rescued' in w) out.note(rescuedNote('the model', w));
   out.record({
     type: 'final',
@@ -243,6 +248,7 @@ export async function trainCommand(flags: TrainFlags, out: Output): Promise<numb
     total_sec: totalSec,
     model: w.path,
     preset: meta.preset,
+    kept_epoch: t.keptEpoch ?? null,
   });
   return 'rescued' in w ? 1 : 0;
 }

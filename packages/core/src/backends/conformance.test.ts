@@ -1,8 +1,12 @@
 // The backends' conformance suite: every backend (js; wasm with one thread and with two) runs the same steps of the
 // Backend interface as the naive reference on the same numbers, and must agree with it within float32 rounding:
 // forward on floats, on byte batches and on dataset rows (the wasm sparse first layer), backward, the SGD step with
-// and without momentum and L2, output classes, and the read/write sync points. Runs in Node and in Chromium.
+// and without momentum and L2, every optimiser's step (Nesterov, Adam, AdamW, decoupled decay, clipping's scale),
+// the gradient's squared norm, max-norm, a pass with separate layers (dropout between them), output classes, and the
+// read/write sync points. Runs in Node and in Chromium.
 import { describe, expect, it } from 'vitest';
+import { dropoutMask, dropoutRescale } from '../dropout.js';
+import { type StepArgs, stateCount } from '../optim.js';
 import { Rng } from '../rng.js';
 import { sparseImages } from '../testing/datasets.js';
 import { TOL, expectClose } from '../testing/expect-close.js';
@@ -46,19 +50,30 @@ function make(factory: (s: BackendSpec) => Backend, spec: BackendSpec): Backend 
   return b;
 }
 
-/** One batch through the interface: forward, a seeded output δ, backward. Returns every layer's a and every gradient. */
-function pass(b: Backend, spec: BackendSpec, input: BatchInput) {
+/**
+ * One batch through the interface: forward, a seeded output δ, backward. Returns every layer's a and every gradient.
+ * With `dropout`, the layers run separately and the hidden layers' a and δ are masked between them, as the network does.
+ */
+function pass(b: Backend, spec: BackendSpec, input: BatchInput, dropout = 0) {
   const L = spec.layers;
   const depth = L.length - 1;
   b.reserve(N);
-  b.input(input, N);
-  for (let l = 0; l < depth; l++) b.denseForward(l, N);
+  b.input(input, N, dropout > 0);
+  const mrng = new Rng(9);
+  for (let l = 0; l < depth; l++) {
+    b.denseForward(l, N);
+    if (dropout > 0 && l < depth - 1) {
+      dropoutMask(b.dropoutMask(l), N * L[l + 1]!, dropout, mrng);
+      b.dropoutForward(l, N);
+    }
+  }
   const a = Array.from({ length: depth }, (_, l) => Float32Array.from(b.activations(l).subarray(0, N * L[l + 1]!)));
   const rng = new Rng(3);
   b.delta(depth - 1).set(Float32Array.from({ length: N * L[depth]! }, () => rng.normal() * 0.05));
   b.activationBackward(depth - 1, N);
   for (let l = depth - 1; l >= 0; l--) {
     b.denseBackward(l, N);
+    if (l > 0 && dropout > 0) b.dropoutBackward(l - 1, N, dropoutRescale(spec.hidden, dropout));
     if (l > 0) b.activationBackward(l - 1, N);
   }
   const grads = Array.from({ length: depth }, (_, l) => {
@@ -114,6 +129,59 @@ describe.each(CANDIDATES)('backend %s against naive', (_, factory, threads) => {
       const got = make(factory, spec);
       const r = step(make(naiveBackend, spec));
       step(got).forEach((w, k) => expectClose(w, r[k]!, { atol: 1e-4, rtol: 1e-3 }, `parameter ${k}`));
+      got.dispose();
+    });
+
+    it.each(INPUTS)('a pass with separate layers and dropout 0.4 between them on %s', (_label, input) => {
+      const ref = make(naiveBackend, spec);
+      const got = make(factory, spec);
+      const [r, g] = [pass(ref, spec, input, 0.4), pass(got, spec, input, 0.4)];
+      r.a.forEach((a, l) => expectClose(g.a[l]!, a, TOL.f32, `a[${l}]`));
+      r.grads.forEach((d, l) => {
+        expectClose(g.grads[l]!.dW, d.dW, TOL.f32, `dW[${l}]`);
+        expectClose(g.grads[l]!.db, d.db, TOL.f32, `db[${l}]`);
+      });
+      got.dispose();
+    });
+
+    const base: StepArgs = { rule: 'sgd', lr: 0.05, mu: 0, l2: 0, wd: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, c1: 1, c2: 1, scale: 1 };
+    it.each([
+      { ...base, rule: 'sgd', mu: 0, wd: 0.01, scale: 0.5 },
+      { ...base, rule: 'sgd', mu: 0.9, l2: 1e-3, wd: 0.01 },
+      { ...base, rule: 'nesterov', mu: 0.9, l2: 1e-3 },
+      { ...base, rule: 'adam', lr: 0.01, l2: 1e-3, scale: 0.7 },
+      { ...base, rule: 'adam', lr: 0.01, wd: 0.1, beta1: 0.8, beta2: 0.99, eps: 1e-6 },
+    ] as StepArgs[])('three optimiser steps on dataset rows: $rule, μ $mu, l2 $l2, wd $wd, scale $scale', (args) => {
+      const L = spec.layers;
+      const step = (b: Backend) => {
+        const sets = stateCount(args);
+        const state = b.stateBuffers(sets) ?? Array.from({ length: sets }, () => L.slice(1).flatMap((out, l) => [new Float32Array(out * L[l]!), new Float32Array(out)]));
+        for (let s = 1; s <= 3; s++) {
+          pass(b, spec, { ...(INPUTS[2]![1] as BatchInput & { kind: 'rows' }), start: 40 * (s - 1) });
+          b.optimizerStep({ ...args, c1: 1 / (1 - args.beta1 ** s), c2: 1 / (1 - args.beta2 ** s) }, state);
+        }
+        return weights(b, spec);
+      };
+      const got = make(factory, spec);
+      const r = step(make(naiveBackend, spec));
+      step(got).forEach((w, k) => expectClose(w, r[k]!, { atol: 1e-4, rtol: 1e-3 }, `parameter ${k}`));
+      got.dispose();
+    });
+
+    it('the gradient\'s squared norm, and max-norm on every layer (the first one also after a step on Wt)', () => {
+      const ref = make(naiveBackend, spec);
+      const got = make(factory, spec);
+      for (const b of [ref, got]) pass(b, spec, INPUTS[2]![1]);
+      expectClose([got.gradientSquares()], [ref.gradientSquares()], TOL.f32, '‖g‖²');
+      for (const b of [ref, got]) {
+        b.sgdStep(0.5, 0, 0, null);
+        spec.layers.slice(1).forEach((_, l) => b.maxNorm(l, 0.9));
+      }
+      const w = weights(got, spec);
+      weights(ref, spec).forEach((r, k) => expectClose(w[k]!, r, TOL.f32, `parameter ${k}`));
+      const W0 = w[0]!;
+      const cols = spec.layers[0]!;
+      for (let r = 0; r < spec.layers[1]!; r++) expect(Math.hypot(...W0.subarray(r * cols, (r + 1) * cols))).toBeLessThan(0.9 + 1e-5);
       got.dispose();
     });
 

@@ -6,6 +6,7 @@
 // touch n × outputs values, a few hundred per batch, where no engine would gain.
 import type { ActivationName } from '../activations.js';
 import type { BackendName } from '../backend.js';
+import type { StepArgs } from '../optim.js';
 import type { FloatArray } from '../tensor.js';
 
 /** What a backend is built for: the widths from input to output, the activations, the storage type and threads. */
@@ -25,11 +26,13 @@ export interface BackendSpec {
 /** A batch's input: floats (n, in) row-major, n rows of bytes scaled u·mul + add, or rows of a byte dataset so scaled. */
 export type BatchInput =
   | {
+      /** Floats. */
       kind: 'floats';
       /** (n, in) row-major. */
       x: FloatArray;
     }
   | {
+      /** One batch of bytes. */
       kind: 'bytes';
       /** (n, in) bytes, row-major. */
       raw: Uint8Array;
@@ -39,6 +42,7 @@ export type BatchInput =
       add: number;
     }
   | {
+      /** Rows of a byte dataset. */
       kind: 'rows';
       /** The whole dataset, (count, in) bytes; indexed once by the wasm backend, so it must not change afterwards. */
       inputs: Uint8Array;
@@ -56,8 +60,10 @@ export type BatchInput =
  * One network's storage and kernels. Layer l has W[l] (layers[l+1], layers[l]) row-major and b[l] (layers[l+1]); the
  * batch buffers z[l], a[l] and δ[l] are (capacity, layers[l+1]). The network calls, per batch: reserve, input, then
  * denseForward for each layer in order; after the output's δ is written, denseBackward from the last layer down,
- * each followed by activationBackward of the layer below; then sgdStep. A backend may fuse steps (the wasm sparse
- * first layer does), as long as each call leaves what the interface promises.
+ * each followed by activationBackward of the layer below; then sgdStep or optimizerStep. A backend may fuse steps
+ * (the wasm sparse first layer does), as long as each call leaves what the interface promises. With dropout the
+ * network fills each hidden layer's mask and calls dropoutForward and dropoutBackward between the layers' calls, so it
+ * asks for `separate`.
  */
 export interface Backend {
   /** Which backend this is. */
@@ -66,8 +72,11 @@ export interface Backend {
   readonly threads: number;
   /** Make the batch buffers hold at least n rows. */
   reserve(n: number): void;
-  /** Take the batch's input for the next denseForward(0). */
-  input(batch: BatchInput, n: number): void;
+  /**
+   * Take the batch's input for the next denseForward(0). `separate`: the network acts on a[l] and δ[l] between layers
+   * (dropout), so no call may compute another layer's a or δ ahead of its own call (no fusion across layers).
+   */
+  input(batch: BatchInput, n: number, separate?: boolean): void;
   /** z[l] = in·W[l]ᵀ + b[l] and a[l] = f(z[l]) for rows 0..n−1 (in: the input for l = 0, else a[l−1]). */
   denseForward(l: number, n: number): void;
   /** Views of a[l], z[l] and δ[l] (rows 0..n−1 of the last pass valid); the network writes the output's δ. */
@@ -86,6 +95,23 @@ export interface Backend {
   sgdStep(lr: number, mu: number, l2: number, velocity: FloatArray[] | null): void;
   /** Momentum buffers in the backend's own memory (one per parameter), or null when the optimiser allocates them. */
   momentumBuffers(): FloatArray[] | null;
+  /**
+   * Any optimiser's step of every parameter, W0, b0, W1, …, by optim.ts's rules (biases: no L2, no weight decay), with
+   * `state[k][p]` the k-th state buffer of parameter p (stateCount(args) sets: velocity, or Adam's m and v).
+   */
+  optimizerStep(args: StepArgs, state: FloatArray[][]): void;
+  /** `sets` state buffers per parameter in the backend's own memory, zeroed when first made, or null (the optimiser allocates). */
+  stateBuffers(sets: number): FloatArray[][] | null;
+  /** Layer l's dropout mask for the batch, (capacity, layers[l+1]): the network fills it (dropout.ts) before dropoutForward. */
+  dropoutMask(l: number): FloatArray;
+  /** a[l] ⊙= mask[l] for rows 0..n−1. */
+  dropoutForward(l: number, n: number): void;
+  /** δ[l] ⊙= mask[l], and a[l] ⊙= back (dropout.ts dropoutBackward), for rows 0..n−1. */
+  dropoutBackward(l: number, n: number, back: number): void;
+  /** Σ of the squares of every gradient of the last backward pass (dW and db of every layer), for clipping. */
+  gradientSquares(): number;
+  /** Max-norm: rescale each row of W[l] (a unit's incoming weights) whose norm exceeds c to norm c (optim.ts maxNormRows). */
+  maxNorm(l: number, c: number): void;
   /** Sync points: copy W[l], b[l] (and the last gradients) out, or parameters in. */
   readWeightsInto(l: number, out: FloatArray): void;
   /** Copy b[l] into out. */

@@ -1,10 +1,12 @@
 // The reference backend: every tensor a plain typed array, every step a call of the library's own JS kernels (dense.ts,
-// activations.ts, sgd.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
+// activations.ts, sgd.ts, optim.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
 // No memory tricks, no fusion: the wasm backend is tested against this one.
 import { activationBackward, activationForward } from '../../activations.js';
 import { denseBackward, denseForward } from '../../dense.js';
+import { dropoutBackward, dropoutForward } from '../../dropout.js';
 import { type Gemm, gemmNaive } from '../../matmul.js';
 import { argmaxRows } from '../../ops.js';
+import { type StepArgs, maxNormRows, optimizerUpdate, sumOfSquares } from '../../optim.js';
 import { sgdUpdate } from '../../sgd.js';
 import type { FloatArray } from '../../tensor.js';
 import type { Backend, BackendSpec, BatchInput } from '../types.js';
@@ -22,6 +24,7 @@ export class ArrayBackend implements Backend {
   private a: FloatArray[] = [];
   private d: FloatArray[] = [];
   private capacity = 0;
+  private masks: FloatArray[] = []; // dropout masks (capacity, L[l+1]), made on first use
   private x: FloatArray | null = null; // the batch input (n, L[0])
   private scaled: FloatArray | null = null; // byte inputs scaled to floats (capacity, L[0])
 
@@ -53,6 +56,7 @@ export class ArrayBackend implements Backend {
     this.a = this.W.map((_, l) => this.alloc(n * this.L[l + 1]!));
     this.d = this.W.map((_, l) => this.alloc(n * this.L[l + 1]!));
     this.scaled = null;
+    this.masks = [];
     this.capacity = n;
   }
 
@@ -113,6 +117,38 @@ export class ArrayBackend implements Backend {
 
   momentumBuffers(): null {
     return null;
+  }
+
+  optimizerStep(args: StepArgs, state: FloatArray[][]): void {
+    const [s1, s2] = state;
+    for (let k = 0; k < 2 * this.W.length; k++) {
+      const l = k >> 1;
+      const [w, g] = k % 2 === 0 ? [this.W[l]!, this.dW[l]!] : [this.b[l]!, this.db[l]!];
+      optimizerUpdate(w, g, s1?.[k] ?? null, s2?.[k] ?? null, args, k % 2 === 0);
+    }
+  }
+
+  stateBuffers(): null {
+    return null;
+  }
+
+  dropoutMask(l: number): FloatArray {
+    this.masks[l] ??= this.alloc(this.capacity * this.L[l + 1]!);
+    return this.masks[l]!;
+  }
+  dropoutForward(l: number, n: number): void {
+    dropoutForward(this.a[l]!, this.masks[l]!, n * this.L[l + 1]!);
+  }
+  dropoutBackward(l: number, n: number, back: number): void {
+    dropoutBackward(this.d[l]!, this.a[l]!, this.masks[l]!, n * this.L[l + 1]!, back);
+  }
+
+  gradientSquares(): number {
+    return sumOfSquares(this.W.flatMap((_, l) => [this.dW[l]!, this.db[l]!]));
+  }
+
+  maxNorm(l: number, c: number): void {
+    maxNormRows(this.W[l]!, this.L[l + 1]!, this.L[l]!, c);
   }
 
   readWeightsInto(l: number, out: FloatArray): void {

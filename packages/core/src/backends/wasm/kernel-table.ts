@@ -41,6 +41,10 @@ export const KERNEL_ARGS = {
   col_sums: 'iiii',
   sgd_momentum: 'iiiifff',
   sgd_plain: 'iiiff',
+  opt_sgd: 'iiiifffffi',
+  opt_adam: 'iiiiifffffffff',
+  dropout_forward: 'iii',
+  dropout_backward: 'iiiif',
 } as const;
 
 /** A kernel of wasm/kernels.ts. */
@@ -88,6 +92,10 @@ export interface WasmKernels {
   col_sums(out: number, x: number, n: number, cols: number): void;
   sgd_momentum(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number): void;
   sgd_plain(w: number, g: number, n: number, lr: number, l2: number): void;
+  opt_sgd(w: number, g: number, v: number, n: number, lr: number, mu: number, l2: number, keep: number, s: number, nesterov: number): void;
+  opt_adam(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, l2: number, keep: number, s: number, c1: number, c2: number): void;
+  dropout_forward(a: number, m: number, n: number): void;
+  dropout_backward(d: number, a: number, m: number, n: number, back: number): void;
 }
 
 /**
@@ -206,6 +214,18 @@ export function callKernel(fn: WasmKernels, op: KernelName, a: readonly number[]
       return;
     case 'sgd_plain':
       fn.sgd_plain(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+      return;
+    case 'opt_sgd':
+      fn.opt_sgd(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!);
+      return;
+    case 'opt_adam':
+      fn.opt_adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!);
+      return;
+    case 'dropout_forward':
+      fn.dropout_forward(a[0]!, a[1]!, a[2]!);
+      return;
+    case 'dropout_backward':
+      fn.dropout_backward(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
       return;
   }
 }
@@ -326,6 +346,18 @@ export function callFromBlock(fn: WasmKernels, op: number, c: Int32Array, f: Flo
       return;
     case 36:
       fn.sgd_plain(c[p + 0]!, c[p + 1]!, c[p + 2]!, f[p + 3]!, f[p + 4]!);
+      return;
+    case 37:
+      fn.opt_sgd(c[p + 0]!, c[p + 1]!, c[p + 2]!, c[p + 3]!, f[p + 4]!, f[p + 5]!, f[p + 6]!, f[p + 7]!, f[p + 8]!, c[p + 9]!);
+      return;
+    case 38:
+      fn.opt_adam(c[p + 0]!, c[p + 1]!, c[p + 2]!, c[p + 3]!, c[p + 4]!, f[p + 5]!, f[p + 6]!, f[p + 7]!, f[p + 8]!, f[p + 9]!, f[p + 10]!, f[p + 11]!, f[p + 12]!, f[p + 13]!);
+      return;
+    case 39:
+      fn.dropout_forward(c[p + 0]!, c[p + 1]!, c[p + 2]!);
+      return;
+    case 40:
+      fn.dropout_backward(c[p + 0]!, c[p + 1]!, c[p + 2]!, c[p + 3]!, f[p + 4]!);
       return;
   }
 }

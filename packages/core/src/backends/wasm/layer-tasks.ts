@@ -32,8 +32,21 @@ export function put<K extends KernelName>(call: Calls[number] | undefined, op: K
  * activation and the next layers), or by unit slices (transposes, the second layer's gradients, dW, updates on W).
  * Task i of every job goes to the same thread while both are there, so each keeps its rows of Wt in its own cache.
  */
-export type JobKind = 'partial' | 'combine' | 'transpose' | 'through' | 'scatter' | 'gradient' | 'untranspose' | 'fused' | 'transposed' | 'momentum' | 'plain';
-export const BY_SLICES: JobKind[] = ['transpose', 'through', 'gradient', 'untranspose', 'momentum', 'plain'];
+export type JobKind =
+  | 'partial'
+  | 'combine'
+  | 'transpose'
+  | 'through'
+  | 'scatter'
+  | 'gradient'
+  | 'untranspose'
+  | 'fused'
+  | 'transposed'
+  | 'momentum'
+  | 'plain'
+  | 'adam'
+  | 'rule';
+export const BY_SLICES: JobKind[] = ['transpose', 'through', 'gradient', 'untranspose', 'momentum', 'plain', 'adam', 'rule'];
 export const OPS: Record<JobKind, HelperOp[]> = {
   partial: ['sparse_forward'],
   combine: [],
@@ -46,4 +59,6 @@ export const OPS: Record<JobKind, HelperOp[]> = {
   transposed: ['sgd_t'],
   momentum: ['sgd_momentum'],
   plain: ['sgd_plain'],
+  adam: ['opt_adam'],
+  rule: ['opt_sgd'],
 };

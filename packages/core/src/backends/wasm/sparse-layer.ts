@@ -216,10 +216,10 @@ export class SparseForward {
   }
 
   /**
-   * z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch, and the next layers' z and a (see NextLayer); W (outF, F),
-   * b (outF) arena views.
+   * z (n, outF) = x·Wᵀ + b and a = f(z) for the loaded batch, and the next layers' z and a (see NextLayer) unless
+   * `along` is false; W (outF, F), b (outF) arena views.
    */
-  forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName): void {
+  forward(z: Float32Array, a: Float32Array, W: Float32Array, b: Float32Array, add: number, act: ActivationName, along = true): void {
     const { arena, outF, n, F, S } = this;
     const code = actCode(act);
     if (!this.wtCurrent) this.transpose(arena.ptr(W));
@@ -249,9 +249,10 @@ export class SparseForward {
       }
       let x = pa;
       let inF = outF;
+      const nextRows = along ? rows : 0; // not along: the calls stay, over no rows
       for (const l of this.next) {
-        put(t.calls[at++], 'gemm_nt', l.z + 4 * r0 * l.outF, x + 4 * r0 * inF, l.W, rows, l.outF, l.inF);
-        put(t.calls[at++], 'bias_act', l.z + 4 * r0 * l.outF, l.a + 4 * r0 * l.outF, l.z + 4 * r0 * l.outF, rows, l.outF, l.outF, l.outF, l.b, l.act);
+        put(t.calls[at++], 'gemm_nt', l.z + 4 * r0 * l.outF, x + 4 * r0 * inF, l.W, nextRows, l.outF, l.inF);
+        put(t.calls[at++], 'bias_act', l.z + 4 * r0 * l.outF, l.a + 4 * r0 * l.outF, l.z + 4 * r0 * l.outF, nextRows, l.outF, l.outF, l.outF, l.b, l.act);
         x = l.a;
         inF = l.outF;
       }

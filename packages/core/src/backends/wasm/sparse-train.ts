@@ -2,6 +2,7 @@
 // table), the second layer's gradients taken along, the gradient formed when read, and the SGD step (straight from
 // the batch into the transposed weights for plain SGD). The loading and forward half is sparse-layer.ts.
 import type { ActivationName } from '../../activations.js';
+import type { StepArgs } from '../../optim.js';
 import { put } from './layer-tasks.js';
 import { type PendingGradient, SparseForward } from './sparse-layer.js';
 import { actCode } from './wasm-layers.js';
@@ -163,6 +164,29 @@ export class SparseFirstLayer extends SparseForward {
       else put(c[0], 'sgd_plain', pw + at, pg + at, len, lr, l2);
     }
     this.runAll(v ? 'momentum' : 'plain');
+    this.wtCurrent = false;
+  }
+
+  /**
+   * Any optimiser's update of W (outF, F) from dW (optim.ts's rules: opt_adam, or opt_sgd for sgd and nesterov), on
+   * W with dW formed, by the thread that owns each part's rows; Wt is remade before its next use. s1, s2: the state.
+   */
+  stepOnW(W: Float32Array, dW: Float32Array, s1: Float32Array | null, s2: Float32Array | null, a: StepArgs): void {
+    this.gradient();
+    this.weights(W);
+    const { arena, F } = this;
+    const [pw, pg] = [arena.ptr(W), arena.ptr(dW)];
+    const [p1, p2] = [s1 ? arena.ptr(s1) : 0, s2 ? arena.ptr(s2) : 0];
+    const keep = 1 - a.lr * a.wd;
+    const kind = a.rule === 'adam' ? 'adam' : 'rule';
+    for (const { part: p, i, calls: c } of this.tasks[kind]) {
+      const s = p.slices[i]!;
+      const at = 4 * (p.j0 + s.u0) * F;
+      const len = s.units * F;
+      if (kind === 'adam') put(c[0], 'opt_adam', pw + at, pg + at, p1 + at, p2 + at, len, a.lr, a.beta1, a.beta2, a.eps, a.l2, keep, a.scale, a.c1, a.c2);
+      else put(c[0], 'opt_sgd', pw + at, pg + at, p1 ? p1 + at : 0, len, a.lr, a.mu, a.l2, keep, a.scale, a.rule === 'nesterov' ? 1 : 0);
+    }
+    this.runAll(kind);
     this.wtCurrent = false;
   }
 

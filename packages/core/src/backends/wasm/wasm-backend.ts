@@ -4,6 +4,7 @@
 import type { ActivationName } from '../../activations.js';
 import { denseBackward } from '../../dense.js';
 import { type Gemm, gemmJs } from '../../matmul.js';
+import { type StepArgs, maxNormRows, sumOfSquares } from '../../optim.js';
 import type { FloatArray } from '../../tensor.js';
 import type { Backend, BackendSpec, BatchInput } from '../types.js';
 import { plannedBytes, plannedRows } from './memory-plan.js';
@@ -26,8 +27,12 @@ export class WasmBackend implements Backend {
   private readonly b: Float32Array[] = [];
   private readonly dW: Float32Array[] = [];
   private readonly db: Float32Array[] = [];
-  /** Momentum, one buffer per parameter (W0, b0, W1, …), handed to SGD. */
+  /** Momentum, one buffer per parameter (W0, b0, W1, …), handed to SGD; also the optimisers' first state set. */
   private readonly slots: Float32Array[];
+  /** The optimisers' second state set (Adam's v), made on first use. */
+  private slots2: Float32Array[] = [];
+  /** Dropout masks (capacity, L[l+1]), made on first use (again after the batch buffers grow). */
+  private masks: Float32Array[] = [];
   private z: Float32Array[] = [];
   private a: Float32Array[] = [];
   private d: Float32Array[] = [];
@@ -43,6 +48,8 @@ export class WasmBackend implements Backend {
   /** Layers the sparse forward tasks already made for this batch; whether its backward pass took layer 1 along. */
   private forwardDone = 0;
   private through = false;
+  /** The batch asked for separate layers (dropout between them): no layer taken along, no fused backward. */
+  private separate = false;
 
   constructor(private readonly spec: BackendSpec) {
     this.L = spec.layers;
@@ -84,6 +91,7 @@ export class WasmBackend implements Backend {
       this.d.push(arena.floats(n * this.L[l + 1]!));
     }
     this.xbuf = arena.floats(n * this.L[0]!);
+    this.masks = [];
     this.sparse?.dispose();
     this.refreshViews(); // the buffers' pointers, for the layers the first one's tasks take along
     this.sparse = new SparseFirstLayer(arena, this.L[0]!, this.L[1]!, n, this.threads, this.nextLayers());
@@ -92,9 +100,10 @@ export class WasmBackend implements Backend {
     this.capacity = n;
   }
 
-  input(batch: BatchInput, n: number): void {
+  input(batch: BatchInput, n: number, separate = false): void {
     const sparse = this.sparse!;
     this.forwardDone = 0;
+    this.separate = separate;
     this.sparseAdd = null;
     if (batch.kind === 'floats') {
       let x = batch.x;
@@ -122,8 +131,8 @@ export class WasmBackend implements Backend {
     if (l < this.forwardDone) return; // made by the sparse layer's tasks
     if (l === 0 && this.sparseAdd !== null) {
       const first = this.sparse!;
-      first.forward(this.z[0]!, this.a[0]!, this.W[0]!, this.b[0]!, this.sparseAdd, this.act(0));
-      this.forwardDone = 1 + first.next.length;
+      first.forward(this.z[0]!, this.a[0]!, this.W[0]!, this.b[0]!, this.sparseAdd, this.act(0), !this.separate);
+      this.forwardDone = 1 + (this.separate ? 0 : first.next.length);
       return;
     }
     const inp = l === 0 ? this.x! : this.a[l - 1]!;
@@ -153,7 +162,7 @@ export class WasmBackend implements Backend {
     }
     if (l === 0 && this.through) return;
     // The sparse first layer takes the second layer's gradients too, split by units across its threads.
-    if (l === 1 && sparseAdd !== null) {
+    if (l === 1 && sparseAdd !== null && !this.separate) {
       this.through = this.sparse!.backwardThrough(this.dW[1]!, this.d[1]!, this.W[1]!, L[2]!, this.a[0]!, this.d[0]!, this.dW[0]!, this.db[0]!, sparseAdd, this.spec.hidden);
       if (this.through) {
         colSumsWasm(this.arena, this.db[1]!, this.d[1]!, n, L[2]!);
@@ -195,6 +204,61 @@ export class WasmBackend implements Backend {
 
   momentumBuffers(): FloatArray[] {
     return this.slots;
+  }
+
+  optimizerStep(args: StepArgs, state: FloatArray[][]): void {
+    const sets = args.rule === 'adam' ? 2 : args.mu > 0 ? 1 : 0;
+    const own = this.stateBuffers(sets);
+    if (state.length < sets || state.some((set, k) => set !== own[k])) throw new RangeError('optimizerStep: a wasm network steps with its own stateBuffers()');
+    this.refreshViews();
+    const arena = this.arena;
+    const { rule, lr, mu, l2, wd, scale } = args;
+    for (let k = 0; k < 2 * this.depth; k++) {
+      const l = k >> 1;
+      const [w, g, decay] = k % 2 === 0 ? [this.W[l]!, this.dW[l]!, true] : [this.b[l]!, this.db[l]!, false];
+      const p = (set: number) => (sets > set ? arena.ptr(own[set]![k]!) : 0);
+      const keep = decay ? 1 - lr * wd : 1;
+      // The first layer's weights may be held transposed: the sparse layer steps W with the gradient formed, split by threads.
+      if (k === 0) this.sparse!.stepOnW(w, g, own[0]?.[0] ?? null, own[1]?.[0] ?? null, args);
+      else if (rule === 'adam') arena.fn.opt_adam(arena.ptr(w), arena.ptr(g), p(0), p(1), w.length, lr, args.beta1, args.beta2, args.eps, decay ? l2 : 0, keep, scale, args.c1, args.c2);
+      else arena.fn.opt_sgd(arena.ptr(w), arena.ptr(g), p(0), w.length, lr, mu, decay ? l2 : 0, keep, scale, rule === 'nesterov' ? 1 : 0);
+    }
+  }
+
+  stateBuffers(sets: number): Float32Array[][] {
+    this.refreshViews();
+    if (sets >= 2 && this.slots2.length === 0) {
+      this.slots2 = this.slots.map((s) => this.arena.floats(s.length));
+      this.refreshViews();
+    }
+    return [this.slots, this.slots2].slice(0, sets);
+  }
+
+  dropoutMask(l: number): Float32Array {
+    this.refreshViews();
+    this.masks[l] ??= this.arena.floats(this.capacity * this.L[l + 1]!);
+    this.refreshViews(); // the allocation may have grown the memory
+    return this.masks[l]!;
+  }
+  dropoutForward(l: number, n: number): void {
+    const arena = this.arena;
+    arena.fn.dropout_forward(arena.ptr(this.a[l]!), arena.ptr(this.masks[l]!), n * this.L[l + 1]!);
+  }
+  dropoutBackward(l: number, n: number, back: number): void {
+    const arena = this.arena;
+    arena.fn.dropout_backward(arena.ptr(this.d[l]!), arena.ptr(this.a[l]!), arena.ptr(this.masks[l]!), n * this.L[l + 1]!, back);
+  }
+
+  gradientSquares(): number {
+    this.refreshViews();
+    this.sparse!.gradient(); // formed from the batch's δ and row table, if not yet
+    return sumOfSquares(this.dW.flatMap((dW, l) => [dW, this.db[l]!]));
+  }
+
+  maxNorm(l: number, c: number): void {
+    this.refreshViews();
+    if (l === 0) this.sparse!.weights(this.W[0]!);
+    if (maxNormRows(this.W[l]!, this.L[l + 1]!, this.L[l]!, c) && l === 0) this.sparse!.weightsWritten();
   }
 
   readWeightsInto(l: number, out: FloatArray): void {
@@ -244,7 +308,7 @@ export class WasmBackend implements Backend {
   private refreshViews(): void {
     const arena = this.arena;
     if (arena.generation === this.generation) return;
-    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.d, this.slots]) {
+    for (const list of [this.W, this.b, this.dW, this.db, this.z, this.a, this.d, this.slots, this.slots2, this.masks]) {
       for (let i = 0; i < list.length; i++) list[i] = arena.refresh(list[i]!);
     }
     if (this.xbuf) this.xbuf = arena.refresh(this.xbuf);
