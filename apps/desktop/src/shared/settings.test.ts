@@ -14,12 +14,13 @@ describe('app settings', () => {
 
   it('describes the presets for the menu', () => {
     expect(describePreset('seed')).toBe('784-50-10 sigmoid, MSE');
-    expect(describePreset('best')).toBe('784-300-100-10 relu/softmax, cross-entropy');
+    expect(describePreset('best')).toBe('784-1024-10 relu/softmax, cross-entropy, AdamW, dropout 0.4, cosine schedule');
+    expect(describePreset('seed')).toBe('784-50-10 sigmoid, MSE');
   });
 
   it('rejects a bad preset or bad training settings with a message naming the field (the recipe’s bounds)', () => {
     const bad: [unknown, RegExp][] = [
-      [{ preset: 'fast', train: PRESETS.seed }, /^preset must be seed, best or custom, got "fast"$/],
+      [{ preset: 'fast', train: PRESETS.seed }, /^preset must be seed, best, long or custom, got "fast"$/],
       [{ preset: 'seed', train: { ...PRESETS.seed, lr: 0 } }, /^lr must be a number in \(0, 100\], got 0$/],
       [{ preset: 'seed', train: { ...PRESETS.seed, momentum: 1 } }, /^momentum must be a number in \[0, 1\)/],
       [{ preset: 'seed', train: { ...PRESETS.seed, layers: [784] } }, /^layers must be 2 to 64/],

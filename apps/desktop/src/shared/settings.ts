@@ -6,7 +6,8 @@ import { PRESETS, PRESET_NAMES, type PresetName, type TrainSettings, checkTrainS
 export function describePreset(name: PresetName): string {
   const p = PRESETS[name];
   const head = p.hidden === p.output ? p.hidden : `${p.hidden}/${p.output}`;
-  return `${p.layers.join('-')} ${head}, ${p.loss === 'ce' ? 'cross-entropy' : 'MSE'}`;
+  const extra = [p.optimizer === 'sgd' ? '' : p.optimizer === 'adamw' ? 'AdamW' : p.optimizer === 'adam' ? 'Adam' : p.optimizer, p.dropout ? `dropout ${p.dropout}` : '', p.schedule === 'exponential' ? '' : `${p.schedule} schedule`].filter(Boolean);
+  return `${p.layers.join('-')} ${head}, ${p.loss === 'ce' ? 'cross-entropy' : 'MSE'}${extra.map((x) => `, ${x}`).join('')}`;
 }
 
 /** What the app remembers between runs. */

@@ -1,7 +1,7 @@
 import { loadModel } from '@mlp/core';
 import { sniffExport } from '@mlp/export';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '@mlp/recipe';
+import { PLAIN, PRESETS } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
 import { syntheticMnist } from '../../testing/synthetic.js';
 import type { FromWorker } from './protocol.js';
@@ -11,7 +11,7 @@ const files = syntheticMnist(1000, 200);
 const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
   preset: 'custom',
   // The seed preset's recipe learns the synthetic digits slowly; a small softmax network learns them in 3 epochs.
-  train: { ...PRESETS.best, layers: [784, 16, 10], epochs: 3, batch: 20, lr: 0.1, valid: 200, lrDecay: 1, ...over },
+  train: { ...PRESETS.best, ...PLAIN, layers: [784, 16, 10], epochs: 3, batch: 20, lr: 0.1, valid: 200, lrDecay: 1, ...over },
 });
 
 /** A session with a controllable clock, recording every message. */

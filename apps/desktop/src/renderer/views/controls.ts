@@ -15,7 +15,7 @@ const row = (label: string, field: HTMLElement, hint?: string) => el('label', { 
 
 export function mountControls(root: HTMLElement, store: Store, c: Controller, kind: 'electron' | 'browser'): void {
   const f = {
-    preset: select('preset', ['seed', 'best', 'custom'], { seed: 'Seed (the article’s run)', best: 'Best', custom: 'Custom' }),
+    preset: select('preset', ['seed', 'best', 'long', 'custom'], { seed: 'Seed (the article’s run)', best: 'Best', long: 'Long', custom: 'Custom' }),
     hiddenLayers: el('input', { id: 'hidden-layers', type: 'text', spellcheck: 'false', placeholder: '50 or 128,64' }),
     hidden: select('hidden', choices('hidden')),
     output: select('output', choices('output')),
@@ -94,6 +94,9 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     const cur = store.state.settings.train;
     const hidden = parseHiddenLayers(f.hiddenLayers.value);
     const train = checkTrainSettings({
+      // The optimiser's settings this form does not show yet (Adam, dropout, schedule, early stopping…) stay as the
+      // preset or the opened file set them.
+      ...cur,
       layers: [cur.layers[0], ...hidden, cur.layers[cur.layers.length - 1]],
       hidden: f.hidden.value,
       output: f.output.value,
