@@ -107,7 +107,18 @@ export interface TrainerSnapshot {
    * Sums over the epoch's batches so far; `oneClass`: the class predicted for every example so far (−1 before the
    * first, −2 once two differ; absent in older snapshots).
    */
-  running: { lossSum: number; correct: number; seen: number; seconds: number; oneClass?: number };
+  running: {
+    /** Sum of the batch losses so far this epoch (each weighted by its batch size). */
+    lossSum: number;
+    /** Training examples classified correctly so far this epoch. */
+    correct: number;
+    /** Training examples seen so far this epoch. */
+    seen: number;
+    /** Training seconds so far this epoch. */
+    seconds: number;
+    /** The one class every prediction so far named (−1 none yet, −2 more than one); absent in older snapshots. */
+    oneClass?: number;
+  };
   /** Reports of the finished epochs. */
   history: EpochReport[];
   /**

@@ -25,11 +25,13 @@ export interface BackendSpec {
 /** A batch's input: floats (n, in) row-major, n rows of bytes scaled u·mul + add, or rows of a byte dataset so scaled. */
 export type BatchInput =
   | {
+      /** Floats: the inputs as they are. */
       kind: 'floats';
       /** (n, in) row-major. */
       x: FloatArray;
     }
   | {
+      /** Bytes: raw 0–255 inputs, scaled as they are read. */
       kind: 'bytes';
       /** (n, in) bytes, row-major. */
       raw: Uint8Array;
@@ -39,6 +41,7 @@ export type BatchInput =
       add: number;
     }
   | {
+      /** Rows: bytes picked from a whole dataset by row number (the path MNIST training takes). */
       kind: 'rows';
       /** The whole dataset, (count, in) bytes; indexed once by the wasm backend, so it must not change afterwards. */
       inputs: Uint8Array;
