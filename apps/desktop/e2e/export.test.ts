@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { type Dataset, evaluate, loadModel } from '@mlp/core';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve } from './helpers.js';
+import { RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve, trainOneEpoch } from './helpers.js';
 
 const chrome = chromiumPath();
 const mnist = mnistDir();
@@ -91,12 +91,7 @@ describe.skipIf(Boolean(skip))('export from the renderer, run in onnxruntime-web
 
   it('trains one epoch, then the Model buttons save the .mlp and export ONNX and safetensors', async () => {
     expect(await page.locator('#export-onnx').isDisabled()).toBe(true);
-    await page.click('#load-dataset');
-    await page.locator('#dataset-status[data-status="ready"]').waitFor();
-    await page.fill('#epochs', '1');
-    await page.press('#epochs', 'Tab');
-    await page.click('#start');
-    await page.locator('#run-state[data-state="done"]').waitFor();
+    await trainOneEpoch(page);
     await page.locator('#test-acc').filter({ hasText: '%' }).waitFor();
 
     const mlp = await download('#save-model');

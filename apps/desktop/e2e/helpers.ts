@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { serveRenderer } from '../scripts/serve.mjs';
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,4 +52,14 @@ export async function launchChromium(executablePath: string): Promise<{ context:
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Load MNIST in the page and train the current preset for one epoch, to the end. */
+export async function trainOneEpoch(page: Page): Promise<void> {
+  await page.click('#load-dataset');
+  await page.locator('#dataset-status[data-status="ready"]').waitFor();
+  await page.fill('#epochs', '1');
+  await page.press('#epochs', 'Tab');
+  await page.click('#start');
+  await page.locator('#run-state[data-state="done"]').waitFor();
 }

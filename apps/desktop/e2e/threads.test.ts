@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadModel } from '@mlp/core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve } from './helpers.js';
+import { RENDERER_DIR, SCREENSHOTS, chromiumPath, launchChromium, mnistDir, serve, trainOneEpoch } from './helpers.js';
 
 const chrome = chromiumPath();
 const mnist = mnistDir();
@@ -25,12 +25,7 @@ async function trainOnce(context: BrowserContext, url: string, name: string) {
   await page.goto(url);
   await page.locator('#start').waitFor();
   const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
-  await page.click('#load-dataset');
-  await page.locator('#dataset-status[data-status="ready"]').waitFor();
-  await page.fill('#epochs', '1');
-  await page.press('#epochs', 'Tab');
-  await page.click('#start');
-  await page.locator('#run-state[data-state="done"]').waitFor();
+  await trainOneEpoch(page);
   await page.locator('#fingerprint').filter({ hasText: '#' }).waitFor();
   const threads = await page.locator('#threads').textContent();
   await page.screenshot({ path: join(SCREENSHOTS, `threads-${name}.png`) });

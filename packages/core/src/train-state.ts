@@ -145,15 +145,15 @@ export interface TrainerSnapshot {
    * first, −2 once two differ; absent in older snapshots).
    */
   running: {
-    /** Σ of the batches' mean loss × their size. */
+    /** Sum of the batch losses so far this epoch (each weighted by its batch size). */
     lossSum: number;
-    /** Examples classified correctly. */
+    /** Training examples classified correctly so far this epoch. */
     correct: number;
-    /** Examples seen. */
+    /** Training examples seen so far this epoch. */
     seen: number;
-    /** Seconds of training. */
+    /** Training seconds so far this epoch. */
     seconds: number;
-    /** The class predicted for every example so far (−1 before the first, −2 once two differ). */
+    /** The one class every prediction so far named (−1 none yet, −2 more than one); absent in older snapshots. */
     oneClass?: number;
   };
   /** Reports of the finished epochs. */

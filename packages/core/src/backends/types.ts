@@ -26,13 +26,13 @@ export interface BackendSpec {
 /** A batch's input: floats (n, in) row-major, n rows of bytes scaled u·mul + add, or rows of a byte dataset so scaled. */
 export type BatchInput =
   | {
-      /** Floats. */
+      /** Floats: the inputs as they are. */
       kind: 'floats';
       /** (n, in) row-major. */
       x: FloatArray;
     }
   | {
-      /** One batch of bytes. */
+      /** Bytes: raw 0–255 inputs, scaled as they are read. */
       kind: 'bytes';
       /** (n, in) bytes, row-major. */
       raw: Uint8Array;
@@ -42,7 +42,7 @@ export type BatchInput =
       add: number;
     }
   | {
-      /** Rows of a byte dataset. */
+      /** Rows: bytes picked from a whole dataset by row number (the path MNIST training takes). */
       kind: 'rows';
       /** The whole dataset, (count, in) bytes; indexed once by the wasm backend, so it must not change afterwards. */
       inputs: Uint8Array;
