@@ -6,6 +6,7 @@ import type { AppSettings } from '../../shared/settings.js';
 import { syntheticMnist } from '../../testing/synthetic.js';
 import type { FromWorker } from './protocol.js';
 import { MESSAGE_INTERVAL_MS, TrainingSession, initialWeights } from './session.js';
+import { quantiles } from './stats.js';
 
 const files = syntheticMnist(1000, 200);
 const settings = (over: Partial<AppSettings['train']> = {}): AppSettings => ({
@@ -186,9 +187,9 @@ describe('TrainingSession', () => {
     expect(snaps.at(-1)!.x).toBe(3);
     for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.x).toBeGreaterThan(snaps[i - 1]!.x);
     expect(snaps[1]!.layers[0]!.gradientRms).toBeGreaterThan(0);
-    // The weights' spread at the end is that of the final weight copy.
+    // The weights' spread at the end is that of the final weight copy (quantiles of a strided sample: 784·16 > 8000).
     const W0 = h.of('weights').at(-1)!.weights.W[0]!;
-    expect(snaps.at(-1)!.layers[0]!.weights[0]).toBe(Math.min(...W0));
+    expect(snaps.at(-1)!.layers[0]!.weights).toEqual(quantiles(W0));
   });
 
   it('shows what one Step changed: the first layer’s update and the loss on held-out images before and after', async () => {
