@@ -688,6 +688,54 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.locator('#run-state[data-state="stopped"]').waitFor();
   });
 
+  it('trains with AdamW, dropout, a cosine schedule and early stopping chosen in the closed Optimiser section', async () => {
+    await page.selectOption('#preset', 'seed');
+    expect(await page.locator('#optimiser').getAttribute('open')).toBeNull();
+    expect(await text('#optimiser-summary')).toBe('plain SGD');
+    await page.click('#optimiser summary');
+    // Only the chosen optimiser's, schedule's and stopping rule's own settings are enabled.
+    expect(await page.locator('#beta1').isDisabled()).toBe(true);
+    expect(await page.locator('#warmup').isDisabled()).toBe(true);
+    expect(await page.locator('#patience').isDisabled()).toBe(true);
+    await page.fill('#momentum', '0.9');
+    await page.press('#momentum', 'Tab');
+    // Choosing Adam(W) never leaves an error the learner did not cause: the momentum it has no use for goes to 0.
+    await page.selectOption('#optimizer', 'adamw');
+    await page.locator('#momentum:disabled').waitFor();
+    expect(await page.locator('#momentum').inputValue()).toBe('0');
+    expect(await page.locator('#beta1').isEnabled()).toBe(true);
+    expect(await text('#settings-error')).toBe('');
+    await page.selectOption('#hidden', 'relu');
+    await page.selectOption('#output', 'softmax');
+    await page.selectOption('#loss', 'ce');
+    await page.selectOption('#init', 'he');
+    await page.fill('#lr', '0.002');
+    await page.fill('#dropout', '0.2');
+    await page.press('#dropout', 'Tab');
+    await page.selectOption('#schedule', 'cosine');
+    await page.locator('#lr-decay:disabled').waitFor();
+    await page.fill('#warmup', '0.5');
+    await page.selectOption('#early-stop', 'loss');
+    await page.fill('#patience', '1');
+    await page.fill('#epochs', '3');
+    await page.press('#epochs', 'Tab');
+    expect(await text('#optimiser-summary')).toBe('AdamW · dropout 0.2 · cosine · early stop on loss');
+    expect(await page.locator('#preset').inputValue()).toBe('custom');
+    await page.screenshot({ path: join(SCREENSHOTS, '13-optimiser.png') });
+    await page.click('#start');
+    await page.locator('#run-state[data-state="done"]').waitFor({ timeout: 300_000 });
+    // Early stopping watched the validation loss: the best epoch is named, or the one kept when it ended the run.
+    expect(await text('#epoch-progress')).toMatch(/best so far: epoch [1-3]$|^stopped early after epoch [12]\/3 · kept epoch 1’s weights$/);
+    expect(Number.parseFloat(await text('#valid-acc'))).toBeGreaterThan(90);
+    await page.click('#tab-model');
+    const summary = await text('#model-summary');
+    for (const part of ['AdamW lr 0.002, β1 0.9, β2 0.999', 'cosine to 0 after 0.5 warm-up epochs', 'dropout 0.2', 'on validation loss, patience 1 epochs']) expect(summary).toContain(part);
+    // The learning rate each epoch ended at follows the cosine: falling after the warm-up.
+    const rates = (await page.$$eval('#history-table td.lr', (t) => t.map((e) => Number(e.textContent)))) as number[];
+    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1]!);
+    await page.click('#tab-train');
+  });
+
   // Every view at the largest and the smallest supported window: no horizontal scrolling, and the run controls on
   // screen even when the page is scrolled to its end. Screenshots: view-<tab>-<width>x<height>.png.
   for (const [width, height] of [

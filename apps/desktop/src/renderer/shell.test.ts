@@ -43,7 +43,7 @@ function harness() {
 }
 
 const points = { x: new Float64Array([0.5]), loss: new Float64Array([1]), accuracy: new Float64Array([0.5]) };
-const progress = { epoch: 1, epochs: 1, batch: 1, batches: 2, examplesPerSecond: 1, lr: 0.1, threads: 1 };
+const progress = { epoch: 1, epochs: 1, batch: 1, batches: 2, examplesPerSecond: 1, lr: 0.1, keptEpoch: null, stoppedEarly: false, threads: 1 };
 
 describe('shellStateOf', () => {
   it('is clean with no model or an opened one, unsaved for a trained one until it is saved, running while paused too', () => {

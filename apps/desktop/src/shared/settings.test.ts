@@ -1,6 +1,6 @@
 import { PRESETS, PRESET_NAMES } from '@mlp/recipe';
 import { describe, expect, it } from 'vitest';
-import { checkAppSettings, describePreset, presetOf } from './settings.js';
+import { checkAppSettings, describeOptimiser, describePreset, fitToChange, presetOf } from './settings.js';
 
 describe('app settings', () => {
   it('accepts both presets as they are, and returns copies', () => {
@@ -44,5 +44,30 @@ describe('app settings', () => {
     expect(presetOf({ ...PRESETS.best, epochs: 3, seed: 9 })).toBe('best');
     expect(presetOf({ ...PRESETS.seed, lr: 0.2 })).toBe('custom');
     expect(presetOf({ ...PRESETS.seed, layers: [784, 64, 10] })).toBe('custom');
+  });
+});
+
+describe('the optimiser section', () => {
+  it('sums up the optimiser, regularisation and schedule in one line', () => {
+    expect(describeOptimiser(PRESETS.seed)).toBe('plain SGD');
+    expect(describeOptimiser(PRESETS.best)).toBe('AdamW · decay 0.01 · dropout 0.4 · cosine');
+    expect(describeOptimiser({ ...PRESETS.seed, momentum: 0.9, lrDecay: 0.95, earlyStop: 'loss', maxNorm: 3, clipNorm: 5 })).toBe(
+      'SGD, momentum 0.9 · max-norm 3 · clip 5 · lr ×0.95/epoch · early stop on loss',
+    );
+    expect(describeOptimiser({ ...PRESETS.seed, optimizer: 'nesterov', momentum: 0.9, schedule: 'step', lrDecay: 0.5, stepEvery: 10 })).toBe('Nesterov 0.9 · lr ×0.5 every 10');
+  });
+
+  it('moves what no longer fits when the optimiser changes, so that choosing one never leaves an error', () => {
+    const sgd = { ...PRESETS.seed, momentum: 0.9, weightDecay: 0.01 };
+    expect(fitToChange({ ...sgd, optimizer: 'adam' }, 'optimizer')).toMatchObject({ momentum: 0, weightDecay: 0 });
+    expect(fitToChange({ ...sgd, optimizer: 'adamw' }, 'optimizer')).toMatchObject({ momentum: 0, weightDecay: 0.01 });
+    expect(fitToChange({ ...PRESETS.seed, optimizer: 'nesterov' }, 'optimizer')).toMatchObject({ momentum: 0.9 });
+    for (const optimizer of ['sgd', 'nesterov', 'adam', 'adamw'] as const) {
+      expect(() => checkAppSettings({ preset: 'custom', train: fitToChange({ ...sgd, optimizer }, 'optimizer') })).not.toThrow();
+    }
+    // A change elsewhere is the user's to fix, and the checker names it.
+    const adam = { ...PRESETS.best, optimizer: 'adam' as const, weightDecay: 0, momentum: 0.5 };
+    expect(fitToChange(adam, 'momentum')).toBe(adam);
+    expect(() => checkAppSettings({ preset: 'custom', train: adam })).toThrow(/momentum must be 0 with adam/);
   });
 });

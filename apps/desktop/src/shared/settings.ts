@@ -10,6 +10,35 @@ export function describePreset(name: PresetName): string {
   return `${p.layers.join('-')} ${head}, ${p.loss === 'ce' ? 'cross-entropy' : 'MSE'}${extra.map((x) => `, ${x}`).join('')}`;
 }
 
+/** One line on the optimiser, regularisation and schedule: what the sidebar's closed "Optimiser" section holds. */
+export function describeOptimiser(t: TrainSettings): string {
+  const opt = { sgd: t.momentum > 0 ? `SGD, momentum ${t.momentum}` : 'plain SGD', nesterov: `Nesterov ${t.momentum}`, adam: 'Adam', adamw: 'AdamW' }[t.optimizer];
+  const parts = [
+    opt,
+    t.weightDecay > 0 ? `decay ${t.weightDecay}` : '',
+    t.dropout > 0 ? `dropout ${t.dropout}` : '',
+    t.maxNorm > 0 ? `max-norm ${t.maxNorm}` : '',
+    t.clipNorm > 0 ? `clip ${t.clipNorm}` : '',
+    t.schedule === 'exponential' ? (t.lrDecay === 1 ? '' : `lr ×${t.lrDecay}/epoch`) : t.schedule === 'step' ? `lr ×${t.lrDecay} every ${t.stepEvery}` : t.schedule,
+    t.earlyStop === 'off' ? '' : `early stop on ${t.earlyStop}`,
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
+/**
+ * After the user changed `key`, move the settings that no longer go with it to values that do, so that one change in
+ * the form never leaves an error the user did not cause: Adam and AdamW have no momentum (β1 is theirs), Adam has no
+ * decoupled decay, Nesterov needs some momentum. Anything else is left for the recipe's checker to name.
+ */
+export function fitToChange(t: TrainSettings, key: keyof TrainSettings): TrainSettings {
+  if (key !== 'optimizer') return t;
+  const next = { ...t };
+  if (t.optimizer === 'adam' || t.optimizer === 'adamw') next.momentum = 0;
+  if (t.optimizer === 'adam') next.weightDecay = 0;
+  if (t.optimizer === 'nesterov' && t.momentum === 0) next.momentum = 0.9;
+  return next;
+}
+
 /** What the app remembers between runs. */
 export interface AppSettings {
   /** The preset the settings started from; 'custom' once any value differs from it. */

@@ -42,6 +42,10 @@ export interface Progress {
   batches: number;
   examplesPerSecond: number;
   lr: number;
+  /** Early stopping: the 1-based epoch whose weights the model holds (the best on validation so far); null when off. */
+  keptEpoch: number | null;
+  /** Early stopping ended the run before its last epoch. */
+  stoppedEarly: boolean;
 }
 
 export interface Evaluation {

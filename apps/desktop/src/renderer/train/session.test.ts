@@ -258,6 +258,26 @@ describe('TrainingSession', () => {
     expect(h.of('state').at(-1)!.settings!.lr).toBe(0.05);
   });
 
+  it('trains with the optimiser section’s settings, and says when early stopping ended the run and which epoch it kept', async () => {
+    const h = await withData();
+    const s = settings({ optimizer: 'adamw', lr: 0.01, weightDecay: 0.01, dropout: 0.2, earlyStop: 'loss', patience: 1, epochs: 30 });
+    await h.session.handle({ type: 'start', settings: s });
+    expect(h.states().at(-1)).toBe('done');
+    const last = h.of('state').at(-1)!;
+    expect(last.settings).toMatchObject({ optimizer: 'adamw', dropout: 0.2, earlyStop: 'loss' });
+    const epochs = h.of('epoch').map((m) => m.report);
+    const p = last.progress!;
+    // It stopped before epoch 30, one epoch without a better validation loss after the best one, and kept the best.
+    expect(p.stoppedEarly).toBe(true);
+    expect(p.epoch).toBe(epochs.length);
+    expect(epochs.length).toBeLessThan(30);
+    const losses = epochs.map((r) => r.validationLoss!);
+    expect(p.keptEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
+    expect(p.keptEpoch).toBe(epochs.length - 1);
+    // The model holds the kept epoch's weights: its evaluation is that epoch's validation loss.
+    expect(h.of('evaluation').at(-1)!.evaluation.validationLoss).toBeCloseTo(losses[p.keptEpoch! - 1]!, 6);
+  });
+
   it('reports divergence as an error and stops', async () => {
     const h = await withData();
     await h.session.handle({ type: 'start', settings: settings({ hidden: 'relu', output: 'linear', loss: 'mse', init: 'normal', initStd: 5, lr: 50 }) });

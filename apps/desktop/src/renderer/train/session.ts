@@ -308,12 +308,15 @@ export class TrainingSession {
     if (!t) return null;
     const done = t.done;
     return {
-      epoch: done ? t.options.epochs : t.epoch + 1,
+      // Early stopping may end the run before its last epoch: the epochs done, not the epochs asked for.
+      epoch: done ? t.epoch : t.epoch + 1,
       epochs: t.options.epochs,
       batch: done ? t.batchesPerEpoch : t.batch,
       batches: t.batchesPerEpoch,
       examplesPerSecond: this.rate,
       lr: t.currentLr,
+      keptEpoch: t.keptEpoch ?? null,
+      stoppedEarly: t.stoppedEarly,
     };
   }
 

@@ -1,7 +1,7 @@
-// The sidebar: dataset buttons, preset, architecture and training settings (the run buttons live in the toolbar).
+// The sidebar: dataset buttons, preset, architecture, training and optimiser settings (run buttons live in the toolbar).
 // Reads the form into settings (validated by @mlp/recipe's checker) and enables only what makes sense.
-import { type PresetName, checkTrainSettings, choices } from '@mlp/recipe';
-import { type AppSettings, describePreset } from '../../shared/settings.js';
+import { type PresetName, type TrainSettings, checkTrainSettings, choices } from '@mlp/recipe';
+import { type AppSettings, describeOptimiser, describePreset, fitToChange } from '../../shared/settings.js';
 import type { Controller } from '../controller.js';
 import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
@@ -31,13 +31,29 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     seed: number('seed', '1', 0),
     scale: select('scale', choices('scale'), { '-1,1': '[-1, 1]', '0,1': '[0, 1]', standard: 'standardised' }),
     valid: number('valid', '1', 0),
+    optimizer: select('optimizer', choices('optimizer'), { sgd: 'SGD', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW' }),
+    beta1: number('beta1', 'any', 0),
+    beta2: number('beta2', 'any', 0),
+    eps: number('eps', 'any', 0),
+    weightDecay: number('weight-decay', 'any', 0),
+    clipNorm: number('clip-norm', 'any', 0),
+    maxNorm: number('max-norm', 'any', 0),
+    dropout: number('dropout', 'any', 0),
+    schedule: select('schedule', choices('schedule'), { exponential: 'per-epoch decay', step: 'step', cosine: 'cosine', onecycle: 'one-cycle' }),
+    stepEvery: number('step-every', '1', 1),
+    warmup: number('warmup', 'any', 0),
+    earlyStop: select('early-stop', choices('earlyStop'), { off: 'off', loss: 'on loss', accuracy: 'on accuracy' }),
+    patience: number('patience', '1', 1),
   };
+  /** The fields that each hold one training setting of the same name. */
+  const settingFields = Object.entries(f).filter(([k]) => k !== 'preset' && k !== 'hiddenLayers') as [Exclude<keyof TrainSettings, 'layers'>, Field][];
   const b = {
     load: el('button', { id: 'load-dataset', class: 'primary' }, 'Load MNIST'),
     import: el('button', { id: 'import-dataset', title: 'Use the four MNIST .gz files you already have' }, kind === 'electron' ? 'Import folder…' : 'Choose files…'),
   };
   const error = el('p', { id: 'settings-error', class: 'form-error', role: 'alert' });
   const presetHint = el('small', { id: 'preset-hint' });
+  const optimiserLine = el('small', { id: 'optimiser-summary' });
 
   root.append(
     el('section', { class: 'group' }, el('h2', {}, 'Data'), el('div', { class: 'buttons' }, b.load, b.import)),
@@ -60,6 +76,21 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       el('div', { class: 'pair' }, row('Batch size', f.batch), row('Epochs', f.epochs)),
       el('div', { class: 'pair' }, row('Seed', f.seed), row('Pixels', f.scale)),
       row('Validation images', f.valid),
+      // Closed at first: the seed run needs none of it, and its one-line summary says what it holds.
+      el(
+        'details',
+        { id: 'optimiser', class: 'advanced' },
+        el('summary', {}, el('span', {}, 'Optimiser & regularisation'), optimiserLine),
+        row('Optimiser', f.optimizer, 'SGD steps by −lr·gradient; Adam scales each weight’s step by its gradient’s history'),
+        el('div', { class: 'pair' }, row('Adam β1', f.beta1), row('Adam β2', f.beta2)),
+        el('div', { class: 'pair' }, row('Adam ε', f.eps), row('Weight decay', f.weightDecay, 'decoupled (not with Adam)')),
+        el('div', { class: 'pair' }, row('Dropout', f.dropout, 'hidden units dropped while training'), row('Max-norm', f.maxNorm, '0 = off')),
+        row('Clip gradient norm', f.clipNorm, '0 = off'),
+        el('div', { class: 'pair' }, row('LR schedule', f.schedule), row('Warm-up epochs', f.warmup)),
+        row('Decay every (epochs)', f.stepEvery, 'the step schedule multiplies lr by “LR decay” this often'),
+        el('div', { class: 'pair' }, row('Early stopping', f.earlyStop), row('Patience (epochs)', f.patience)),
+        el('small', { class: 'note' }, 'Early stopping watches the validation images and keeps the best epoch’s weights.'),
+      ),
       error,
     ),
   );
@@ -73,47 +104,19 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     // What the preset is, on its own line so that a narrow sidebar never clips it.
     presetHint.textContent = s.preset === 'custom' ? 'your own settings' : describePreset(s.preset);
     f.hiddenLayers.value = t.layers.slice(1, -1).join(', ');
-    f.hidden.value = t.hidden;
-    f.output.value = t.output;
-    f.loss.value = t.loss;
-    f.init.value = t.init;
-    f.initStd.value = String(t.initStd);
-    f.lr.value = String(t.lr);
-    f.momentum.value = String(t.momentum);
-    f.l2.value = String(t.l2);
-    f.lrDecay.value = String(t.lrDecay);
-    f.batch.value = String(t.batch);
-    f.epochs.value = String(t.epochs);
-    f.seed.value = String(t.seed);
-    f.scale.value = t.scale;
-    f.valid.value = String(t.valid);
+    for (const [k, field] of settingFields) field.value = String(t[k]);
+    optimiserLine.textContent = describeOptimiser(t);
     if (typing && keep !== null) typing.value = keep;
   };
 
-  const read = (): AppSettings => {
+  /** The form's settings after the user changed `changed` (a setting name), fitted to it, then checked. */
+  const read = (changed: string): AppSettings => {
     const cur = store.state.settings.train;
     const hidden = parseHiddenLayers(f.hiddenLayers.value);
-    const train = checkTrainSettings({
-      // The optimiser's settings this form does not show yet (Adam, dropout, schedule, early stopping…) stay as the
-      // preset or the opened file set them.
-      ...cur,
-      layers: [cur.layers[0], ...hidden, cur.layers[cur.layers.length - 1]],
-      hidden: f.hidden.value,
-      output: f.output.value,
-      loss: f.loss.value,
-      init: f.init.value,
-      initStd: Number(f.initStd.value),
-      lr: Number(f.lr.value),
-      momentum: Number(f.momentum.value),
-      l2: Number(f.l2.value),
-      lrDecay: Number(f.lrDecay.value),
-      batch: Number(f.batch.value),
-      epochs: Number(f.epochs.value),
-      seed: Number(f.seed.value),
-      scale: f.scale.value,
-      valid: Number(f.valid.value),
-    });
-    return { preset: store.state.settings.preset, train };
+    const form: Record<string, unknown> = { layers: [cur.layers[0], ...hidden, cur.layers[cur.layers.length - 1]] };
+    // Menus give names; every other setting field is a number input.
+    for (const [k, field] of settingFields) form[k] = field instanceof HTMLSelectElement ? field.value : Number(field.value);
+    return { preset: store.state.settings.preset, train: checkTrainSettings(fitToChange(form as unknown as TrainSettings, changed as keyof TrainSettings)) };
   };
 
   const onEdit = (e: Event) => {
@@ -122,8 +125,9 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
       if (f.preset.value !== 'custom') c.applyPreset(f.preset.value as PresetName);
       return;
     }
+    const key = (Object.keys(f) as (keyof typeof f)[]).find((k) => f[k] === target) ?? '';
     try {
-      c.updateSettings(read());
+      c.updateSettings(read(key));
     } catch (err) {
       store.set({ settingsError: (err as Error).message });
     }
@@ -142,7 +146,17 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     b.import.disabled = loading || active;
     for (const [k, field] of Object.entries(f)) field.disabled = active && k !== 'lr';
     // σ is N(0, σ)'s alone: Xavier and He derive their spread from the layer sizes.
-    f.initStd.disabled = f.initStd.disabled || s.settings.train.init !== 'normal';
+    const t = s.settings.train;
+    f.initStd.disabled ||= t.init !== 'normal';
+    // Each optimiser, schedule and stopping rule has its own settings: the others are greyed out, not hidden.
+    const adam = t.optimizer === 'adam' || t.optimizer === 'adamw';
+    f.momentum.disabled ||= adam;
+    for (const k of ['beta1', 'beta2', 'eps'] as const) f[k].disabled ||= !adam;
+    f.weightDecay.disabled ||= t.optimizer === 'adam';
+    f.lrDecay.disabled ||= t.schedule !== 'exponential' && t.schedule !== 'step';
+    f.stepEvery.disabled ||= t.schedule !== 'step';
+    f.warmup.disabled ||= t.schedule !== 'cosine' && t.schedule !== 'onecycle';
+    f.patience.disabled ||= t.earlyStop === 'off';
     error.textContent = s.settingsError ?? '';
   };
 

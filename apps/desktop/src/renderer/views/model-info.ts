@@ -1,7 +1,28 @@
 // The Model tab: what the current model is (architecture, parameters, settings, where it came from) and its
 // per-epoch history as a table.
 import { el, pct } from '../dom.js';
+import type { AppSettings } from '../../shared/settings.js';
 import type { AppState, Store } from '../store.js';
+
+/** The optimiser, its schedule, regularisation and stopping rule, in words: a row each. */
+export function optimiserRows(t: AppSettings['train']): [string, string][] {
+  const name = { sgd: 'SGD', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW' }[t.optimizer];
+  const adam = t.optimizer === 'adam' || t.optimizer === 'adamw';
+  const opt = [`${name} lr ${t.lr}`, adam ? `β1 ${t.beta1}, β2 ${t.beta2}, ε ${t.eps}` : `momentum ${t.momentum}`, t.weightDecay > 0 ? `weight decay ${t.weightDecay}` : '', `L2 ${t.l2}`, `batch ${t.batch}`];
+  const schedule = {
+    exponential: `lr × ${t.lrDecay} after each epoch`,
+    step: `lr × ${t.lrDecay} every ${t.stepEvery} epochs`,
+    cosine: `cosine to 0 after ${t.warmup} warm-up epochs`,
+    onecycle: `one-cycle (${t.warmup > 0 ? `${t.warmup} warm-up epochs` : 'warm-up 30% of the run'})`,
+  }[t.schedule];
+  const reg = [t.dropout > 0 ? `dropout ${t.dropout}` : '', t.maxNorm > 0 ? `max-norm ${t.maxNorm}` : '', t.clipNorm > 0 ? `gradient norm clipped at ${t.clipNorm}` : ''].filter(Boolean);
+  return [
+    ['Optimiser', opt.filter(Boolean).join(', ')],
+    ['Schedule', schedule],
+    ['Regularisation', reg.length ? reg.join(', ') : 'none besides L2'],
+    ['Early stopping', t.earlyStop === 'off' ? 'off' : `on validation ${t.earlyStop}, patience ${t.patience} epochs (the best epoch’s weights are kept)`],
+  ];
+}
 
 export function mountModelInfo(root: HTMLElement, store: Store): void {
   const summary = el('dl', { id: 'model-summary', class: 'summary' });
@@ -20,7 +41,7 @@ export function mountModelInfo(root: HTMLElement, store: Store): void {
       ['Layers', w ? w.layers.join(' → ') : t.layers.join(' → ')],
       ['Parameters', params === null ? '—' : params.toLocaleString('en')],
       ['Activations', `${t.hidden} hidden, ${t.output} output, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'} loss`],
-      ['Optimiser', `SGD lr ${t.lr}, momentum ${t.momentum}, L2 ${t.l2}, decay ${t.lrDecay}/epoch, batch ${t.batch}`],
+      ...optimiserRows(t),
       ['Validation', pct(s.evaluation?.validationAccuracy ?? s.history.at(-1)?.validationAccuracy)],
       ['Test', pct(s.evaluation?.testAccuracy)],
     ];

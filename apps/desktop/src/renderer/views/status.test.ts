@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../store.js';
-import { datasetLine } from './status.js';
+import { datasetLine, progressLine } from './status.js';
 
 const dataset = (over: Partial<AppState['dataset']>): AppState['dataset'] => ({ status: 'none', files: {}, origin: '', train: 0, test: 0, ...over });
 
@@ -20,5 +20,14 @@ describe('datasetLine: the status strip’s dataset cell', () => {
     const line = datasetLine(dataset({ status: 'loading', files: { a: { done: 5, total: 10 }, b: { done: 0, total: 10, waitingFor: 'box:4242' } } }));
     expect(line.text).toBe('Waiting for another download of the same files (box:4242) to finish…');
     expect(line.value).toBe(0.25);
+  });
+});
+
+describe('progressLine: the status strip’s run cell', () => {
+  const p = { epoch: 3, epochs: 20, batch: 7, batches: 430, examplesPerSecond: 0, lr: 0.1, keptEpoch: null, stoppedEarly: false };
+  it('says where the run is, and with early stopping which epoch is best so far and which one was kept', () => {
+    expect(progressLine(p)).toBe('epoch 3/20 · batch 7/430');
+    expect(progressLine({ ...p, keptEpoch: 2 })).toBe('epoch 3/20 · batch 7/430 · best so far: epoch 2');
+    expect(progressLine({ ...p, epoch: 9, batch: 430, keptEpoch: 4, stoppedEarly: true })).toBe('stopped early after epoch 9/20 · kept epoch 4’s weights');
   });
 });

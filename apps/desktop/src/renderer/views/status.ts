@@ -29,6 +29,14 @@ export function datasetLine(d: AppState['dataset']): { text: string; value: numb
   return { text: d.status === 'error' ? 'Could not load' : 'Not loaded', value: 0 };
 }
 
+/** The run cell's text: where the run is, and which epoch's weights early stopping keeps. */
+export function progressLine(p: NonNullable<AppState['progress']>): string {
+  const at = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}`;
+  if (p.keptEpoch === null) return at;
+  if (p.stoppedEarly) return `stopped early after epoch ${p.epoch}/${p.epochs} · kept epoch ${p.keptEpoch}’s weights`;
+  return `${at} · best so far: epoch ${p.keptEpoch}`;
+}
+
 export function mountStatus(root: HTMLElement, store: Store): void {
   const dataText = el('span', { id: 'dataset-status' });
   const dataBar = el('progress', { id: 'dataset-progress', max: 1, value: 0 });
@@ -78,7 +86,7 @@ export function mountStatus(root: HTMLElement, store: Store): void {
       stateText.textContent = s.model?.source === 'loaded' && (s.run === 'stopped' || s.run === 'idle') ? 'Opened model' : STATE_LABEL[s.run];
       stateText.dataset.state = s.run;
       const p = s.progress;
-      epochText.textContent = p ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}` : '';
+      epochText.textContent = p ? progressLine(p) : '';
       epochBar.value = p ? Math.min(1, (p.epoch - 1 + p.batch / p.batches) / p.epochs) : 0;
       rate.textContent = p && s.run === 'running' ? `${fmtCount(p.examplesPerSecond)} examples/s` : '—';
       lr.textContent = p ? `lr ${Number(p.lr.toPrecision(3))}` : '';
