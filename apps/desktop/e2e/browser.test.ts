@@ -353,10 +353,11 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     expect(await page.locator('#cell-tiles canvas.strip').count()).toBe(cell.n);
     // …and its runner-up, the second-highest of the ten outputs, in words too.
     const labels = await page.$$eval('#cell-tiles button.tile', (bs) => bs.map((b) => b.getAttribute('aria-label')!));
-    for (const l of labels) expect(l).toMatch(new RegExp(`: a ${cell.t}, predicted ${cell.p} with output \\d+%, then \\d with \\d+%$`));
+    // The seed network's outputs are sigmoids, printed as the pad prints them: activations ("0.87"), never "%".
+    for (const l of labels) expect(l).toMatch(new RegExp(`: a ${cell.t}, predicted ${cell.p} with output \\d\\.\\d\\d, then \\d with \\d\\.\\d\\d$`));
     expect(await page.locator('#cell-tiles .runner-up').count()).toBe(cell.n);
-    // The seed network's outputs are sigmoids: the tab says they are not probabilities.
-    expect(await text('#outputs-note')).toMatch(/sigmoid output .* not probabilities/);
+    // …and the tab says in the pad's words that they are not probabilities.
+    expect(await text('#outputs-note')).toMatch(/sigmoid activations, 0 to 1 — not probabilities \(they need not sum to 1\)/);
     await shot('7-mistakes');
 
     // Keyboard: arrows move inside the matrix, Enter opens the focused cell.
@@ -376,8 +377,13 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     const wrong = Math.round(10_000 - Number.parseFloat(trained.test) * 100);
     expect(await text('#gallery-title')).toContain(`${wrong.toLocaleString('en')} of 10,000`);
     expect(await page.locator('#gallery-tiles button.tile').count()).toBe(Math.min(100, wrong));
-    const confidences = async () => page.$$eval('#gallery-tiles .conf', (cs) => cs.map((c) => Number.parseInt(c.textContent!, 10)));
+    const confidences = async () => page.$$eval('#gallery-tiles .conf', (cs) => cs.map((c) => Number(c.textContent)));
     const desc = await confidences();
+    // Sigmoid outputs are activations, not probabilities: no "%" anywhere in the gallery's tiles, said or shown.
+    expect(desc.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const galleryText = await page.$$eval('#gallery-tiles button.tile', (bs) => bs.map((b) => `${b.textContent} ${b.getAttribute('title')} ${b.getAttribute('aria-label')}`).join('\n'));
+    expect(galleryText).toMatch(/→/);
+    expect(galleryText).not.toContain('%');
     expect(desc[0]).toBeGreaterThanOrEqual(desc.at(-1)!);
     await page.selectOption('#gallery-sort', 'asc');
     const asc = await confidences();
@@ -622,6 +628,13 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(50);
     await shot('9b-inspect-deeper');
+    // Its outputs are softmax probabilities: the Mistakes gallery prints them as "%", as the pad does.
+    await page.click('#tab-mistakes');
+    await page.locator('#analysis-when', { hasText: 'model after epoch 1 of 1' }).waitFor();
+    await page.locator('#gallery-tiles button.tile').first().waitFor();
+    expect(await text('#outputs-note')).toContain('softmax probabilities (they sum to 1)');
+    for (const c of await page.$$eval('#gallery-tiles .conf', (cs) => cs.map((e) => e.textContent))) expect(c).toMatch(/^\d+(\.\d)?%$/);
+    expect(await page.locator('#gallery-tiles button.tile').first().getAttribute('aria-label')).toMatch(/with output \d+(\.\d)?%, then \d with \d+(\.\d)?%$/);
     // Why this one learned in an epoch what the seed run needed five for: no slope factor in its error signal, so its
     // first gradients are larger than the sigmoid/MSE network's.
     await page.click('#tab-why');

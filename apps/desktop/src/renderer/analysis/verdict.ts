@@ -1,6 +1,7 @@
 // What the pad says about a drawing: the top two outputs and whether the network is sure, by a documented margin.
-// Sigmoid outputs are activations, not probabilities, so they are printed as plain numbers, never as "%". Pure.
+// Values are printed by outputs.ts's formatOutput (sigmoid outputs as plain numbers, never "%"). Pure.
 import type { ActivationName } from '@mlp/core';
+import { formatOutput } from './outputs.js';
 
 /**
  * Below this gap between the highest and the second-highest output the pad says "Not sure". It is in the outputs'
@@ -14,12 +15,6 @@ export interface Verdict {
   margin: number;
   sure: boolean;
   text: string;
-}
-
-/** An output value as text: "83%" for a softmax probability, "0.83" for any other activation. */
-export function formatOutput(v: number, output: ActivationName): string {
-  if (output !== 'softmax') return v.toFixed(2);
-  return Math.abs(v) >= 0.0995 ? `${(v * 100).toFixed(0)}%` : `${(v * 100).toFixed(1)}%`;
 }
 
 export function verdict(out: ArrayLike<number>, output: ActivationName): Verdict {

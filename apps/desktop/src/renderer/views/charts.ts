@@ -5,6 +5,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { curveColumns, lossName } from '../draw/curves.js';
+import { epochRange, epochTicks, tickLabels } from '../draw/ticks.js';
 import { el } from '../dom.js';
 import type { Store } from '../store.js';
 import { throttle } from './throttle.js';
@@ -18,17 +19,39 @@ export const AXIS_LABEL_FONT = 'bold 12px system-ui, sans-serif';
 /** Two charts and the status fit beside the tiles: their height follows the window's (150–230 px). */
 export const chartHeight = (): number => Math.max(150, Math.min(230, Math.floor((window.innerHeight - 380) / 2)));
 
+/** Room for one tick label of the epoch axis ("0.0015" at 12 px, with a gap), in CSS pixels. */
+const EPOCH_TICK_PX = 56;
+
+/**
+ * The x axis of every chart over fractional epochs: from epoch 0, ticks at nice steps labelled with just enough
+ * decimals (draw/ticks.ts), so one Step's axis reads 0, 0.0005, 0.0010 instead of uPlot's repeated 0.001, 0.001.
+ */
+export const EPOCH_SCALE: uPlot.Scale = { time: false, range: (_u, min, max) => epochRange(min, max) };
+export function epochAxis(size: number): uPlot.Axis {
+  return {
+    label: 'epoch',
+    size,
+    labelSize: 16,
+    stroke: '#555',
+    grid: { stroke: '#eceef1' },
+    font: AXIS_FONT,
+    labelFont: AXIS_LABEL_FONT,
+    splits: (u, _axis, min, max) => epochTicks(min, max, Math.max(2, Math.floor(u.bbox.width / uPlot.pxRatio / EPOCH_TICK_PX))),
+    values: (_u, splits) => tickLabels(splits),
+  };
+}
+
 /** A uPlot chart over fractional epochs with the given series (after the x series); `log` puts y on a log scale. */
 export function makeChart(target: HTMLElement, title: string, unit: string, series: uPlot.Series[], log = false): uPlot {
   const opts: uPlot.Options = {
     title,
     width: Math.max(300, target.clientWidth),
     height: chartHeight(),
-    scales: { x: { time: false }, ...(log ? { y: { distr: 3 } } : {}) },
+    scales: { x: EPOCH_SCALE, ...(log ? { y: { distr: 3 } } : {}) },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     axes: [
-      { label: 'epoch', size: 40, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
+      epochAxis(40),
       { label: unit, size: 60, labelSize: 18, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
     ],
     series: [{}, ...series],
@@ -73,11 +96,22 @@ export function fitCharts(root: HTMLElement, charts: () => [uPlot | null, HTMLEl
   window.addEventListener('resize', fit);
 }
 
+/** A line's points, drawn only while it has a few (a line through one Step's single batch would show nothing). */
+export const sparsePoints = (color: string): uPlot.Series.Points => ({
+  show: (u, si) => {
+    let n = 0;
+    for (const v of u.data[si] ?? []) if (v !== null && v !== undefined && ++n > 12) return false;
+    return true;
+  },
+  size: 5,
+  fill: color,
+});
+
 const epochPoints = (color: string, label: string): uPlot.Series => ({ label, stroke: color, width: 2, spanGaps: true, points: { show: true, size: 6, fill: color } });
 
 /** The series of the training charts, in curveColumns()'s order. */
 export const TRAINING_SERIES = (): uPlot.Series[] => [
-  { label: 'train, per batch (running average)', stroke: COLORS.batch, width: 1.5, spanGaps: true, points: { show: false } },
+  { label: 'train, per batch (running average)', stroke: COLORS.batch, width: 1.5, spanGaps: true, points: sparsePoints(COLORS.batch) },
   epochPoints(COLORS.train, 'train, epoch mean'),
   epochPoints(COLORS.valid, 'validation, end of epoch'),
 ];

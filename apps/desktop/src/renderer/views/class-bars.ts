@@ -1,7 +1,7 @@
 // Ten labelled horizontal bars of a network's outputs (the pad's live prediction, the inspector's output layer):
 // text and widths in the DOM, so screen readers read them and the e2e test can count them.
 import type { ActivationName } from '@mlp/core';
-import { formatOutput } from '../analysis/verdict.js';
+import { formatOutput } from '../analysis/outputs.js';
 import { el } from '../dom.js';
 
 export interface ClassBars {

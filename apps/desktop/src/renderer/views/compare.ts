@@ -8,14 +8,14 @@ import { type Controller, MAX_RUNS } from '../controller.js';
 import { compareColumns, drawnStretches, lossName } from '../draw/curves.js';
 import { el, pct } from '../dom.js';
 import type { AppState, RunRecord, Store } from '../store.js';
-import { CHART_INTERVAL_MS, fitCharts, logToggle, makeChart } from './charts.js';
+import { CHART_INTERVAL_MS, fitCharts, logToggle, makeChart, sparsePoints } from './charts.js';
 import { throttle } from './throttle.js';
 
 const STATUS: Record<RunRecord['status'], string> = { running: 'training', paused: 'paused', stopped: 'stopped', done: 'done', opened: 'opened file' };
 
 function runSeries(r: RunRecord): uPlot.Series[] {
   return [
-    { label: `${r.label} · train`, stroke: r.color, width: 1.5, dash: [5, 3], spanGaps: true, points: { show: false } },
+    { label: `${r.label} · train`, stroke: r.color, width: 1.5, dash: [5, 3], spanGaps: true, points: sparsePoints(r.color) },
     { label: `${r.label} · validation`, stroke: r.color, width: 2.5, spanGaps: true, points: { show: true, size: 6, fill: r.color } },
   ];
 }

@@ -1,7 +1,9 @@
 // Pages of image tiles (the confusion-cell drill-down and the misclassified gallery): each tile is a button with the
-// digit, its ten outputs as small bars (true class green, a wrong prediction red) and "true → predicted · confidence".
+// digit, its ten outputs as small bars (true class green, a wrong prediction red) and "true → predicted · confidence",
+// the values printed as the pad prints them (formatOutput: "%" only for softmax probabilities).
 // One keyboard stop per page; arrows move between tiles, Enter or Space opens the image in the inspector.
 import { pageOf } from '../analysis/confusion.js';
+import { formatOutput } from '../analysis/outputs.js';
 import { digitImage, outputStrip } from '../draw/digits.js';
 import { el } from '../dom.js';
 import type { Analysis } from '../train/protocol.js';
@@ -15,8 +17,6 @@ export interface TilePages {
   /** Show `indices` of `analysis` from page `page`; the caption names what they are ({n}: how many). */
   show(analysis: Analysis, indices: readonly number[], caption: string, page?: number): void;
 }
-
-const percent = (v: number) => `${Math.round(Math.min(1, Math.max(0, v)) * 100)}%`;
 
 export function tilePages(id: string, onOpen: (index: number) => void): TilePages {
   const caption = el('p', { class: 'caption', id: `${id}-caption`, 'aria-live': 'polite' });
@@ -40,6 +40,7 @@ export function tilePages(id: string, onOpen: (index: number) => void): TilePage
     prev.disabled = p.page === 0;
     next.disabled = p.page >= p.pages - 1;
     const K = a.classes;
+    const value = (v: number) => formatOutput(v, a.output);
     const tiles = p.items.map((i) => {
       const truth = a.labels[i]!;
       const pred = a.predictions[i]!;
@@ -59,12 +60,12 @@ export function tilePages(id: string, onOpen: (index: number) => void): TilePage
           role: 'listitem',
           tabindex: -1,
           'data-index': i,
-          title: `${a.set} image #${i} · outputs ${Array.from(a.outputs.subarray(i * K, i * K + K), (v, k) => `${k}: ${percent(v)}`).join(', ')} · open in the inspector`,
-          'aria-label': `${a.set} image ${i}: a ${truth}, predicted ${pred} with output ${percent(conf)}, then ${second} with ${percent(a.outputs[i * K + second]!)}`,
+          title: `${a.set} image #${i} · outputs ${Array.from(a.outputs.subarray(i * K, i * K + K), (v, k) => `${k}: ${value(v)}`).join(', ')} · open in the inspector`,
+          'aria-label': `${a.set} image ${i}: a ${truth}, predicted ${pred} with output ${value(conf)}, then ${second} with ${value(a.outputs[i * K + second]!)}`,
         },
         el('span', { class: 'tile-images' }, img, strip),
-        el('span', { class: 'tile-text' }, `${truth} → ${pred}`, el('span', { class: 'conf' }, percent(conf))),
-        el('span', { class: 'runner-up', title: 'the second-highest output' }, `next: ${second} ${percent(a.outputs[i * K + second]!)}`),
+        el('span', { class: 'tile-text' }, `${truth} → ${pred}`, el('span', { class: 'conf' }, value(conf))),
+        el('span', { class: 'runner-up', title: 'the second-highest output' }, `next: ${second} ${value(a.outputs[i * K + second]!)}`),
       );
     });
     grid.replaceChildren(...tiles);

@@ -2,6 +2,7 @@
 // way MNIST was made and fed to the current network as you draw: live output bars, and the 28×28 input it sees.
 // Strokes are stamped into the ink buffer at once; preprocessing and prediction run once per animation frame.
 import { argmax, forwardPass } from '../analysis/forward.js';
+import { outputsMeaning } from '../analysis/outputs.js';
 import { SURE_MARGIN, verdict as judge } from '../analysis/verdict.js';
 import { PAD_SIZE, padDigit, stampSegment } from '../analysis/pad.js';
 import type { Controller } from '../controller.js';
@@ -159,7 +160,7 @@ export function mountDrawing(root: HTMLElement, store: Store, c: Controller): vo
       note.textContent = 'Train or open a model to see what it makes of your digit.';
       return;
     }
-    note.textContent = `${net.output === 'softmax' ? 'Bars: the softmax probability of each digit.' : `Bars: each output unit’s ${net.output} activation, 0 to 1 — not a probability (they need not sum to 1).`} The pad says “Not sure” when the top two are within ${SURE_MARGIN} of each other.`;
+    note.textContent = `Bars: the ten outputs, ${outputsMeaning(net.output)}. The pad says “Not sure” when the top two are within ${SURE_MARGIN} of each other.`;
     if (!digit) {
       bars.update(null);
       verdict.textContent = 'Draw a digit on the pad.';

@@ -3,6 +3,7 @@
 // the pixels beyond the first layer) and, for the last hidden layer, its vote for every digit (activation ×
 // hidden→output weight), then the outputs. So a learner sees which hidden units pushed the network to its answer.
 import { argmax, forwardPass, rankDescending, tracedWeights, votes } from '../analysis/forward.js';
+import { outputsMeaning } from '../analysis/outputs.js';
 import type { Controller } from '../controller.js';
 import { column } from '../draw/bars.js';
 import { digitImage } from '../draw/digits.js';
@@ -115,7 +116,7 @@ export function mountInspector(root: HTMLElement, store: Store, c: Controller): 
     caption.textContent = img.label === null ? `${what}: predicted ${pred}` : `${what}: a ${img.label}, predicted ${pred}${img.label === pred ? ' ✓' : ' ✗'}`;
     caption.dataset.predicted = String(pred);
     bars.update(out, img.label, net.output);
-    outNote.textContent = net.output === 'softmax' ? 'softmax probabilities' : `${net.output} output activations, 0 to 1 — not probabilities (they need not sum to 1)`;
+    outNote.textContent = `The ten outputs, ${outputsMeaning(net.output)}.`;
 
     // One hidden layer (the picked one of a deeper network): every unit's activation, its weight tile and, for the
     // last hidden layer, its votes.

@@ -3,6 +3,7 @@
 // misclassified image sorted by confidence. Any tile opens that image in the inspector.
 import { confusionMatrix, mostConfused } from '@mlp/core';
 import { cellIndices, mistakes, rowShares, sortByConfidence } from '../analysis/confusion.js';
+import { outputsMeaning } from '../analysis/outputs.js';
 import type { Controller } from '../controller.js';
 import { sequentialRgb, textOn } from '../draw/colormap.js';
 import { el, pct } from '../dom.js';
@@ -135,6 +136,7 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
     evaluate.disabled = s.weights === null || s.dataset.status !== 'ready' || s.run === 'running';
     body.hidden = a === null;
     empty.hidden = a !== null;
+    outputsNote.hidden = a === null;
     if (!a) {
       when.textContent = '';
       empty.textContent =
@@ -149,12 +151,7 @@ export function mountMistakes(root: HTMLElement, store: Store, c: Controller): v
     let correct = 0;
     for (let i = 0; i < a.count; i++) if (a.predictions[i] === a.labels[i]) correct++;
     when.textContent = `${SET_LABEL[a.set]}, ${a.count.toLocaleString('en')} images · model ${a.when} · accuracy ${pct(correct / a.count)}`;
-    const output = s.weights?.output;
-    outputsNote.hidden = !output;
-    outputsNote.textContent =
-      output === 'softmax'
-        ? 'Each tile: the image, its ten outputs as bars (true digit green, a wrong prediction red), and the softmax probability of the predicted digit and of the runner-up.'
-        : `Each tile: the image, its ten outputs as bars (true digit green, a wrong prediction red), and the ${output} output of the predicted digit and of the runner-up. These are activations, not probabilities: the ten need not sum to 100%.`;
+    outputsNote.textContent = `Each tile: the image, its ten outputs as bars (true digit green, a wrong prediction red), and the outputs of the predicted digit and of the runner-up: ${outputsMeaning(a.output)}.`;
     if (a === shown) return;
     shown = a;
     renderMatrix(a);

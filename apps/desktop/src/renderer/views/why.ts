@@ -13,7 +13,7 @@ import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
 import type { Weights } from '../train/protocol.js';
 import { QUANTILES, type StatsSnapshot } from '../train/stats.js';
-import { AXIS_FONT, AXIS_LABEL_FONT, fitCharts } from './charts.js';
+import { AXIS_FONT, AXIS_LABEL_FONT, EPOCH_SCALE, epochAxis, fitCharts } from './charts.js';
 import { throttle } from './throttle.js';
 import { tileView } from './weights.js';
 
@@ -57,9 +57,9 @@ function bandChart(target: HTMLElement, title: string, y: string, log: boolean, 
       height: BAND_HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, ...(log ? { y: { distr: 3 } } : {}) },
+      scales: { x: EPOCH_SCALE, ...(log ? { y: { distr: 3 } } : {}) },
       axes: [
-        { label: 'epoch', size: 36, labelSize: 16, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT },
+        epochAxis(36),
         { label: y, size: 64, labelSize: 18, stroke: '#555', grid: { stroke: '#eceef1' }, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT, ...(log ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v === null || v === undefined ? '' : v === 0 ? '0' : v.toExponential(0))) } : {}) },
       ],
       series,
