@@ -65,7 +65,7 @@ export function program(run: (p: Promise<number>) => void): Command {
     .addOption(new Option('--schedule <name>', `learning-rate schedule: ${allowed('schedule')}`).argParser(v.SETTINGS.schedule))
     .option('--step-every <n>', `step schedule: epochs between decays, ${allowed('stepEvery')}`, v.SETTINGS.stepEvery)
     .option('--warmup <epochs>', `cosine and onecycle: warm-up epochs (fractions allowed), ${allowed('warmup')}`, v.SETTINGS.warmup)
-    .addOption(new Option('--early-stop <on>', `early stopping on the validation ${allowed('earlyStop')}, keeping the best epoch's weights`).argParser(v.SETTINGS.earlyStop))
+    .addOption(new Option('--early-stop <on>', `early stopping on the validation loss or accuracy (${allowed('earlyStop')}), keeping the best epoch's weights`).argParser(v.SETTINGS.earlyStop))
     .option('--patience <n>', `early stopping: epochs without improvement, ${allowed('patience')}`, v.SETTINGS.patience)
     .option('--batch <n>', `minibatch size, ${allowed('batch')}`, v.SETTINGS.batch)
     .option('--epochs <n>', `epochs, ${allowed('epochs')}`, v.SETTINGS.epochs)

@@ -1,5 +1,6 @@
 import type { EpochReport } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '@mlp/recipe';
 import type { DatasetFiles, DesktopApi } from '../shared/api.js';
 import { initialState } from './app.js';
 import { Controller, MAX_RUNS, RUN_COLORS, runLabel } from './controller.js';
@@ -66,6 +67,10 @@ describe('Controller: runs kept for comparison', () => {
   it('labels runs by what usually differs between them', () => {
     const s = initialState().settings;
     expect(runLabel(4, { ...s, train: { ...s.train, lr: 0.5 } }).label).toBe('#4 seed · 784-50-10 sigmoid/MSE · lr 0.5');
+    // A run with another optimiser says so: the same learning rate means something else under Adam.
+    const adamw = runLabel(5, { preset: 'best', train: PRESETS.best });
+    expect(adamw.label).toBe('#5 best · 784-1024-10 relu→softmax/cross-entropy · AdamW lr 0.002');
+    expect(adamw.detail).toContain('AdamW · decay 0.01 · dropout 0.4 · cosine');
     expect(runLabel(4, s).detail).toContain('batch 100');
   });
 });

@@ -157,7 +157,7 @@ export function mountCharts(root: HTMLElement, store: Store, showWhy: () => void
     const key = `${name}/${logScale}`;
     if (key !== shown) {
       loss?.destroy();
-      loss = makeChart(lossBox, `Loss (${name}${logScale ? ', log scale' : ''})`, `${name} loss`, TRAINING_SERIES(), logScale);
+      loss = makeChart(lossBox, `Loss (${name}${logScale ? ', log scale' : ''})`, name, TRAINING_SERIES(), logScale);
       lossBox.dataset.scale = logScale ? 'log' : 'linear';
       shown = key;
     }

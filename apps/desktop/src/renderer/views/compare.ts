@@ -99,7 +99,7 @@ export function mountCompare(root: HTMLElement, store: Store, c: Controller): vo
         const box = el('div', { class: 'chart', 'data-loss': loss });
         lossBox.append(box);
         const name = lossName(loss);
-        return { loss, runs: rs, box, chart: makeChart(box, `Loss (${name}${logScale ? ', log scale' : ''})`, `${name} loss`, rs.flatMap(runSeries), logScale) };
+        return { loss, runs: rs, box, chart: makeChart(box, `Loss (${name}${logScale ? ', log scale' : ''})`, name, rs.flatMap(runSeries), logScale) };
       });
       acc = makeChart(accBox, 'Accuracy (every loss)', 'accuracy %', runs.flatMap(runSeries));
       shownKey = key;
