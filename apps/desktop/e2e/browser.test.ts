@@ -734,7 +734,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.press('#epochs', 'Tab');
     expect(await text('#optimiser-summary')).toBe('AdamW · dropout 0.2 · cosine · early stop on loss');
     expect(await page.locator('#preset').inputValue()).toBe('custom');
-    await page.screenshot({ path: join(SCREENSHOTS, '13-optimiser.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, '14-optimiser.png') });
     await page.click('#start');
     await page.locator('#run-state[data-state="done"]').waitFor({ timeout: 300_000 });
     // Early stopping watched the validation loss: the best epoch is named, or the one kept when it ended the run.
