@@ -66,6 +66,11 @@ function checkBuffers(where: string, names: string, dims: string, a: number, b: 
   }
 }
 
+/** Whether forward's input is a BatchInput (it has a kind), not floats. */
+export function isBatchInput(input: FloatArray | BatchInput): input is BatchInput {
+  return typeof (input as Partial<BatchInput> | null)?.kind === 'string';
+}
+
 /** Throws unless a batch input fits n rows of F inputs, with finite scaling (MLP.forward's check). */
 export function checkInput(input: BatchInput, n: number, F: number): void {
   const where = 'forward';

@@ -10,7 +10,7 @@
 //                 l = L−1 .. 0:     dW[l] = δ[l]ᵀ·a[l−1]            db[l] = Σ_rows δ[l]
 //                                   δ[l−1] = (δ[l]·W[l]) ⊙ f'(a[l−1])        (with dropout: ⊙ m[l−1] first)
 import type { BatchInput } from './backends/types.js';
-import { checkInput, checkPredictInput, checkTargets } from './check.js';
+import { checkInput, checkPredictInput, checkTargets, isBatchInput } from './check.js';
 import type { MLPConfig, MLPOptions } from './config.js';
 import { dropoutMask, dropoutRescale } from './dropout.js';
 import { fillNormal, initStd } from './init.js';
@@ -55,7 +55,7 @@ export class MLP extends ModelParams {
    * (n, outputSize): a buffer overwritten by the next pass. The backend keeps what backward() needs.
    */
   forward(input: FloatArray | BatchInput, n: number, dropout?: DropoutOptions): FloatArray {
-    const batch: BatchInput = typeof (input as Partial<BatchInput>)?.kind === 'string' ? (input as BatchInput) : { kind: 'floats', x: input as FloatArray };
+    const batch: BatchInput = isBatchInput(input) ? input : { kind: 'floats', x: input };
     checkInput(batch, n, this.inputSize);
     const p = dropout?.p ?? 0;
     if (!(p >= 0 && p < 1)) throw new RangeError(`dropout must be in [0, 1), got ${p}`);

@@ -59,8 +59,9 @@ export type BatchInput =
 /**
  * One network's storage and kernels. Layer l has W[l] (layers[l+1], layers[l]) row-major and b[l] (layers[l+1]); the
  * batch buffers z[l], a[l] and δ[l] are (capacity, layers[l+1]). The network calls, per batch: reserve, input, then
- * denseForward for each layer in order; lossForward; lossBackward (the output's δ), then denseBackward from the last layer down,
- * each followed by activationBackward of the layer below; then sgdStep or optimizerStep. A backend may fuse steps
+ * denseForward for each layer in order; lossForward (the loss) and lossBackward (the output's δ); then denseBackward
+ * from the last layer down, each followed by activationBackward of the layer below; then sgdStep or optimizerStep
+ * (evaluation stops after lossForward, or after the forward pass, reading outputClasses). A backend may fuse steps
  * (the wasm sparse first layer does), as long as each call leaves what the interface promises. With dropout the
  * network fills each hidden layer's mask and calls dropoutForward and dropoutBackward between the layers' calls, so it
  * asks for `separate`.
