@@ -149,7 +149,7 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
       const start = (step * 40) % 120;
       y.fill(0);
       for (let r = 0; r < 40; r++) y[r * 3 + data.labels[order[start + r]!]!] = 1;
-      m.forwardRows(data.inputs as Uint8Array, order, start, 40, 1 / 255, 0.1);
+      m.forward({ kind: 'rows', inputs: data.inputs as Uint8Array, rows: order, start, mul: 1 / 255, add: 0.1 }, 40);
       m.loss(y, 40);
       m.backward(y, 40);
       peek(m);
@@ -187,8 +187,8 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
     // batch of the same data and one of other data (which replaces the model's index).
     const expected = Float32Array.from(naive.readGradients(0).dW);
     const other = sparseImages(3, 37, 40, 0.3, 6);
-    wasm.forwardRows(data.inputs as Uint8Array, order, 80, 40, 1 / 255, 0.1);
-    wasm.forwardRows(other.inputs as Uint8Array, order, 0, 40, 1 / 255, 0.1);
+    wasm.forward({ kind: 'rows', inputs: data.inputs as Uint8Array, rows: order, start: 80, mul: 1 / 255, add: 0.1 }, 40);
+    wasm.forward({ kind: 'rows', inputs: other.inputs as Uint8Array, rows: order, start: 0, mul: 1 / 255, add: 0.1 }, 40);
     expectClose(wasm.readGradients(0).dW, expected, TOL.f32, 'dW[0]');
     // The same bits as reading it right after backward.
     const early = train(1, 0, (m) => void m.readGradients(0).dW);
@@ -209,8 +209,8 @@ describe('plain SGD on the first layer\'s transposed weights (sgd_sparse, sgd_t)
     naive.copyWeightsFrom(wasm); // readParams: the stepped weights
     const rows = Array.from({ length: 40 }, (_, i) => i);
     const same = () => {
-      const a = Float32Array.from(wasm.forwardRows(data.inputs as Uint8Array, rows, 0, 40, 1 / 255, 0).subarray(0, 120));
-      expectClose(a, naive.forwardRows(data.inputs as Uint8Array, rows, 0, 40, 1 / 255, 0).subarray(0, 120), TOL.f32, 'outputs');
+      const a = Float32Array.from(wasm.forward({ kind: 'rows', inputs: data.inputs as Uint8Array, rows, start: 0, mul: 1 / 255, add: 0 }, 40).subarray(0, 120));
+      expectClose(a, naive.forward({ kind: 'rows', inputs: data.inputs as Uint8Array, rows, start: 0, mul: 1 / 255, add: 0 }, 40).subarray(0, 120), TOL.f32, 'outputs');
     };
     same();
     for (const net of [wasm, naive]) {

@@ -1,5 +1,6 @@
 // Argument checks for the public functions: counts and buffer lengths, each failure one sentence that names the
-// function, the argument and the problem. Constant time per call: no per-element work (finite checks are per dataset).
+// function, the argument and the problem. Constant time per call: no per-element work (finite checks are per dataset,
+// and predict's, which is no hot loop).
 import type { BatchInput } from './backends/types.js';
 import type { FloatArray } from './tensor.js';
 
@@ -65,9 +66,14 @@ function checkBuffers(where: string, names: string, dims: string, a: number, b: 
   }
 }
 
-/** Throws unless a batch input fits n rows of F inputs, with finite scaling (MLP.forwardBatch's check). */
+/** Whether forward's input is a BatchInput (it has a kind), not floats. */
+export function isBatchInput(input: FloatArray | BatchInput): input is BatchInput {
+  return typeof (input as Partial<BatchInput> | null)?.kind === 'string';
+}
+
+/** Throws unless a batch input fits n rows of F inputs, with finite scaling (MLP.forward's check). */
 export function checkInput(input: BatchInput, n: number, F: number): void {
-  const where = input.kind === 'floats' ? 'forward' : input.kind === 'bytes' ? 'forwardBytes' : 'forwardRows';
+  const where = 'forward';
   checkCount(where, 'n (the number of rows)', n);
   if (input.kind === 'floats') return checkLength(where, 'x', input.x, 'n×inputSize', n, F);
   checkFinite(where, 'mul', input.mul);
@@ -76,6 +82,23 @@ export function checkInput(input: BatchInput, n: number, F: number): void {
   checkCount(where, 'start', input.start, 0);
   checkLength(where, 'rows', input.rows, 'start + n', input.start + n);
   checkLength(where, 'inputs', input.inputs, 'inputSize', F);
+}
+
+/** Throws unless targets y fit the first n rows of a forward pass of `rows` rows and `outputs` outputs (MLP.loss, backward). */
+export function checkTargets(where: string, y: FloatArray, n: number, rows: number, outputs: number): void {
+  checkCount(where, 'n (the number of rows)', n);
+  if (n > rows) throw new RangeError(`${where}: n is ${n}, but the last forward pass had ${rows} rows (call forward first)`);
+  checkLength(where, 'y', y, 'n×outputSize', n, outputs);
+}
+
+/** Throws unless x holds exactly n rows of F finite inputs (MLP.predict, which is not for hot loops: it checks each value). */
+export function checkPredictInput(x: ArrayLike<number>, n: number, F: number): void {
+  checkCount('predict', 'n (the number of rows)', n);
+  checkLength('predict', 'x', x, 'any length', 0);
+  if (x.length !== n * F) throw new RangeError(`predict: x has ${x.length} values, but ${n} row${n === 1 ? '' : 's'} of ${F} inputs need exactly ${n * F}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RangeError(`predict: x[${i}] is ${x[i]} (row ${Math.floor(i / F)}, input ${i % F}); inputs must be finite`);
+  }
 }
 
 /** Throws unless `out` is a float array of at least n values; returns it. */

@@ -122,7 +122,7 @@ export function gatherInputs(d: Dataset, index: ArrayLike<number>, start: number
 
 /**
  * When the inputs are bytes with one scalar scaling (or none), that scaling: models can then take the raw bytes
- * (MLP.forwardRows / forwardBytes) instead of gathered floats. Null for float inputs or per-feature scaling.
+ * (MLP.forward of a rows or bytes BatchInput) instead of gathered floats. Null for float inputs or per-feature scaling.
  */
 export function byteScaling(d: Dataset): {
   /** The scalar multiplier. */

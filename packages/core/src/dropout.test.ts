@@ -31,13 +31,13 @@ describe('dropout', () => {
       const state: RngState = new Rng(42).state();
       const loss = (l: number, W: Float64Array) => () => {
         m.writeWeights(l, W);
-        m.forwardBatch({ kind: 'floats', x }, n, { p: 0.4, rng: Rng.fromState(state) });
+        m.forward({ kind: 'floats', x }, n, { p: 0.4, rng: Rng.fromState(state) });
         return m.loss(y, n);
       };
       for (const l of [0, 1, 2]) {
         it(`dW[${l}] matches finite differences with the mask fixed`, () => {
           const W = Float64Array.from(m.readWeights(l));
-          m.forwardBatch({ kind: 'floats', x }, n, { p: 0.4, rng: Rng.fromState(state) });
+          m.forward({ kind: 'floats', x }, n, { p: 0.4, rng: Rng.fromState(state) });
           m.backward(y, n);
           const { dW } = m.readGradients(l);
           const r = gradCheck(loss(l, W), W, dW, TOL.gradcheck);
@@ -46,7 +46,7 @@ describe('dropout', () => {
       }
       it('a backward pass without the masks fails the check (the check can fail)', () => {
         const W = Float64Array.from(m.readWeights(0));
-        m.forwardBatch({ kind: 'floats', x }, n);
+        m.forward({ kind: 'floats', x }, n);
         m.backward(y, n);
         const { dW } = m.readGradients(0);
         expect(gradCheck(loss(0, W), W, dW, TOL.gradcheck).ok).toBe(false);
@@ -58,8 +58,8 @@ describe('dropout', () => {
     const m = new MLP({ layers: [4, 8, 3], hidden: 'relu', output: 'softmax', loss: 'ce' }, { backend: 'naive', seed: 1 });
     const x = Float32Array.from(randn64(8, 2));
     const plain = Float32Array.from(m.forward(x, 2).subarray(0, 6));
-    m.forwardBatch({ kind: 'floats', x }, 2, { p: 0.5, rng: new Rng(1) });
+    m.forward({ kind: 'floats', x }, 2, { p: 0.5, rng: new Rng(1) });
     expect(Float32Array.from(m.forward(x, 2).subarray(0, 6))).toEqual(plain);
-    expect(() => m.forwardBatch({ kind: 'floats', x }, 2, { p: 1, rng: new Rng(1) })).toThrow('dropout must be in [0, 1), got 1');
+    expect(() => m.forward({ kind: 'floats', x }, 2, { p: 1, rng: new Rng(1) })).toThrow('dropout must be in [0, 1), got 1');
   });
 });

@@ -52,7 +52,7 @@ export function evaluate(model: MLP, data: Dataset, options: EvaluateOptions = {
     gatherTargets(data, index, start, n, K, y);
     if (!bytes) gatherInputs(data, index, start, n, x);
     const raw = bytes ? (data.inputs as Uint8Array).subarray(start * F, (start + n) * F) : null;
-    const out = model.forwardBatch(raw && bytes ? { kind: 'bytes', raw, mul: bytes.mul, add: bytes.add } : { kind: 'floats', x }, n);
+    const out = model.forward(raw && bytes ? { kind: 'bytes', raw, mul: bytes.mul, add: bytes.add } : { kind: 'floats', x }, n);
     lossSum += model.loss(y, n) * n;
     const pred = predictions.subarray(start, start + n);
     argmaxRows(pred, out, n, K);

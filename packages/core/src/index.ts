@@ -30,11 +30,14 @@ export {
   softmaxCrossEntropyBackward,
   sigmoidCrossEntropyLoss,
   sigmoidCrossEntropyBackward,
+  lossForward,
+  lossBackward,
 } from './losses.js';
 export { denseForward, denseBackward } from './dense.js';
 export { type InitName, INITS, initStd, fillNormal } from './init.js';
 export { Rng, type RngState } from './rng.js';
 export { type MLPConfig, type FullConfig, type MLPOptions, type ParamInfo, type BatchInput, type DropoutOptions, MLP, resolveConfig } from './mlp.js';
+export type { ModelParams } from './params.js';
 export type { Backend, BackendSpec } from './backends/types.js';
 export { type SGDOptions, SGD, sgdUpdate } from './sgd.js';
 export { type OptimizerName, type StepArgs, OPTIMIZERS, optimizerUpdate, stateCount, sumOfSquares, clipScale, maxNormRows } from './optim.js';

@@ -1,5 +1,6 @@
 // Losses over a batch of n rows, each forward (returns the mean loss) beside its backward (writes the gradient).
 // Convention (the textbook's): error summed over the outputs, averaged over the batch.
+import type { ActivationName } from './activations.js';
 import { checkRowsCols } from './check.js';
 import type { FloatArray } from './tensor.js';
 
@@ -79,4 +80,21 @@ export function sigmoidCrossEntropyLoss(probs: FloatArray, z: FloatArray, y: Flo
 export function sigmoidCrossEntropyBackward(dz: FloatArray, probs: FloatArray, y: FloatArray, rows: number, cols: number): void {
   checkRowsCols('sigmoidCrossEntropyBackward', rows, cols, 1, 'dz probs y', dz, probs, y);
   softmaxCrossEntropyBackward(dz, probs, y, rows, cols);
+}
+
+/**
+ * The loss `name` of a network's output, mean over n rows of targets y (n, cols): a = f(z) with f the output activation
+ * `output`. Cross-entropy recomputes a from the logits z with log-sum-exp, for stability (and writes it back into a).
+ */
+export function lossForward(name: LossName, output: ActivationName, a: FloatArray, z: FloatArray, y: FloatArray, n: number, cols: number): number {
+  if (name === 'mse') return mseLoss(a, y, n, cols);
+  return (output === 'softmax' ? softmaxCrossEntropyLoss : sigmoidCrossEntropyLoss)(a, z, y, n, cols);
+}
+/**
+ * Its gradient into d: ∂loss/∂a for mse (the caller then applies f'), ∂loss/∂z for cross-entropy, where the softmax or
+ * sigmoid's own derivative cancels (fused).
+ */
+export function lossBackward(name: LossName, output: ActivationName, d: FloatArray, a: FloatArray, y: FloatArray, n: number, cols: number): void {
+  if (name === 'mse') mseBackward(d, a, y, n, cols);
+  else (output === 'softmax' ? softmaxCrossEntropyBackward : sigmoidCrossEntropyBackward)(d, a, y, n, cols);
 }

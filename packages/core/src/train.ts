@@ -304,7 +304,7 @@ export class Trainer {
       ? { kind: 'rows', inputs: this.train.inputs as Uint8Array, rows: this.perm, start, mul: bytes.mul, add: bytes.add }
       : { kind: 'floats', x: this.x };
     const dropout = training && this.dropoutRng ? { p: this.options.dropout, rng: this.dropoutRng } : undefined;
-    m.forwardBatch(input, n, dropout);
+    m.forward(input, n, dropout);
     return m.loss(this.y, n);
   }
 

@@ -26,8 +26,8 @@ describe('MLP methods', () => {
     }
     expect(() => m.forward(f(5), 2)).toThrow('forward: x has 5 values, but n×inputSize = 2×3 needs 6');
     expect(() => m.forward(null as never, 1)).toThrow('forward: x must be a Float32Array (or another array of numbers), got null');
-    expect(() => m.forwardBytes(new Uint8Array(3), 1, Number.NaN)).toThrow('forwardBytes: mul must be a finite number, got NaN');
-    expect(() => m.forwardRows(new Uint8Array(9), Uint32Array.of(0, 1), 1, 2)).toThrow('forwardRows: rows has 2 values, but start + n = 3 needs 3');
+    expect(() => m.forward({ kind: 'bytes', raw: new Uint8Array(3), mul: Number.NaN, add: 0 }, 1)).toThrow('forward: mul must be a finite number, got NaN');
+    expect(() => m.forward({ kind: 'rows', inputs: new Uint8Array(9), rows: Uint32Array.of(0, 1), start: 1, mul: 1, add: 0 }, 2)).toThrow('forward: rows has 2 values, but start + n = 3 needs 3');
   });
 
   it('predict needs exactly n rows of finite inputs', () => {

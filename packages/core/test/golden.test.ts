@@ -45,7 +45,7 @@ function input(c: GoldenCase, x: Float32Array): BatchInput {
 
 /** forward + loss + backward on the case's batch. */
 function gradient(m: MLP, c: GoldenCase, batch: BatchInput, y: Float32Array): number {
-  m.forwardBatch(batch, c.batch);
+  m.forward(batch, c.batch);
   const loss = m.loss(y, c.batch);
   m.backward(y, c.batch);
   return loss;
@@ -112,7 +112,7 @@ describe('golden values from numpy', () => {
     }
     if (!backendAvailable('wasm')) return;
     const { m, batch } = setup(bytes[0]!, 'wasm');
-    m.forwardBatch(batch, bytes[0]!.batch);
+    m.forward(batch, bytes[0]!.batch);
     expect((m as unknown as { engine: { sparseAdd: number | null } }).engine.sparseAdd, 'the sparse first layer took the batch').not.toBeNull();
   });
 

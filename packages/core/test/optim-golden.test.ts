@@ -58,7 +58,7 @@ function run(c: OptimCase, backend: BackendName, threads: number, dtype: 'float3
     : { kind: 'floats', x };
   const opt = new Optimizer(c.optimizer);
   for (let s = 0; s < c.steps; s++) {
-    m.forwardBatch(batch, c.batch);
+    m.forward(batch, c.batch);
     m.backward(y, c.batch);
     opt.step(m, c.optimizer.lr);
   }

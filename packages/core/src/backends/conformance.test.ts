@@ -1,6 +1,7 @@
 // The backends' conformance suite: every backend (js; wasm with one thread and with two) runs the same steps of the
 // Backend interface as the naive reference on the same numbers, and must agree with it within float32 rounding:
-// forward on floats, on byte batches and on dataset rows (the wasm sparse first layer), backward, the SGD step with
+// forward on floats, on byte batches and on dataset rows (the wasm sparse first layer), the loss and its gradient
+// (mse, softmax and sigmoid cross-entropy), backward from it, the SGD step with
 // and without momentum and L2, every optimiser's step (Nesterov, Adam, AdamW, decoupled decay, clipping's scale),
 // the gradient's squared norm, max-norm, a pass with separate layers (dropout between them), output classes, and the
 // read/write sync points. Runs in Node and in Chromium.
@@ -23,10 +24,10 @@ const CANDIDATES: [string, (s: BackendSpec) => Backend, number][] = [
 ];
 
 const SPECS: Omit<BackendSpec, 'dtype' | 'threads'>[] = [
-  { layers: [37, 13, 3], hidden: 'sigmoid', output: 'softmax' }, // odd widths: the kernels' tails
-  { layers: [37, 20, 9, 4], hidden: 'relu', output: 'sigmoid' }, // the sparse layer takes two layers along
-  { layers: [37, 12, 5], hidden: 'tanh', output: 'linear' }, // an activation the wasm kernels leave to JS
-  { layers: [37, 6], hidden: 'sigmoid', output: 'sigmoid' }, // one layer
+  { layers: [37, 13, 3], hidden: 'sigmoid', output: 'softmax', loss: 'ce' }, // odd widths: the kernels' tails
+  { layers: [37, 20, 9, 4], hidden: 'relu', output: 'sigmoid', loss: 'ce' }, // the sparse layer takes two layers along
+  { layers: [37, 12, 5], hidden: 'tanh', output: 'linear', loss: 'mse' }, // an activation the wasm kernels leave to JS
+  { layers: [37, 6], hidden: 'sigmoid', output: 'sigmoid', loss: 'mse' }, // one layer
 ];
 
 const N = 40;
@@ -109,6 +110,37 @@ describe.each(CANDIDATES)('backend %s against naive', (_, factory, threads) => {
         expectClose(g.grads[l]!.db, d.db, TOL.f32, `db[${l}]`);
       });
       expect(Array.from(g.classes)).toEqual(Array.from(r.classes));
+      got.dispose();
+    });
+
+    it.each(INPUTS)('the loss and its gradient, then backward from it, on %s', (_label, input) => {
+      const L = spec.layers;
+      const depth = L.length - 1;
+      const rng = new Rng(4);
+      // Targets: one-hot rows for cross-entropy (softmax wants rows summing to 1), values in [0, 1] for mse.
+      const y = Float32Array.from({ length: N * L[depth]! }, (_, i) => (spec.loss === 'ce' ? Number(i % L[depth]! === i % 3) : rng.float()));
+      const run = (b: Backend) => {
+        b.reserve(N);
+        b.input(input, N);
+        for (let l = 0; l < depth; l++) b.denseForward(l, N);
+        const loss = b.lossForward(y, N);
+        b.lossBackward(y, N);
+        const delta = Float32Array.from(b.delta(depth - 1).subarray(0, N * L[depth]!));
+        for (let l = depth - 1; l >= 0; l--) {
+          b.denseBackward(l, N);
+          if (l > 0) b.activationBackward(l - 1, N);
+        }
+        const dW = new Float32Array(L[0]! * L[1]!);
+        b.readGradientsInto(0, dW, new Float32Array(L[1]!));
+        return { loss, delta, dW };
+      };
+      const ref = make(naiveBackend, spec);
+      const got = make(factory, spec);
+      const [r, g] = [run(ref), run(got)];
+      expect(Number.isFinite(r.loss) && r.loss > 0).toBe(true);
+      expectClose([g.loss], [r.loss], TOL.f32, 'loss');
+      expectClose(g.delta, r.delta, TOL.f32, `δ[${depth - 1}]`);
+      expectClose(g.dW, r.dW, TOL.f32, 'dW[0]');
       got.dispose();
     });
 

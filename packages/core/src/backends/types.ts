@@ -1,15 +1,13 @@
 // The interface between the network (mlp.ts, the readable algorithm) and the engines that run it, in the manner of
 // tfjs-core's kernel table: one backend object per network owns its tensors and batch buffers and runs each step of
 // the algorithm with its own kernels. Implementations: naive/ (the reference), js/, wasm/. No kernels here.
-// The loss and its gradient are not backend steps: every backend uses the same JS kernels (losses.ts), which the
-// network runs on the backend's views of the output (activations, preActivations) and writes into delta(L−1); they
-// touch n × outputs values, a few hundred per batch, where no engine would gain.
 import type { ActivationName } from '../activations.js';
 import type { BackendName } from '../backend.js';
+import type { LossName } from '../losses.js';
 import type { StepArgs } from '../optim.js';
 import type { FloatArray } from '../tensor.js';
 
-/** What a backend is built for: the widths from input to output, the activations, the storage type and threads. */
+/** What a backend is built for: the widths from input to output, the activations, the loss, the storage type and threads. */
 export interface BackendSpec {
   /** Widths from input to output, e.g. [784, 50, 10]. */
   layers: readonly number[];
@@ -17,6 +15,8 @@ export interface BackendSpec {
   hidden: ActivationName;
   /** Activation of the output layer. */
   output: ActivationName;
+  /** The loss that lossForward and lossBackward compute ('ce': cross-entropy, on a softmax or sigmoid output). */
+  loss: LossName;
   /** Storage type of every tensor (wasm: float32 only). */
   dtype: 'float32' | 'float64';
   /** 1, or 2 to let the wasm backend share work with a helper thread (others ignore it). */
@@ -59,8 +59,9 @@ export type BatchInput =
 /**
  * One network's storage and kernels. Layer l has W[l] (layers[l+1], layers[l]) row-major and b[l] (layers[l+1]); the
  * batch buffers z[l], a[l] and δ[l] are (capacity, layers[l+1]). The network calls, per batch: reserve, input, then
- * denseForward for each layer in order; after the output's δ is written, denseBackward from the last layer down,
- * each followed by activationBackward of the layer below; then sgdStep or optimizerStep. A backend may fuse steps
+ * denseForward for each layer in order; lossForward (the loss) and lossBackward (the output's δ); then denseBackward
+ * from the last layer down, each followed by activationBackward of the layer below; then sgdStep or optimizerStep
+ * (evaluation stops after lossForward, or after the forward pass, reading outputClasses). A backend may fuse steps
  * (the wasm sparse first layer does), as long as each call leaves what the interface promises. With dropout the
  * network fills each hidden layer's mask and calls dropoutForward and dropoutBackward between the layers' calls, so it
  * asks for `separate`.
@@ -79,12 +80,16 @@ export interface Backend {
   input(batch: BatchInput, n: number, separate?: boolean): void;
   /** z[l] = in·W[l]ᵀ + b[l] and a[l] = f(z[l]) for rows 0..n−1 (in: the input for l = 0, else a[l−1]). */
   denseForward(l: number, n: number): void;
-  /** Views of a[l], z[l] and δ[l] (rows 0..n−1 of the last pass valid); the network writes the output's δ. */
+  /** Views of a[l], z[l] and δ[l] (rows 0..n−1 of the last pass valid), for reading (and for tests to seed a δ). */
   activations(l: number): FloatArray;
   /** z[l], the pre-activations of layer l. */
   preActivations(l: number): FloatArray;
-  /** δ[l], the loss's gradient with respect to z[l] (the network writes the output layer's). */
+  /** δ[l], the loss's gradient with respect to z[l]. */
   delta(l: number): FloatArray;
+  /** The mean loss of the last forward pass's first n rows against targets y (n, outputs) (cross-entropy also rewrites the output a from z). */
+  lossForward(y: FloatArray, n: number): number;
+  /** δ[L−1] = ∂loss/∂z[L−1] for rows 0..n−1: the loss's gradient through the output activation (fused for cross-entropy). */
+  lossBackward(y: FloatArray, n: number): void;
   /** δ[l] ⊙= f'(a[l]), elementwise for rows 0..n−1 (f the layer's activation). */
   activationBackward(l: number, n: number): void;
   /** dW[l] = δ[l]ᵀ·in, db[l] = column sums of δ[l]; for l > 0 also δ[l−1] = δ[l]·W[l] (before f'). */

@@ -1,9 +1,10 @@
 // The reference backend: every tensor a plain typed array, every step a call of the library's own JS kernels (dense.ts,
-// activations.ts, sgd.ts, optim.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
+// activations.ts, losses.ts, sgd.ts, optim.ts), with a choice of matrix product: gemmNaive here (the forever reference), gemmJs for js/.
 // No memory tricks, no fusion: the wasm backend is tested against this one.
 import { activationBackward, activationForward } from '../../activations.js';
 import { denseBackward, denseForward } from '../../dense.js';
 import { dropoutBackward, dropoutForward } from '../../dropout.js';
+import { lossBackward, lossForward } from '../../losses.js';
 import { type Gemm, gemmNaive } from '../../matmul.js';
 import { argmaxRows } from '../../ops.js';
 import { type StepArgs, maxNormRows, optimizerUpdate, sumOfSquares } from '../../optim.js';
@@ -93,6 +94,16 @@ export class ArrayBackend implements Backend {
   }
   delta(l: number): FloatArray {
     return this.d[l]!;
+  }
+
+  lossForward(y: FloatArray, n: number): number {
+    const last = this.W.length - 1;
+    return lossForward(this.spec.loss, this.spec.output, this.a[last]!, this.z[last]!, y, n, this.L[last + 1]!);
+  }
+  lossBackward(y: FloatArray, n: number): void {
+    const last = this.W.length - 1;
+    lossBackward(this.spec.loss, this.spec.output, this.d[last]!, this.a[last]!, y, n, this.L[last + 1]!);
+    if (this.spec.loss === 'mse') this.activationBackward(last, n); // ∂loss/∂a ⊙ f'(a); cross-entropy's is fused
   }
 
   activationBackward(l: number, n: number): void {

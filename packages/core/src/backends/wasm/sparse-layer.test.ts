@@ -53,19 +53,19 @@ const scalings = [
 
 describe('wasm first layer on byte inputs (sparse kernels) against the naive reference', () => {
   for (const cfg of configs) {
-    it(`forwardBytes + backward agree: ${cfg.layers.join('-')} ${cfg.hidden ?? ''}/${cfg.output}/${cfg.loss}`, () => {
+    it(`forward on bytes + backward agree: ${cfg.layers.join('-')} ${cfg.hidden ?? ''}/${cfg.output}/${cfg.loss}`, () => {
       for (const { mul, add } of scalings) {
         const n = 23;
         const raw = bytes(n, cfg.layers[0]!, 0.2);
         const y = oneHot(n, cfg.layers.at(-1)!);
-        const ref = run(new MLP(cfg, { seed: 5, backend: 'naive' }), (m) => m.forwardBytes(raw, n, mul, add), y, n);
-        const got = run(new MLP(cfg, { seed: 5, backend: 'wasm' }), (m) => m.forwardBytes(raw, n, mul, add), y, n);
+        const ref = run(new MLP(cfg, { seed: 5, backend: 'naive' }), (m) => m.forward({ kind: 'bytes', raw: raw, mul: mul, add: add }, n), y, n);
+        const got = run(new MLP(cfg, { seed: 5, backend: 'wasm' }), (m) => m.forward({ kind: 'bytes', raw: raw, mul: mul, add: add }, n), y, n);
         expectSame(got, ref, `mul ${mul} add ${add}`);
       }
     });
   }
 
-  it('forwardRows gathers dataset rows through the index and agrees with the naive gather', () => {
+  it('forward on dataset rows gathers them through the index and agrees with the naive gather', () => {
     const cfg = configs[1]!;
     const count = 300;
     const F = cfg.layers[0]!;
@@ -79,8 +79,8 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
       [290, 10],
     ] as const) {
       const y = oneHot(n, 10);
-      const ref = run(naive, (m) => m.forwardRows(data, order, start, n, 2 / 255, -1), y, n);
-      const got = run(wasm, (m) => m.forwardRows(data, order, start, n, 2 / 255, -1), y, n);
+      const ref = run(naive, (m) => m.forward({ kind: 'rows', inputs: data, rows: order, start: start, mul: 2 / 255, add: -1 }, n), y, n);
+      const got = run(wasm, (m) => m.forward({ kind: 'rows', inputs: data, rows: order, start: start, mul: 2 / 255, add: -1 }, n), y, n);
       expectSame(got, ref, `rows ${start}..${start + n}`);
     }
   });
@@ -90,21 +90,21 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const n = 9;
     const raw = bytes(n, 37, 0.9);
     const y = oneHot(n, 5);
-    const ref = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forwardBytes(raw, n, 2 / 255, -1), y, n);
-    const got = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forwardBytes(raw, n, 2 / 255, -1), y, n);
+    const ref = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forward({ kind: 'bytes', raw: raw, mul: 2 / 255, add: -1 }, n), y, n);
+    const got = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forward({ kind: 'bytes', raw: raw, mul: 2 / 255, add: -1 }, n), y, n);
     expectSame(got, ref, 'dense');
     const data = bytes(50, 37, 0.9);
     const idx = Array.from({ length: 50 }, (_, i) => 49 - i);
-    const ref2 = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forwardRows(data, idx, 5, 40, 2 / 255, -1), oneHot(40, 5), 40);
-    const got2 = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forwardRows(data, idx, 5, 40, 2 / 255, -1), oneHot(40, 5), 40);
+    const ref2 = run(new MLP(cfg, { seed: 2, backend: 'naive' }), (m) => m.forward({ kind: 'rows', inputs: data, rows: idx, start: 5, mul: 2 / 255, add: -1 }, 40), oneHot(40, 5), 40);
+    const got2 = run(new MLP(cfg, { seed: 2, backend: 'wasm' }), (m) => m.forward({ kind: 'rows', inputs: data, rows: idx, start: 5, mul: 2 / 255, add: -1 }, 40), oneHot(40, 5), 40);
     expectClose(got2.out, ref2.out, TOL.f32, 'dense dataset rows');
   });
 
   it('detects a wrong constant term (the comparison can fail)', () => {
     const cfg = configs[0]!;
     const raw = bytes(8, 37, 0.2);
-    const a = new MLP(cfg, { seed: 4, backend: 'wasm' }).forwardBytes(raw, 8, 2 / 255, -1).slice(0, 40);
-    const b = new MLP(cfg, { seed: 4, backend: 'naive' }).forwardBytes(raw, 8, 2 / 255, -0.99).slice(0, 40);
+    const a = new MLP(cfg, { seed: 4, backend: 'wasm' }).forward({ kind: 'bytes', raw: raw, mul: 2 / 255, add: -1 }, 8).slice(0, 40);
+    const b = new MLP(cfg, { seed: 4, backend: 'naive' }).forward({ kind: 'bytes', raw: raw, mul: 2 / 255, add: -0.99 }, 8).slice(0, 40);
     expect(() => expectClose(a, b, TOL.f32)).toThrow(/element/);
   });
 
@@ -128,13 +128,13 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
       const outs: Float32Array[] = [];
       for (let step = 0; step < 3; step++) {
         const y = targets[step]!;
-        outs.push(Float32Array.from(m.forwardRows(data, order, step * n, n, 2 / 255, -1).subarray(0, n * 3)));
+        outs.push(Float32Array.from(m.forward({ kind: 'rows', inputs: data, rows: order, start: step * n, mul: 2 / 255, add: -1 }, n).subarray(0, n * 3)));
         m.loss(y, n);
         m.backward(y, n);
         opt.step(m, 0.5);
       }
       // And a batch of staged bytes (blocks built per batch rather than read from the dataset's index).
-      outs.push(Float32Array.from(m.forwardBytes(data, 3, 2 / 255, -1).subarray(0, 9)));
+      outs.push(Float32Array.from(m.forward({ kind: 'bytes', raw: data, mul: 2 / 255, add: -1 }, 3).subarray(0, 9)));
       const params = paramsOf(m).map((p) => Float32Array.from(p.data));
       m.dispose();
       return { outs, params };
@@ -166,7 +166,7 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const results = [1, 2].map((threads) => {
       const m = new MLP(cfg, { seed: 6, backend: 'wasm', threads });
       expect(m.threads).toBe(threads);
-      const r = run(m, (mm) => mm.forwardRows(data, order, 100, 100, 2 / 255, -1), y, 100);
+      const r = run(m, (mm) => mm.forward({ kind: 'rows', inputs: data, rows: order, start: 100, mul: 2 / 255, add: -1 }, 100), y, 100);
       m.dispose();
       return r;
     });
@@ -194,7 +194,7 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
       let start = 0;
       for (const [i, n] of sizes.entries()) {
         const y = targets[i]!;
-        outs.push(Float32Array.from(m.forwardRows(data, order, start, n, 2 / 255, -1).subarray(0, n * 10)));
+        outs.push(Float32Array.from(m.forward({ kind: 'rows', inputs: data, rows: order, start: start, mul: 2 / 255, add: -1 }, n).subarray(0, n * 10)));
         m.loss(y, n);
         m.backward(y, n);
         opt.step(m, 0.5);
@@ -226,12 +226,12 @@ describe('wasm first layer on byte inputs (sparse kernels) against the naive ref
     const y = oneHot(100, 10);
     const results = [1, 2].map((threads) => {
       const m = new MLP(cfg, { seed: 3, backend: 'wasm', threads });
-      const r = run(m, (mm) => mm.forwardRows(data, order, 50, 100, 2 / 255, -1), y, 100);
+      const r = run(m, (mm) => mm.forward({ kind: 'rows', inputs: data, rows: order, start: 50, mul: 2 / 255, add: -1 }, 100), y, 100);
       m.dispose();
       return r;
     });
     results[1]!.grads.forEach((g, i) => expect(g.g, g.name).toEqual(results[0]!.grads[i]!.g));
-    const ref = run(new MLP(cfg, { seed: 3, backend: 'naive' }), (m) => m.forwardRows(data, order, 50, 100, 2 / 255, -1), y, 100);
+    const ref = run(new MLP(cfg, { seed: 3, backend: 'naive' }), (m) => m.forward({ kind: 'rows', inputs: data, rows: order, start: 50, mul: 2 / 255, add: -1 }, 100), y, 100);
     expectSame(results[1]!, ref, 'two threads against naive');
   });
 });

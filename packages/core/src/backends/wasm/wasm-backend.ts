@@ -3,6 +3,7 @@
 // steps: its forward tasks take the following layers along, and its backward pass takes the second layer's too.
 import type { ActivationName } from '../../activations.js';
 import { denseBackward } from '../../dense.js';
+import { lossBackward, lossForward } from '../../losses.js';
 import { type Gemm, gemmJs } from '../../matmul.js';
 import { type StepArgs, maxNormRows, sumOfSquares } from '../../optim.js';
 import type { FloatArray } from '../../tensor.js';
@@ -147,6 +148,18 @@ export class WasmBackend implements Backend {
   }
   delta(l: number): FloatArray {
     return this.d[l]!;
+  }
+
+  // The loss and its gradient run the reference's JS kernels (losses.ts) on the arena's views: they touch n × outputs
+  // values, a few hundred per batch, where a wasm kernel would gain nothing. The mse's f' is the wasm kernel's.
+  lossForward(y: FloatArray, n: number): number {
+    const last = this.depth - 1;
+    return lossForward(this.spec.loss, this.spec.output, this.a[last]!, this.z[last]!, y, n, this.L[this.depth]!);
+  }
+  lossBackward(y: FloatArray, n: number): void {
+    const last = this.depth - 1;
+    lossBackward(this.spec.loss, this.spec.output, this.d[last]!, this.a[last]!, y, n, this.L[this.depth]!);
+    if (this.spec.loss === 'mse') this.activationBackward(last, n); // ∂loss/∂a ⊙ f'(a); cross-entropy's is fused
   }
 
   activationBackward(l: number, n: number): void {
