@@ -102,6 +102,22 @@ export interface EarlyStopState {
 /** Why Trainer.run returned: every epoch done, a pause() honoured, or the signal aborted. */
 export type RunStatus = 'done' | 'paused' | 'stopped';
 
+/** What Trainer.step returns: the batch's report, and the epoch's when that batch ended one. */
+export interface StepResult {
+  /** The batch just trained. */
+  batch: BatchReport;
+  /** The epoch's report (with validation), when this batch was its last. */
+  epoch?: EpochReport;
+}
+
+/** What Trainer.run resolves to. */
+export interface RunResult {
+  /** done (every epoch, or early stopping), paused (pause() was honoured) or stopped (the signal aborted). */
+  status: RunStatus;
+  /** Every finished epoch's report (the trainer's history). */
+  history: EpochReport[];
+}
+
 /** How Trainer.run reports and can be stopped. */
 export interface RunOptions {
   /** Stop after the current batch when aborted; the trainer stays resumable. */

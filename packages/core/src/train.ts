@@ -18,7 +18,9 @@ import {
   type EpochReport,
   MAX_EPOCHS,
   type RunOptions,
+  type RunResult,
   type RunStatus,
+  type StepResult,
   type TrainOptions,
   type TrainerSnapshot,
   checkTrainerState,
@@ -26,7 +28,7 @@ import {
 } from './train-state.js';
 import type { FloatArray } from './tensor.js';
 
-export { type BatchReport, type EarlyStopName, type EarlyStopState, EARLY_STOPS, type EpochReport, MAX_EPOCHS, type RunOptions, type RunStatus, type TrainOptions, type TrainerSnapshot, checkTrainerState };
+export { type BatchReport, type EarlyStopName, type EarlyStopState, EARLY_STOPS, type EpochReport, MAX_EPOCHS, type RunOptions, type RunResult, type RunStatus, type StepResult, type TrainOptions, type TrainerSnapshot, checkTrainerState };
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -210,7 +212,7 @@ export class Trainer {
   }
 
   /** Train one minibatch. Returns its report, and the epoch's report when this batch finished an epoch. */
-  step(): { batch: BatchReport; epoch?: EpochReport } {
+  step(): StepResult {
     if (this.done) throw new Error('training is already complete');
     const t0 = now();
     // Measured only on an untrained network: a run resumed from a snapshot without it skips the rules that need it.
@@ -248,7 +250,7 @@ export class Trainer {
   }
 
   /** Train until done, paused or aborted. Resolves with why it returned; throws DivergenceError on NaN/Inf loss. */
-  async run(options: RunOptions = {}): Promise<{ status: RunStatus; history: EpochReport[] }> {
+  async run(options: RunOptions = {}): Promise<RunResult> {
     const yieldMs = options.yieldMs ?? 16;
     let lastYield = now();
     try {
