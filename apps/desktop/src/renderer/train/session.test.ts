@@ -1,4 +1,4 @@
-import { loadModel } from '@mlp/core';
+import { MLP, loadModel, saveModel } from '@mlp/core';
 import { sniffExport } from '@mlp/export';
 import { describe, expect, it } from 'vitest';
 import { PLAIN, PRESETS } from '@mlp/recipe';
@@ -353,6 +353,24 @@ describe('TrainingSession', () => {
     expect(h.of('error').at(-1)!.message).toMatch(/version|model/);
     await h.session.handle({ type: 'export', id: 1, format: 'mlp' });
     expect(h.of('exported')).toHaveLength(1);
+  });
+
+  it('opens a model whose file names the long preset, and shows only the well-formed entries of a tampered history', async () => {
+    const h = await withData();
+    const good = { epoch: 1, loss: 0.5, trainAccuracy: 0.8, validationLoss: 0.4, validationAccuracy: 0.85, seconds: 1, evalSeconds: 0.1, lr: 0.002 };
+    const history = [good, { ...good, epoch: 2, loss: 'NaN' }, null, { epoch: '3' }, { ...good, epoch: 4, validationAccuracy: { toFixed: 1 } }, { ...good, epoch: 5 }];
+    const train = { ...PRESETS.long, layers: [784, 16, 10] };
+    const bytes = saveModel(new MLP({ layers: [784, 16, 10], hidden: 'relu', output: 'softmax', loss: 'ce' }), { preset: 'long', settings: train, history } as never);
+    await h.session.handle({ type: 'load-model', bytes, name: 'tampered.mlp' });
+    const loaded = h.of('model-loaded').at(-1)!;
+    expect(loaded.settings).toMatchObject({ optimizer: 'adamw', dropout: 0.5 });
+    expect(loaded.history.map((r) => r.epoch)).toEqual([1, 5]);
+    expect(h.of('error').at(-1)!.message).toBe('tampered.mlp: 4 of its 6 training-history entries are damaged and are not shown.');
+    expect(h.of('state').at(-1)!.state).toBe('stopped');
+    // The preset the file names is kept (long was once shown as custom).
+    await h.session.handle({ type: 'export', id: 2, format: 'mlp' });
+    const again = loadModel((h.of('exported').at(-1) as { bytes: Uint8Array }).bytes);
+    expect(again.meta.preset).toBe('long');
   });
 
   it('answers an export with no model with an error carrying the request id', async () => {

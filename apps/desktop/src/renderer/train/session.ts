@@ -4,7 +4,7 @@
 import { type Dataset, DivergenceError, type EpochReport, type Evaluation as CoreEvaluation, MLP, type ModelMeta, type Trainer, crc32, evaluate, loadModel, saveModel } from '@mlp/core';
 import { EXTENSIONS, exportModel } from '@mlp/export';
 import { type Mnist, loadMnistFromBytes, toDataset } from '@mlp/mnist';
-import { type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
+import { PRESET_NAMES, type PresetName, type RunData, type RunScaling, type TrainSettings, type TrainValidation, checkTrainSettings, prepareData, prepareRun } from '@mlp/recipe';
 import type { AppSettings } from '../../shared/settings.js';
 import type { Analysis, AnalysisSet, BatchPoints, Evaluation, FileFormat, FromWorker, Initialisation, Progress, RunState, ToWorker } from './protocol.js';
 import { readBiases, readGradients, readWeights } from './read-model.js';
@@ -454,10 +454,14 @@ export class TrainingSession {
     const sc = meta.scaling as Partial<Scaling> | undefined;
     this.scale = sc && typeof sc.mul === 'number' && typeof sc.add === 'number' ? { mode: String(sc.mode ?? 'custom'), mul: sc.mul, add: sc.add } : null;
     const preset = typeof meta.preset === 'string' ? meta.preset : null;
-    this.settings = settings ? { preset: preset === 'seed' || preset === 'best' ? preset : 'custom', train: settings } : null;
+    this.settings = settings ? { preset: PRESET_NAMES.includes(preset as PresetName) ? (preset as PresetName) : 'custom', train: settings } : null;
     this.model = model;
     this.trainer = null;
-    this.history = Array.isArray(meta.history) ? (meta.history as EpochReport[]) : [];
+    // The file is untrusted: its history is shown only where each report is well-formed, and what is left out is said.
+    const history = Array.isArray(meta.history) ? meta.history : [];
+    this.history = history.filter(isEpochReport);
+    const dropped = history.length - this.history.length;
+    if (dropped > 0) this.post({ type: 'error', message: `${name}: ${dropped} of its ${history.length} training-history entries are damaged and are not shown.` });
     this.evaluated = false;
     this.modelName = name.replace(/\.(mlp|ckpt)$/i, '');
     this.post({ type: 'model-loaded', name, settings, history: this.history, preset });
@@ -467,6 +471,15 @@ export class TrainingSession {
     this.setState(this.mnist ? 'stopped' : 'idle');
     this.evaluateModel();
   }
+}
+
+/** A well-formed epoch report from an untrusted file: a whole epoch number, finite numbers where the views read them. */
+export function isEpochReport(x: unknown): x is EpochReport {
+  if (typeof x !== 'object' || x === null) return false;
+  const h = x as Record<string, unknown>;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const optional = (v: unknown) => v === undefined || v === null || finite(v);
+  return Number.isInteger(h.epoch) && (h.epoch as number) >= 1 && ['loss', 'trainAccuracy', 'seconds', 'lr'].every((k) => finite(h[k])) && optional(h.validationLoss) && optional(h.validationAccuracy);
 }
 
 /** What regenerates a run's initial weights: its seed and initialisation (the layers and activations are the model's). */
