@@ -91,3 +91,36 @@ it('a resumed run differs when the dropout generator is not restored (the test c
   await resumed.run();
   expect(resumed.model.readParams()).not.toEqual(ref.model.readParams());
 });
+
+describe('restoring the optimiser’s state from an untrusted snapshot', () => {
+  const adam: TrainOptions = { epochs: 3, batchSize: 20, lr: 0.01, seed: 4, optimizer: 'adam' };
+  const stepped = (opts: TrainOptions, steps: number) => {
+    const t = new Trainer(new MLP(cfg, { seed: 1, backend: 'js' }), train, opts, valid);
+    for (let i = 0; i < steps; i++) t.step();
+    return t.snapshot();
+  };
+
+  it('refuses a stepped snapshot whose moments are missing or impossible, naming what is wrong', () => {
+    const s = stepped(adam, 3);
+    const v = s.secondMoments!;
+    const cases: [object, RegExp][] = [
+      [{ ...s, secondMoments: null }, /its adam optimiser keeps the moments m and v, but it has 1 state tensor sets$/],
+      [{ ...s, velocity: null, secondMoments: null }, /keeps the moments m and v, but it has 0 state tensor sets$/],
+      [{ ...s, secondMoments: v.map((t, i) => (i === 1 ? Float32Array.from(t, (x) => -1 - x) : t)) }, /second moments .* hold negative values$/],
+    ];
+    for (const [snap, message] of cases) expect(() => Trainer.restore(snap as typeof s, train, valid)).toThrow(message);
+    const heavy = stepped({ epochs: 3, batchSize: 20, lr: 0.05, seed: 4, momentum: 0.9 }, 2);
+    expect(() => Trainer.restore({ ...heavy, velocity: null }, train, valid)).toThrow(/its sgd optimiser keeps the velocity, but it has 0 state tensor sets$/);
+  });
+
+  it('accepts a snapshot taken before the first step without state, and a whole one as it is', async () => {
+    const fresh = stepped(adam, 0);
+    expect(fresh.velocity ?? null).toBeNull();
+    const a = Trainer.restore(fresh, train, valid);
+    const b = Trainer.restore(stepped(adam, 3), train, valid);
+    await a.run();
+    await b.run();
+    expect(a.history).toHaveLength(3);
+    expect(b.history).toHaveLength(3);
+  });
+});

@@ -1,7 +1,8 @@
 // The trainer's options, reports and snapshot: their types, their defaults, and the checks that a snapshot (from
 // trainer.snapshot() or a checkpoint file) is consistent before anything is built from it. No training here.
 import { BACKENDS, type BackendName } from './backend.js';
-import type { FullConfig } from './config.js';
+import type { FullConfig, ParamInfo } from './config.js';
+import { stateCount } from './optim.js';
 import { type OptimizerOptions, checkOptimizerOptions } from './optimizer.js';
 import { Rng, type RngState } from './rng.js';
 import { SCHEDULES, type ScheduleName } from './schedule.js';
@@ -304,3 +305,33 @@ export function checkTrainerState(s: Omit<TrainerSnapshot, 'config' | 'params' |
   return options;
 }
 
+
+/**
+ * A snapshot's tensors against the network's parameters (count and sizes of the weights, the optimiser's state and the
+ * kept best weights) and its optimiser: returns the state sets for Optimizer.restore, or throws saying what is wrong.
+ */
+export function checkSnapshotTensors(s: TrainerSnapshot, params: readonly ParamInfo[], layers: readonly number[]): ArrayLike<number>[][] {
+  const sizes = params.map((p) => p.shape.reduce((a, d) => a * d, 1));
+  const check = (list: readonly ArrayLike<number>[], what: string, prefix: string): void => {
+    if (!Array.isArray(list) || list.length !== params.length) {
+      throw new RangeError(`it has ${Array.isArray(list) ? list.length : 'no'} ${what} tensors, the network ${layers.join('-')} needs ${params.length}`);
+    }
+    params.forEach((p, i) => {
+      const n = list[i]?.length;
+      if (n !== sizes[i]) throw new RangeError(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${sizes[i]}`);
+    });
+  };
+  check(s.params, 'parameter', '');
+  if (s.velocity) check(s.velocity, 'velocity', 'v_');
+  if (s.secondMoments) check(s.secondMoments, 'second-moment', 'v2_');
+  if (s.bestParams) check(s.bestParams, 'best-parameter', 'best_');
+  const sets = s.velocity ? [s.velocity, ...(s.secondMoments ? [s.secondMoments] : [])] : [];
+  // Once it has stepped, the optimiser's state must all be there: a lost v would make Adam's next step m/√ε.
+  const o = checkOptimizerOptions(s.options);
+  const want = stateCount({ rule: o.optimizer === 'adamw' ? 'adam' : o.optimizer, mu: o.momentum });
+  if ((s.epoch > 0 || s.batch > 0) && sets.length !== want) {
+    throw new RangeError(`its ${o.optimizer} optimiser keeps ${['no state', 'the velocity', 'the moments m and v'][want]}, but it has ${sets.length} state tensor sets`);
+  }
+  if (sets[1]?.some((v) => Array.prototype.some.call(v, (x: number) => x < 0))) throw new RangeError("its second moments (Adam's v, a running mean of squares) hold negative values");
+  return sets;
+}

@@ -23,6 +23,7 @@ import {
   type StepResult,
   type TrainOptions,
   type TrainerSnapshot,
+  checkSnapshotTensors,
   checkTrainerState,
   resolveOptions,
 } from './train-state.js';
@@ -130,20 +131,12 @@ export class Trainer {
     const backend = options.backend ?? (s.backend && backendAvailable(s.backend) ? s.backend : undefined);
     const model = new MLP(s.config, { dtype: s.dtype, backend, threads: options.threads ?? s.threads });
     try {
-      const params = model.paramInfo().map((p) => ({ ...p, size: p.shape.reduce((a, d) => a * d, 1) }));
-      const checkTensors = (list: readonly ArrayLike<number>[], what: string, prefix: string): void => {
-        if (!Array.isArray(list) || list.length !== params.length) {
-          throw bad(`it has ${Array.isArray(list) ? list.length : 'no'} ${what} tensors, the network ${model.config.layers.join('-')} needs ${params.length}`);
-        }
-        params.forEach((p, i) => {
-          const n = list[i]?.length;
-          if (n !== p.size) throw bad(`its tensor ${prefix}${p.name} has ${n} values, shape [${p.shape}] needs ${p.size}`);
-        });
-      };
-      checkTensors(s.params, 'parameter', '');
-      if (s.velocity) checkTensors(s.velocity, 'velocity', 'v_');
-      if (s.secondMoments) checkTensors(s.secondMoments, 'second-moment', 'v2_');
-      if (s.bestParams) checkTensors(s.bestParams, 'best-parameter', 'best_');
+      let sets: ArrayLike<number>[][];
+      try {
+        sets = checkSnapshotTensors(s, model.paramInfo(), model.config.layers);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
       model.writeParams(s.params);
       const t = new Trainer(model, train, s.options, validation);
       if (s.epoch < t.options.epochs && s.batch >= t.batchesPerEpoch) {
@@ -151,7 +144,6 @@ export class Trainer {
           `its batch ${s.batch} is past the end of an epoch: this data makes ${t.batchesPerEpoch} batches of ${t.options.batchSize} (restore on the data it was trained on)`,
         );
       }
-      const sets = s.velocity ? [s.velocity, ...(s.secondMoments ? [s.secondMoments] : [])] : [];
       t.optimizer.restore(sets, s.optimizerSteps ?? 0);
       if (s.dropoutRng && t.dropoutRng) t.dropoutRng = Rng.fromState(s.dropoutRng);
       if (t.early) {
