@@ -86,7 +86,7 @@ def rate_of(cfg, epoch, batch, batches):
 def main():
     data_dir, cfg = sys.argv[1], json.loads(sys.argv[2])
     layers, hidden, output, loss = cfg["layers"], cfg["hidden"], cfg["output"], cfg["loss"]
-    mu, l2, B, epochs, valid = cfg["momentum"], cfg["l2"], cfg["batch"], cfg["epochs"], cfg["valid"]
+    mu, l2, B, valid = cfg["momentum"], cfg["l2"], cfg["batch"], cfg["valid"]
     mul, add = cfg["mul"], cfg["add"]
     f = np.dtype(cfg.get("dtype", "float32")).type
     x_all, y_all = load(data_dir, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
@@ -148,16 +148,10 @@ def main():
                 acts.append(a)
         return acts, masks
 
-    serve = cfg.get("serve", False)
-    if serve:
-        print(json.dumps({"blas": blas_info(), "numpy": np.__version__}), flush=True)
-    seconds, accs = [], []
-    for epoch in range(epochs):
-        if serve and not sys.stdin.readline():
-            return
+    def train_epoch(epoch):
+        nonlocal steps
         order = rng.permutation(len(X))
         batches = (len(X) + B - 1) // B
-        t0 = time.perf_counter()
         for s in range(0, len(X), B):
             rate = rate_of(cfg, epoch, s // B, batches)
             steps += 1
@@ -177,12 +171,30 @@ def main():
                     d = (d @ W[i]) * (masks[i - 1] if masks else dact(hidden, acts[i]))
                 update(i, W[i], gW, True, rate)
                 update(len(W) + i, b[i], gb, False, rate)
+
+    accuracy = lambda: float((forward(Xv)[0][-1].argmax(axis=1) == Yv).mean())
+    run_epochs(cfg, {"blas": blas_info(), "numpy": np.__version__}, train_epoch, accuracy if len(Xv) else lambda: None)
+
+
+def run_epochs(cfg, versions, train_epoch, accuracy):
+    """The epochs and the output, train_numpy.py's and train_torch.py's: train_epoch(epoch) trains one epoch (timed:
+    training only), accuracy() scores the validation split (None without one: JSON can carry null, not NaN). With
+    "serve" the versions line comes first and each epoch waits for a line on stdin, as the module docstring says."""
+    serve = cfg.get("serve", False)
+    if serve:
+        print(json.dumps(versions), flush=True)
+    seconds, accs = [], []
+    for epoch in range(cfg["epochs"]):
+        if serve and not sys.stdin.readline():
+            return
+        t0 = time.perf_counter()
+        train_epoch(epoch)
         seconds.append(time.perf_counter() - t0)
-        # No validation split (valid 0): null, which JSON can carry (NaN it cannot).
-        accs.append(float((forward(Xv)[0][-1].argmax(axis=1) == Yv).mean()) if len(Xv) else None)
+        accs.append(accuracy())
         if serve:
             print(json.dumps({"seconds": seconds[-1], "validationAccuracy": accs[-1]}), flush=True)
-    print(json.dumps({"seconds": seconds, "validationAccuracy": accs, "blas": blas_info(), "numpy": np.__version__}))
+    print(json.dumps({"seconds": seconds, "validationAccuracy": accs, **versions}))
 
 
-main()
+if __name__ == "__main__":  # train_torch.py imports from here
+    main()
