@@ -3,7 +3,7 @@
 import type { DatasetProgress, DesktopApi, ExportFormat, ModelFile } from '../shared/api.js';
 import type { EpochReport } from '@mlp/core';
 import { type PresetName, presetSettings } from '@mlp/recipe';
-import { type AppSettings, checkAppSettings, describeOptimiser, presetOf } from '../shared/settings.js';
+import { type AppSettings, OPTIMISER_NAMES, checkAppSettings, describeOptimiser, presetOf } from '../shared/settings.js';
 import { type BatchSeries, lossName } from './draw/curves.js';
 import type { InspectTarget, RunRecord, Store } from './store.js';
 import type { AnalysisSet, FileFormat, FromWorker, ToWorker } from './train/protocol.js';
@@ -18,7 +18,7 @@ const activationsOf = (t: { hidden: string; output: string }): string => (t.hidd
 /** A short label for a run's settings (what usually differs between compared runs) and the full list for a tooltip. */
 export function runLabel(id: number, s: AppSettings): { label: string; detail: string } {
   const t = s.train;
-  const optimiser = { sgd: '', nesterov: 'Nesterov ', adam: 'Adam ', adamw: 'AdamW ' }[t.optimizer];
+  const optimiser = t.optimizer === 'sgd' ? '' : `${OPTIMISER_NAMES[t.optimizer]} `;
   const label = `#${id} ${s.preset} · ${t.layers.join('-')} ${activationsOf(t)}/${lossName(t.loss)} · ${optimiser}lr ${t.lr}`;
   const detail = `${t.hidden}/${t.output}, ${t.loss === 'ce' ? 'cross-entropy' : 'MSE'}, init ${t.init}, ${describeOptimiser(t)}, L2 ${t.l2}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`;
   return { label, detail };

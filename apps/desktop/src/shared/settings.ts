@@ -6,13 +6,16 @@ import { PRESETS, PRESET_NAMES, type PresetName, type TrainSettings, checkTrainS
 export function describePreset(name: PresetName): string {
   const p = PRESETS[name];
   const head = p.hidden === p.output ? p.hidden : `${p.hidden}/${p.output}`;
-  const extra = [p.optimizer === 'sgd' ? '' : p.optimizer === 'adamw' ? 'AdamW' : p.optimizer === 'adam' ? 'Adam' : p.optimizer, p.dropout ? `dropout ${p.dropout}` : '', p.schedule === 'exponential' ? '' : `${p.schedule} schedule`].filter(Boolean);
+  const extra = [p.optimizer === 'sgd' ? '' : OPTIMISER_NAMES[p.optimizer], p.dropout ? `dropout ${p.dropout}` : '', p.schedule === 'exponential' ? '' : `${p.schedule} schedule`].filter(Boolean);
   return `${p.layers.join('-')} ${head}, ${p.loss === 'ce' ? 'cross-entropy' : 'MSE'}${extra.map((x) => `, ${x}`).join('')}`;
 }
 
+/** The optimisers' names as the app writes them. */
+export const OPTIMISER_NAMES: Record<TrainSettings['optimizer'], string> = { sgd: 'SGD', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW' };
+
 /** One line on the optimiser, regularisation and schedule: what the sidebar's closed "Optimiser" section holds. */
 export function describeOptimiser(t: TrainSettings): string {
-  const opt = { sgd: t.momentum > 0 ? `SGD, momentum ${t.momentum}` : 'plain SGD', nesterov: `Nesterov ${t.momentum}`, adam: 'Adam', adamw: 'AdamW' }[t.optimizer];
+  const opt = t.optimizer === 'sgd' ? (t.momentum > 0 ? `SGD, momentum ${t.momentum}` : 'plain SGD') : t.optimizer === 'nesterov' ? `Nesterov ${t.momentum}` : OPTIMISER_NAMES[t.optimizer];
   const parts = [
     opt,
     t.weightDecay > 0 ? `decay ${t.weightDecay}` : '',

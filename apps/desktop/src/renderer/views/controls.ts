@@ -1,7 +1,7 @@
 // The sidebar: dataset buttons, preset, architecture, training and optimiser settings (run buttons live in the toolbar).
 // Reads the form into settings (validated by @mlp/recipe's checker) and enables only what makes sense.
 import { type PresetName, type TrainSettings, checkTrainSettings, choices } from '@mlp/recipe';
-import { type AppSettings, describeOptimiser, describePreset, fitToChange } from '../../shared/settings.js';
+import { type AppSettings, OPTIMISER_NAMES, describeOptimiser, describePreset, fitToChange } from '../../shared/settings.js';
 import type { Controller } from '../controller.js';
 import { el } from '../dom.js';
 import type { AppState, Store } from '../store.js';
@@ -31,7 +31,7 @@ export function mountControls(root: HTMLElement, store: Store, c: Controller, ki
     seed: number('seed', '1', 0),
     scale: select('scale', choices('scale'), { '-1,1': '[-1, 1]', '0,1': '[0, 1]', standard: 'standardised' }),
     valid: number('valid', '1', 0),
-    optimizer: select('optimizer', choices('optimizer'), { sgd: 'SGD', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW' }),
+    optimizer: select('optimizer', choices('optimizer'), OPTIMISER_NAMES),
     beta1: number('beta1', 'any', 0),
     beta2: number('beta2', 'any', 0),
     eps: number('eps', 'any', 0),

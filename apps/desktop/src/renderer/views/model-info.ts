@@ -1,14 +1,13 @@
 // The Model tab: what the current model is (architecture, parameters, settings, where it came from) and its
 // per-epoch history as a table.
 import { el, pct } from '../dom.js';
-import type { AppSettings } from '../../shared/settings.js';
+import { type AppSettings, OPTIMISER_NAMES } from '../../shared/settings.js';
 import type { AppState, Store } from '../store.js';
 
 /** The optimiser, its schedule, regularisation and stopping rule, in words: a row each. */
 export function optimiserRows(t: AppSettings['train']): [string, string][] {
-  const name = { sgd: 'SGD', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW' }[t.optimizer];
   const adam = t.optimizer === 'adam' || t.optimizer === 'adamw';
-  const opt = [`${name} lr ${t.lr}`, adam ? `β1 ${t.beta1}, β2 ${t.beta2}, ε ${t.eps}` : `momentum ${t.momentum}`, t.weightDecay > 0 ? `weight decay ${t.weightDecay}` : '', `L2 ${t.l2}`, `batch ${t.batch}`];
+  const opt = [`${OPTIMISER_NAMES[t.optimizer]} lr ${t.lr}`, adam ? `β1 ${t.beta1}, β2 ${t.beta2}, ε ${t.eps}` : `momentum ${t.momentum}`, t.weightDecay > 0 ? `weight decay ${t.weightDecay}` : '', `L2 ${t.l2}`, `batch ${t.batch}`];
   const schedule = {
     exponential: `lr × ${t.lrDecay} after each epoch`,
     step: `lr × ${t.lrDecay} every ${t.stepEvery} epochs`,
