@@ -752,7 +752,7 @@ describe.skipIf(Boolean(skip))('the renderer in Chromium', () => {
     await page.click('#tab-model');
     await page.locator('#model-summary', { hasText: 'AdamW lr 0.002' }).waitFor();
     const summary = await text('#model-summary');
-    for (const part of ['AdamW lr 0.002, β1 0.9, β2 0.999', 'cosine to 0 after 0.5 warm-up epochs', 'dropout 0.2', 'on validation loss, patience 1 epochs']) expect(summary).toContain(part);
+    for (const part of ['AdamW lr 0.002, β1 0.9, β2 0.999', 'cosine to 0 after 0.5 warm-up epochs', 'dropout 0.2', 'on validation loss, patience 1 epoch (the best']) expect(summary).toContain(part);
     // The learning rate each epoch ended at follows the cosine: falling after the warm-up.
     const rates = (await page.$$eval('#history-table td.lr', (t) => t.map((e) => Number(e.textContent)))) as number[];
     for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1]!);

@@ -1,7 +1,8 @@
 // The Model tab: what the current model is (architecture, parameters, settings, where it came from) and its
 // per-epoch history as a table.
-import { el, pct } from '../dom.js';
+
 import { type AppSettings, OPTIMISER_NAMES } from '../../shared/settings.js';
+import { el, pct } from '../dom.js';
 import type { AppState, Store } from '../store.js';
 
 /** The optimiser, its schedule, regularisation and stopping rule, in words: a row each. */
@@ -19,7 +20,7 @@ export function optimiserRows(t: AppSettings['train']): [string, string][] {
     ['Optimiser', opt.filter(Boolean).join(', ')],
     ['Schedule', schedule],
     ['Regularisation', reg.length ? reg.join(', ') : 'none besides L2'],
-    ['Early stopping', t.earlyStop === 'off' ? 'off' : `on validation ${t.earlyStop}, patience ${t.patience} epochs (the best epoch’s weights are kept)`],
+    ['Early stopping', t.earlyStop === 'off' ? 'off' : `on validation ${t.earlyStop}, patience ${t.patience} epoch${t.patience === 1 ? '' : 's'} (the best epoch’s weights are kept)`],
   ];
 }
 
